@@ -1,0 +1,28 @@
+// GET /v1/bookings/:bookingId: the booking's newest snapshot and each step's checkpoint (admin only).
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import { BookingId } from '@meetlink/events';
+import type { BookingStore } from '@meetlink/store';
+import { ApiError } from '../api-error';
+import { requireAdmin } from '../admin-auth';
+import { withRedis } from '../with-redis';
+
+export interface BookingsRouteDeps {
+  redis: Redis;
+  store: BookingStore;
+  adminToken: string;
+}
+
+export const bookingsRouter = ({ redis, store, adminToken }: BookingsRouteDeps): Router => {
+  const router = Router();
+  router.get('/v1/bookings/:bookingId', requireAdmin(adminToken), async (req, res) => {
+    const bookingId = BookingId.safeParse(req.params['bookingId']);
+    if (!bookingId.success) {
+      throw new ApiError(400, 'invalid_booking_id', `bookingId ${bookingId.error.issues[0]?.message ?? 'is invalid'}`);
+    }
+    const status = await withRedis(redis, () => store.getStatus(bookingId.data));
+    if (!status) throw new ApiError(404, 'booking_not_found', `no booking ${bookingId.data}`);
+    res.json(status);
+  });
+  return router;
+};

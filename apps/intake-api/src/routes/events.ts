@@ -1,0 +1,108 @@
+// POST /v1/events: a signed booking event in, the booking snapshot stored, the conference job queued.
+import express, { Router } from 'express';
+import type { Request } from 'express';
+import type { Redis } from 'ioredis';
+import { BookingEvent, EventType, verifyWebhook, WebhookVerificationError } from '@meetlink/events';
+import type { BookingSnapshot } from '@meetlink/events';
+import type { Logger } from '@meetlink/observability';
+import type { TypedQueue } from '@meetlink/queue';
+import type { BookingStore } from '@meetlink/store';
+import { ApiError } from '../api-error';
+import { withRedis } from '../with-redis';
+
+export interface EventsRouteDeps {
+  redis: Redis;
+  store: BookingStore;
+  conferenceQueue: TypedQueue<'conference'>;
+  webhookSecrets: readonly string[];
+  maxBodyBytes: number;
+  logger: Logger;
+  now: () => Date;
+}
+
+const isJson = (req: Request): boolean => Boolean(req.is(['application/json', 'application/*+json']));
+
+const requireJson: express.RequestHandler = (req, _res, next) => {
+  if (!isJson(req)) {
+    next(new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json'));
+    return;
+  }
+  next();
+};
+
+const verify = (req: Request, body: Buffer, secrets: readonly string[], now: Date): string => {
+  try {
+    return verifyWebhook({
+      secrets,
+      headers: {
+        'webhook-id': req.get('webhook-id'),
+        'webhook-timestamp': req.get('webhook-timestamp'),
+        'webhook-signature': req.get('webhook-signature'),
+      },
+      body,
+      now: Math.floor(now.getTime() / 1000),
+    });
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) throw new ApiError(401, error.code, error.message);
+    throw error;
+  }
+};
+
+const parseEvent = (body: Buffer): BookingEvent => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = BookingEvent.safeParse(json);
+  if (!result.success) {
+    const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    throw new ApiError(400, 'validation_failed', `${details.length} invalid field(s): ${details.map((d) => d.path || '(root)').join(', ')}`, details);
+  }
+  return result.data;
+};
+
+export const eventsRouter = ({ redis, store, conferenceQueue, webhookSecrets, maxBodyBytes, logger, now }: EventsRouteDeps): Router => {
+  const router = Router();
+  router.post(
+    '/v1/events',
+    requireJson,
+    express.raw({ type: () => true, limit: maxBodyBytes }),
+    async (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const receivedAt = now();
+      const webhookId = verify(req, body, webhookSecrets, receivedAt);
+      const event = parseEvent(body);
+      const { bookingId, version } = event.data;
+      const snapshot: BookingSnapshot = {
+        bookingId,
+        version,
+        eventId: event.id,
+        eventType: event.type,
+        isCanceled: event.type === EventType.canceled,
+        booking: event.data,
+        receivedAt: receivedAt.toISOString(),
+      };
+      const log = logger.child({ bookingId, version, eventId: event.id, webhookId });
+
+      const outcome = await withRedis(redis, () => store.accept(snapshot, webhookId));
+      if (outcome === 'stale') {
+        log.info('stale version ignored');
+        res.status(200).json({ status: 'ignored', reason: 'stale_version', eventId: event.id, bookingId });
+        return;
+      }
+      if (outcome !== 'duplicate') {
+        // 'replay': the same webhook came back, maybe after a crash between storing and queueing.
+        // The job id is deterministic, so adding it again is a no-op if it is already there.
+        await withRedis(redis, async () => {
+          await conferenceQueue.add({ bookingId, version });
+          await store.markEnqueued(bookingId, version);
+        });
+      }
+      log.info({ outcome }, 'event accepted');
+      res.status(202).json({ eventId: event.id, bookingId, status: outcome === 'accepted' ? 'accepted' : 'duplicate' });
+    },
+  );
+  return router;
+};

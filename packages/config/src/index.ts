@@ -1,0 +1,46 @@
+// Env parsing for every app: one zod schema per app, parsed once at start-up, every problem listed.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` with `schema`; throws one ConfigError naming every missing or bad variable. */
+export const parseEnv = <S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+  );
+};
+
+/** Shared fragments; apps compose their own schema from these. */
+export const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+  .describe('Redis connection URL');
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logFormat = z.enum(['json', 'pretty']).optional();
+
+/** Prefix for every Redis key the pipeline writes (BullMQ queues and booking state). */
+export const keyPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, "_", "-" and braces only')
+  .default('meetlink');
+
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const commonEnv = {
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: keyPrefix,
+  LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
+  SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
+};

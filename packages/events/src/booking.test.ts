@@ -1,0 +1,72 @@
+import { BookingEvent } from './booking';
+import { sampleBooking, sampleEvent } from './fixtures';
+
+const valid = () => sampleEvent(sampleBooking({ bookingId: 'bk_1' }));
+
+const issuePaths = (input: unknown): string[] => {
+  const result = BookingEvent.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((i) => i.path.join('.'));
+};
+
+describe('BookingEvent', () => {
+  it('accepts a created, a rescheduled and a canceled booking', () => {
+    const created = valid();
+    expect(BookingEvent.parse(created)).toEqual(created);
+    expect(BookingEvent.safeParse({ ...created, type: 'booking.rescheduled' }).success).toBe(true);
+    const canceled = { ...created, type: 'booking.canceled', data: { ...created.data, reason: 'sick' } };
+    expect(BookingEvent.safeParse(canceled).success).toBe(true);
+  });
+
+  it('accepts google and outlook calendar references', () => {
+    const google = sampleBooking({ bookingId: 'bk_g', calendar: { provider: 'google', calendarId: 'primary', eventId: 'e1' } });
+    const outlook = sampleBooking({ bookingId: 'bk_o', calendar: { provider: 'outlook', userId: 'u@x.com', eventId: 'AAMk=' } });
+    expect(BookingEvent.safeParse(sampleEvent(google)).success).toBe(true);
+    expect(BookingEvent.safeParse(sampleEvent(outlook)).success).toBe(true);
+  });
+
+  it('rejects an unknown event type', () => {
+    expect(issuePaths({ ...valid(), type: 'booking.exploded' })).toEqual(['type']);
+  });
+
+  it('rejects an end that is not after the start', () => {
+    const event = valid();
+    event.data.endsAt = event.data.startsAt;
+    expect(issuePaths(event)).toEqual(['data.endsAt']);
+  });
+
+  it('rejects times without an offset', () => {
+    const event = valid();
+    event.data.startsAt = '2026-12-01T10:00:00';
+    expect(issuePaths(event)).toContain('data.startsAt');
+  });
+
+  it('names every failing field', () => {
+    const event = valid() as unknown as { data: Record<string, unknown> };
+    event.data['host'] = { memberId: '', name: 'x', email: 'not-an-email', timezone: 'Mars/Olympus' };
+    event.data['version'] = 1.5;
+    expect(issuePaths(event).sort()).toEqual(['data.host.email', 'data.host.memberId', 'data.host.timezone', 'data.version']);
+  });
+
+  it('requires the provider of a video conference and refuses one elsewhere', () => {
+    const event = valid();
+    delete event.data.service.location.provider;
+    expect(issuePaths(event)).toEqual(['data.service.location.provider']);
+    const inPerson = valid();
+    inPerson.data.service.location.kind = 'in_person';
+    expect(issuePaths(inPerson)).toEqual(['data.service.location.provider']);
+  });
+
+  it('refuses booking ids that cannot be a job id', () => {
+    const event = valid();
+    event.data.bookingId = 'bk:1';
+    expect(issuePaths(event)).toEqual(['data.bookingId']);
+  });
+
+  it('refuses a bad locale and repeated reminder offsets', () => {
+    const event = valid();
+    event.data.customer.locale = 'not a locale!';
+    event.data.reminderOffsetsMinutes = [60, 60];
+    expect(issuePaths(event).sort()).toEqual(['data.customer.locale', 'data.reminderOffsetsMinutes']);
+  });
+});

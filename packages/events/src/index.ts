@@ -1,0 +1,6 @@
+export * from './booking';
+export * from './status';
+export * from './jobs';
+export * from './signing';
+export * from './json-schema';
+export * from './fixtures';

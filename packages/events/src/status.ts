@@ -1,0 +1,52 @@
+// What the pipeline keeps about a booking: the newest snapshot and each step's checkpoint.
+import { z } from 'zod';
+import { Booking, CanceledBooking, EventType } from './booking';
+
+export const StepName = z.enum(['conference', 'calendar', 'email']);
+export type StepName = z.infer<typeof StepName>;
+export const stepNames: readonly StepName[] = StepName.options;
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+export type StepState = z.infer<typeof StepState>;
+
+export const StepError = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type StepError = z.infer<typeof StepError>;
+
+export const StepStatus = z.object({
+  state: StepState,
+  /** The booking version this checkpoint belongs to. */
+  version: z.number().int(),
+  attempts: z.number().int().min(0),
+  lastError: StepError.nullable(),
+  /** Why the step ended as it did, for people reading the status ("no calendar reference"). */
+  detail: z.string().nullable(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type StepStatus = z.infer<typeof StepStatus>;
+
+export const BookingSnapshot = z.object({
+  bookingId: z.string(),
+  version: z.number().int(),
+  eventId: z.string(),
+  eventType: z.enum([EventType.created, EventType.rescheduled, EventType.canceled]),
+  isCanceled: z.boolean(),
+  booking: z.union([CanceledBooking, Booking]),
+  receivedAt: z.string(),
+});
+export type BookingSnapshot = z.infer<typeof BookingSnapshot>;
+
+/** The body of `GET /v1/bookings/:bookingId`. */
+export const BookingStatus = BookingSnapshot.extend({
+  steps: z.object({
+    conference: StepStatus,
+    calendar: StepStatus,
+    email: StepStatus,
+  }),
+});
+export type BookingStatus = z.infer<typeof BookingStatus>;

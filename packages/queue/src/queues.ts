@@ -1,0 +1,93 @@
+// Typed queues and workers built from the job catalog in @meetlink/events.
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PermanentError } from '@meetlink/errors';
+import { bookingJobId, jobCatalog } from '@meetlink/events';
+import type { JobPayload, QueueKey } from '@meetlink/events';
+import { BACKOFF_TYPE, computeBackoffMs } from './retry-policy';
+
+export interface QueueContext {
+  connection: Redis;
+  /** BullMQ key prefix; tests give each run its own. */
+  prefix: string;
+}
+
+export const defaultJobOptions = (key: QueueKey): JobsOptions => ({
+  attempts: jobCatalog[key].retry.attempts,
+  backoff: { type: BACKOFF_TYPE },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+});
+
+export interface TypedQueue<Q extends QueueKey> {
+  readonly key: Q;
+  readonly queue: Queue;
+  /** Adds the job under its deterministic id: adding the same booking version twice is a no-op. */
+  add(payload: JobPayload<Q>, options?: JobsOptions): Promise<Job>;
+  close(): Promise<void>;
+}
+
+export const createQueue = <Q extends QueueKey>(key: Q, { connection, prefix }: QueueContext): TypedQueue<Q> => {
+  const entry = jobCatalog[key];
+  const queue = new Queue(entry.queue, { connection, prefix, defaultJobOptions: defaultJobOptions(key) });
+  return {
+    key,
+    queue,
+    add: (payload, options) => {
+      const data = entry.payload.parse(payload);
+      return queue.add(entry.jobName, data, { jobId: bookingJobId(data), ...options });
+    },
+    close: () => queue.close(),
+  };
+};
+
+export type Processor<Q extends QueueKey> = (payload: JobPayload<Q>, job: Job) => Promise<void>;
+
+export interface WorkerContext extends QueueContext {
+  concurrency?: number;
+  /** Lock duration; a job whose worker stops renewing it is taken over (stalled) after this. */
+  lockDurationMs?: number;
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * A worker for queue `key`: the payload is parsed with the catalog's schema (a bad payload can never
+ * succeed, so it is unrecoverable), PermanentError skips the remaining attempts, and backoff follows
+ * the catalog's retry policy.
+ */
+export const createWorker = <Q extends QueueKey>(
+  key: Q,
+  processor: Processor<Q>,
+  { connection, prefix, concurrency = 5, lockDurationMs = 30_000, workerOptions }: WorkerContext,
+): Worker => {
+  const entry = jobCatalog[key];
+  return new Worker(
+    entry.queue,
+    async (job: Job) => {
+      const parsed = entry.payload.safeParse(job.data);
+      if (!parsed.success) {
+        throw new UnrecoverableError(`invalid_job_payload: ${parsed.error.message}`);
+      }
+      try {
+        await processor(parsed.data as JobPayload<Q>, job);
+      } catch (error) {
+        if (error instanceof PermanentError) {
+          throw Object.assign(new UnrecoverableError(`${error.code}: ${error.message}`), { cause: error });
+        }
+        throw error;
+      }
+    },
+    {
+      connection,
+      prefix,
+      concurrency,
+      lockDuration: lockDurationMs,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+          computeBackoffMs(entry.retry, attemptsMade, error),
+      },
+      ...workerOptions,
+    },
+  );
+};

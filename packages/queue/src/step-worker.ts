@@ -1,0 +1,89 @@
+// Runs one pipeline step for a booking and keeps its checkpoint in the booking status:
+// running → done | skipped, or pending (retry scheduled) | failed, with the last error.
+import type { Job, Worker } from 'bullmq';
+import { PermanentError, summarizeError } from '@meetlink/errors';
+import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
+import type { Logger } from '@meetlink/observability';
+import type { BookingStore } from '@meetlink/store';
+import { createWorker } from './queues';
+import type { WorkerContext } from './queues';
+
+export interface StepOutcome {
+  state: 'done' | 'skipped';
+  /** Said in the booking status: why it was skipped, or what was done. */
+  detail?: string;
+}
+
+export interface StepContext {
+  logger: Logger;
+  job: Job;
+}
+
+/** A step's processor: converge the outside world to `snapshot`. It must be idempotent. */
+export type StepProcessor = (snapshot: BookingSnapshot, context: StepContext) => Promise<StepOutcome>;
+
+export interface StepWorkerOptions<Q extends QueueKey & StepName> extends WorkerContext {
+  step: Q;
+  store: BookingStore;
+  logger: Logger;
+  process: StepProcessor;
+  now?: () => Date;
+}
+
+export const createStepWorker = <Q extends QueueKey & StepName>({
+  step,
+  store,
+  logger,
+  process,
+  now = () => new Date(),
+  ...context
+}: StepWorkerOptions<Q>): Worker =>
+  createWorker(
+    step,
+    async (payload, job) => {
+      const log = logger.child({ bookingId: payload.bookingId, jobId: job.id, queue: step });
+      const snapshot = await store.getSnapshot(payload.bookingId);
+      if (!snapshot) {
+        throw new PermanentError('booking_not_found', `booking ${payload.bookingId} has no stored snapshot`);
+      }
+      if (snapshot.version > payload.version) {
+        // Level-triggered: the job for the newer version (queued when it was accepted) converges it.
+        log.info({ jobVersion: payload.version, version: snapshot.version }, 'superseded by a newer version');
+        return;
+      }
+      const status = await store.getStatus(payload.bookingId);
+      const current = status?.steps[step];
+      if (current && current.version === snapshot.version && (current.state === 'done' || current.state === 'skipped')) {
+        log.info({ state: current.state }, 'step already finished for this version');
+        return;
+      }
+      await store.updateStep(
+        snapshot.bookingId,
+        snapshot.version,
+        step,
+        { state: 'running', startedAt: now().toISOString() },
+        { countAttempt: true },
+      );
+      try {
+        const outcome = await process(snapshot, { logger: log, job });
+        await store.updateStep(snapshot.bookingId, snapshot.version, step, {
+          state: outcome.state,
+          detail: outcome.detail ?? null,
+          lastError: null,
+          finishedAt: now().toISOString(),
+        });
+        log.info({ state: outcome.state, detail: outcome.detail }, 'step finished');
+      } catch (error) {
+        const summary = summarizeError(error);
+        const isFinal = !summary.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        await store.updateStep(snapshot.bookingId, snapshot.version, step, {
+          state: isFinal ? 'failed' : 'pending',
+          lastError: summary,
+          finishedAt: isFinal ? now().toISOString() : null,
+        });
+        log.warn({ err: error, code: summary.code, isFinal }, 'step failed');
+        throw error;
+      }
+    },
+    context,
+  );

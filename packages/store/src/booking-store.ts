@@ -1,0 +1,143 @@
+// The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking.
+import type { Redis } from 'ioredis';
+import { BookingSnapshot, BookingStatus, StepStatus, stepNames } from '@meetlink/events';
+import type { StepName } from '@meetlink/events';
+
+export type AcceptOutcome =
+  /** A newer version: stored, steps reset to pending, the caller must enqueue it. */
+  | 'accepted'
+  /** The same webhook again, and its job may not have been queued yet (a crash before the enqueue). */
+  | 'replay'
+  /** The same webhook again, already queued: nothing to do. */
+  | 'duplicate'
+  /** Not newer than what is stored. */
+  | 'stale';
+
+export type StepPatch = Partial<Omit<StepStatus, 'version' | 'attempts' | 'updatedAt'>>;
+
+export interface BookingStore {
+  accept(snapshot: BookingSnapshot, webhookId: string): Promise<AcceptOutcome>;
+  markEnqueued(bookingId: string, version: number): Promise<void>;
+  getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
+  getStatus(bookingId: string): Promise<BookingStatus | null>;
+  /** Applies `patch` to a step only while `version` is still the booking's newest; false otherwise. */
+  updateStep(
+    bookingId: string,
+    version: number,
+    step: StepName,
+    patch: StepPatch,
+    options?: { countAttempt?: boolean },
+  ): Promise<boolean>;
+}
+
+const ACCEPT_SCRIPT = `
+local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt')
+local v = tonumber(ARGV[1])
+if cur[1] then
+  local cv = tonumber(cur[1])
+  if cur[2] == ARGV[2] and cv == v then
+    if cur[3] then return 'duplicate' end
+    return 'replay'
+  end
+  if v <= cv then return 'stale' end
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot', ARGV[3],
+  'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4])
+redis.call('HDEL', KEYS[1], 'enqueuedAt')
+return 'accepted'
+`;
+
+const MARK_ENQUEUED_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'enqueuedAt', ARGV[2])
+return 1
+`;
+
+const UPDATE_STEP_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+local field = 'step:' .. ARGV[2]
+local raw = redis.call('HGET', KEYS[1], field)
+if not raw then return 0 end
+local step = cjson.decode(raw)
+for k, val in pairs(cjson.decode(ARGV[3])) do step[k] = val end
+if ARGV[4] == '1' then step['attempts'] = (tonumber(step['attempts']) or 0) + 1 end
+step['updatedAt'] = ARGV[5]
+redis.call('HSET', KEYS[1], field, cjson.encode(step))
+return 1
+`;
+
+export interface RedisBookingStoreOptions {
+  redis: Redis;
+  /** Key prefix; keys are `<prefix>:booking:{<bookingId>}` (the braces keep a booking in one cluster slot). */
+  prefix: string;
+  now?: () => Date;
+}
+
+export const pendingStep = (version: number, at: string): StepStatus => ({
+  state: 'pending',
+  version,
+  attempts: 0,
+  lastError: null,
+  detail: null,
+  updatedAt: at,
+  startedAt: null,
+  finishedAt: null,
+});
+
+export const createRedisBookingStore = ({
+  redis,
+  prefix,
+  now = () => new Date(),
+}: RedisBookingStoreOptions): BookingStore => {
+  const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}`;
+
+  const getSnapshot = async (bookingId: string): Promise<BookingSnapshot | null> => {
+    const raw = await redis.hget(keyOf(bookingId), 'snapshot');
+    return raw === null ? null : BookingSnapshot.parse(JSON.parse(raw));
+  };
+
+  return {
+    accept: async (snapshot, webhookId) => {
+      const at = now().toISOString();
+      const outcome = await redis.eval(
+        ACCEPT_SCRIPT,
+        1,
+        keyOf(snapshot.bookingId),
+        String(snapshot.version),
+        webhookId,
+        JSON.stringify(snapshot),
+        JSON.stringify(pendingStep(snapshot.version, at)),
+      );
+      return outcome as AcceptOutcome;
+    },
+
+    markEnqueued: async (bookingId, version) => {
+      await redis.eval(MARK_ENQUEUED_SCRIPT, 1, keyOf(bookingId), String(version), now().toISOString());
+    },
+
+    getSnapshot,
+
+    getStatus: async (bookingId) => {
+      const fields = await redis.hgetall(keyOf(bookingId));
+      if (!fields['snapshot']) return null;
+      const steps = Object.fromEntries(
+        stepNames.map((name) => [name, StepStatus.parse(JSON.parse(fields[`step:${name}`] ?? 'null'))]),
+      );
+      return BookingStatus.parse({ ...JSON.parse(fields['snapshot']), steps });
+    },
+
+    updateStep: async (bookingId, version, step, patch, options = {}) => {
+      const applied = await redis.eval(
+        UPDATE_STEP_SCRIPT,
+        1,
+        keyOf(bookingId),
+        String(version),
+        step,
+        JSON.stringify(patch),
+        options.countAttempt ? '1' : '0',
+        now().toISOString(),
+      );
+      return applied === 1;
+    },
+  };
+};

@@ -1,0 +1,14 @@
+// Starts the test run's own redis-server on a free port; tests read REDIS_URL from the environment.
+// Relative import: jest loads global setup outside the test environment's export conditions.
+import { startRedisServer } from '../packages/dev-redis/src/index';
+import type { RunningRedis } from '../packages/dev-redis/src/index';
+
+declare global {
+  var __TEST_REDIS__: RunningRedis | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const redis = await startRedisServer();
+  globalThis.__TEST_REDIS__ = redis;
+  process.env['REDIS_URL'] = redis.url;
+}
