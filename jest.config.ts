@@ -13,11 +13,14 @@ const swc: [string, Record<string, unknown>] = [
   },
 ];
 
-const workspaces = ['apps', 'packages'].flatMap((group) =>
-  readdirSync(join(__dirname, group))
-    .map((name) => join(group, name))
-    .filter((dir) => existsSync(join(__dirname, dir, 'package.json'))),
-);
+const workspaces = [
+  ...['apps', 'packages'].flatMap((group) =>
+    readdirSync(join(__dirname, group))
+      .map((name) => join(group, name))
+      .filter((dir) => existsSync(join(__dirname, dir, 'package.json'))),
+  ),
+  'e2e',
+];
 
 const config: Config = {
   globalSetup: '<rootDir>/test-support/global-setup.ts',
@@ -29,7 +32,7 @@ const config: Config = {
     // Resolve our workspace packages to their TypeScript source, as tsx does with --conditions.
     testEnvironmentOptions: { customExportConditions: ['@meetlink/source', 'node', 'require', 'default'] },
     transform: { '^.+\\.ts$': swc },
-    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/*.test.ts'],
   })),
   testTimeout: 30_000,
 };

@@ -1,7 +1,7 @@
 // Starts the test run's own redis-server on a free port; tests read REDIS_URL from the environment.
 // Relative import: jest loads global setup outside the test environment's export conditions.
-import { startRedisServer } from '../packages/dev-redis/src/index';
-import type { RunningRedis } from '../packages/dev-redis/src/index';
+import { startRedisServer } from '../packages/sandbox/src/redis-server';
+import type { RunningRedis } from '../packages/sandbox/src/redis-server';
 
 declare global {
   var __TEST_REDIS__: RunningRedis | undefined;

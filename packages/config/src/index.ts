@@ -44,3 +44,9 @@ export const commonEnv = {
   LOG_FORMAT: logFormat,
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
 };
+
+export const workerEnv = {
+  ...commonEnv,
+  /** Jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: positiveInt(5),
+};

@@ -1,5 +1,5 @@
 // A valid sample booking, used by the demo script, sandbox mode and tests.
-import type { Booking, BookingEvent } from './booking';
+import type { Booking, BookingEvent, CanceledBooking } from './booking';
 import { EventType } from './booking';
 
 export interface SampleBookingOptions {
@@ -40,7 +40,7 @@ export const sampleBooking = ({
 };
 
 export const sampleEvent = (
-  booking: Booking,
+  booking: CanceledBooking,
   type: BookingEvent['type'] = EventType.created,
   id = `evt_${booking.bookingId}_v${booking.version}`,
 ): BookingEvent =>

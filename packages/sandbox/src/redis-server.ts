@@ -70,7 +70,7 @@ const waitForPing = async (url: string, deadline: number): Promise<void> => {
   }
 };
 
-const stopProcess = (child: ChildProcess, timeoutMs = 5_000): Promise<void> =>
+export const stopProcess = (child: ChildProcess, timeoutMs = 5_000): Promise<void> =>
   new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

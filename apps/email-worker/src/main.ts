@@ -1,0 +1,7 @@
+// Composition root of the email worker.
+import { createWorkerRuntime } from '@meetlink/queue';
+import { loadConfig } from './config';
+import { sendBookingEmail } from './send-booking-email';
+
+const runtime = createWorkerRuntime({ name: 'email-worker', ...loadConfig() });
+runtime.run('email', (snapshot) => sendBookingEmail(snapshot));

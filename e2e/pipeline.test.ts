@@ -1,0 +1,83 @@
+// A booking goes in signed and flows through all three worker processes to a complete status.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventType, sampleBooking, sampleEvent } from '@meetlink/events';
+import { startRedisServer } from '@meetlink/sandbox';
+import type { RunningRedis } from '@meetlink/sandbox';
+import { allStepsSettled, startPipeline } from './pipeline-harness';
+import type { Pipeline } from './pipeline-harness';
+
+jest.setTimeout(90_000);
+
+describe('the pipeline, end to end', () => {
+  let pipeline: Pipeline;
+  beforeAll(async () => {
+    pipeline = await startPipeline(process.env['REDIS_URL']!);
+  });
+  afterAll(async () => {
+    await pipeline.stop();
+  });
+
+  it('takes a video booking with a calendar through conference, calendar and email to done', async () => {
+    const booking = sampleBooking({ bookingId: 'bk_e2e_1', calendar: { provider: 'google', calendarId: 'primary', eventId: 'evt123' } });
+    expect((await pipeline.send(sampleEvent(booking))).status).toBe(202);
+    const status = await pipeline.waitForStatus('bk_e2e_1', allStepsSettled);
+    expect(status.steps.conference).toMatchObject({ state: 'done', attempts: 1, lastError: null });
+    expect(status.steps.calendar).toMatchObject({ state: 'done', attempts: 1 });
+    expect(status.steps.email).toMatchObject({ state: 'done', attempts: 1 });
+    expect(status.steps.email.finishedAt).not.toBeNull();
+  });
+
+  it('says plainly when a step has nothing to do', async () => {
+    const booking = sampleBooking({ bookingId: 'bk_e2e_2' });
+    await pipeline.send(sampleEvent(booking));
+    const status = await pipeline.waitForStatus('bk_e2e_2', allStepsSettled);
+    expect(status.steps.calendar).toMatchObject({ state: 'skipped', detail: 'booking has no calendar reference' });
+  });
+
+  it('converges to the newest version after a reschedule and a cancellation', async () => {
+    const bookingId = 'bk_e2e_3';
+    await pipeline.send(sampleEvent(sampleBooking({ bookingId, version: 1 })));
+    await pipeline.send(sampleEvent(sampleBooking({ bookingId, version: 2 }), EventType.rescheduled));
+    await pipeline.send(sampleEvent({ ...sampleBooking({ bookingId, version: 3 }), reason: 'conflict' }, EventType.canceled));
+    const status = await pipeline.waitForStatus(bookingId, (s) => s.version === 3 && allStepsSettled(s));
+    expect(status).toMatchObject({ isCanceled: true, eventType: 'booking.canceled' });
+    expect(status.steps.conference).toMatchObject({ state: 'skipped', detail: 'booking is canceled: no meeting kept' });
+  });
+});
+
+describe('the pipeline across a Redis restart', () => {
+  let redis: RunningRedis;
+  let pipeline: Pipeline;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'meetlink-redis-'));
+    redis = await startRedisServer({ dataDir });
+    pipeline = await startPipeline(redis.url);
+  });
+  afterAll(async () => {
+    await pipeline.stop();
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps accepted bookings and resumes every worker once Redis is back', async () => {
+    expect((await pipeline.send(sampleEvent(sampleBooking({ bookingId: 'bk_before' })))).status).toBe(202);
+    await pipeline.waitForStatus('bk_before', allStepsSettled);
+
+    await redis.restart(); // AOF on: what was accepted survives
+    const deadline = Date.now() + 20_000;
+    let res: Response | undefined;
+    while (Date.now() < deadline) {
+      res = await pipeline.send(sampleEvent(sampleBooking({ bookingId: 'bk_after' })));
+      if (res.status === 202) break;
+      expect(res.status).toBe(503);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(res?.status).toBe(202);
+    const after = await pipeline.waitForStatus('bk_after', allStepsSettled);
+    expect(Object.values(after.steps).map((s) => s.state)).toEqual(['done', 'skipped', 'done']);
+    expect((await pipeline.status('bk_before'))?.steps.email.state).toBe('done');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './app-process';
+export * from './defaults';
+export * from './redis-server';
