@@ -1,3 +1,5 @@
 export * from './app-process';
 export * from './defaults';
 export * from './redis-server';
+export * from './demo';
+export * from './run-sandbox';

@@ -1,0 +1,64 @@
+// `npm run demo`: sends a signed sample booking to a running pipeline and follows its status until
+// every step has settled.
+import { randomUUID } from 'node:crypto';
+import { sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
+import type { BookingStatus } from '@meetlink/events';
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+
+export interface DemoOptions {
+  env: Record<string, string | undefined>;
+  print?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+const isSettled = (status: BookingStatus): boolean =>
+  Object.values(status.steps).every((s) => s.version === status.version && ['done', 'skipped', 'failed'].includes(s.state));
+
+export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: DemoOptions): Promise<number> => {
+  const url = env['INTAKE_URL'] ?? `http://localhost:${env['PORT'] ?? SANDBOX_PORT}`;
+  const secret = (env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET).split(',')[0]!.trim();
+  const adminToken = env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN;
+
+  const health = await fetch(`${url}/healthz`).catch(() => undefined);
+  if (!health?.ok) {
+    print(`No intake API answers at ${url}/healthz. Start the pipeline first: npm start`);
+    return 1;
+  }
+  const bookingId = `bk_demo_${randomUUID().slice(0, 8)}`;
+  const booking = sampleBooking({
+    bookingId,
+    calendar: { provider: 'google', calendarId: 'primary', eventId: `demo${bookingId.slice(8)}` },
+  });
+  const body = JSON.stringify(sampleEvent(booking));
+  const headers = signWebhook({ secret, id: `msg_${randomUUID()}`, timestamp: Date.now() / 1000, body });
+  const res = await fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  print(`POST ${url}/v1/events -> ${res.status} ${await res.text()}`);
+  if (res.status !== 202) return 1;
+
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const statusRes = await fetch(`${url}/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    if (statusRes.status !== 200) {
+      print(`GET /v1/bookings/${bookingId} -> ${statusRes.status} ${await statusRes.text()}`);
+      return 1;
+    }
+    const status = (await statusRes.json()) as BookingStatus;
+    const line = Object.entries(status.steps)
+      .map(([name, step]) => `${name}=${step.state}`)
+      .join('  ');
+    if (line !== last) print(`  ${line}`);
+    last = line;
+    if (isSettled(status)) {
+      for (const [name, step] of Object.entries(status.steps)) {
+        print(`  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`);
+      }
+      const hasFailed = Object.values(status.steps).some((s) => s.state === 'failed');
+      print(hasFailed ? 'A step failed; see its lastError above.' : `Booking ${bookingId}: every step settled.`);
+      return hasFailed ? 1 : 0;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  print(`Booking ${bookingId} did not settle within ${timeoutMs / 1000}s; are the workers running?`);
+  return 1;
+};

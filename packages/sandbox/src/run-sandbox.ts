@@ -1,0 +1,75 @@
+// `npm start`: the whole pipeline on one machine. Redis from REDIS_URL, else a redis-server of our own
+// with its data under .data/redis; every app as its own process; Ctrl+C stops them all.
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { APP_NAMES, REPO_ROOT, spawnApp } from './app-process';
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+import { RedisServerMissingError, startRedisServer, stopProcess } from './redis-server';
+import type { RunningRedis } from './redis-server';
+
+export interface SandboxOptions {
+  env: Record<string, string | undefined>;
+  print?: (line: string) => void;
+}
+
+export const runSandbox = async ({ env, print = console.log }: SandboxOptions): Promise<number> => {
+  let redis: RunningRedis | undefined;
+  let redisUrl = env['REDIS_URL'];
+  if (!redisUrl) {
+    try {
+      redis = await startRedisServer({ dataDir: join(REPO_ROOT, '.data', 'redis') });
+    } catch (error) {
+      if (error instanceof RedisServerMissingError) {
+        print(`\n${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    redisUrl = redis.url;
+  }
+  const port = env['PORT'] ?? String(SANDBOX_PORT);
+  const childEnv = {
+    ...env,
+    REDIS_URL: redisUrl,
+    PORT: port,
+    HOST: env['HOST'] ?? '127.0.0.1',
+    WEBHOOK_SECRETS: env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET,
+    ADMIN_TOKEN: env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN,
+    LOG_FORMAT: env['LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+  };
+  const url = `http://localhost:${port}`;
+  print(
+    [
+      '',
+      'meetlink sandbox',
+      `  Redis:          ${redisUrl}${redis ? ' (started here, data in .data/redis)' : ''}`,
+      `  Intake API:     ${url}  (POST /v1/events, GET /v1/bookings/:id, /healthz, /readyz)`,
+      `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
+      `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
+      '  Send a signed sample booking and follow it:  npm run demo',
+      '  Stop: Ctrl+C',
+      '',
+    ].join('\n'),
+  );
+
+  const children = new Map<string, ChildProcess>(APP_NAMES.map((app) => [app, spawnApp(app, { env: childEnv })]));
+  let isStopping = false;
+  return new Promise<number>((resolve) => {
+    const stopAll = async (code: number): Promise<void> => {
+      if (isStopping) return;
+      isStopping = true;
+      await Promise.all([...children.values()].map((child) => stopProcess(child, 30_000)));
+      await redis?.stop();
+      resolve(code);
+    };
+    for (const [app, child] of children) {
+      child.once('exit', (code, signal) => {
+        if (isStopping) return;
+        print(`${app} exited (${signal ?? code}); stopping the sandbox`);
+        void stopAll(1);
+      });
+    }
+    process.once('SIGINT', () => void stopAll(0));
+    process.once('SIGTERM', () => void stopAll(0));
+  });
+};
