@@ -8,6 +8,11 @@ export class RetryableError extends Error {
     readonly details: {
       /** The provider asked us to wait this long (Retry-After). */
       retryAfterMs?: number;
+      /**
+       * What a rate limit applies to: `provider` slows the whole queue (Zoom's per-second limits);
+       * `subject` only this job's host (Zoom's daily per-user create/update limit).
+       */
+      rateLimitScope?: 'provider' | 'subject';
       /** The provider's answer, minus secrets. */
       providerResponse?: unknown;
       cause?: unknown;

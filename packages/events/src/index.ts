@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './signing';
 export * from './json-schema';
 export * from './fixtures';
+export * from './meeting';

@@ -1,0 +1,35 @@
+// The video meeting a booking owns, as stored with the booking and handed to calendar and email.
+import { z } from 'zod';
+
+export const DialInNumber = z.object({
+  country: z.string(),
+  countryName: z.string().optional(),
+  city: z.string().optional(),
+  number: z.string(),
+  type: z.enum(['toll', 'tollfree']).optional(),
+});
+export type DialInNumber = z.infer<typeof DialInNumber>;
+
+export const MeetingDetails = z.object({
+  provider: z.literal('zoom'),
+  /** Zoom's numeric meeting id, as a string. */
+  id: z.string().regex(/^\d+$/),
+  uuid: z.string().optional(),
+  /** The member whose Zoom account hosts the meeting. */
+  hostMemberId: z.string(),
+  /** The Zoom user id or email the meeting was created under. */
+  hostUserId: z.string(),
+  topic: z.string(),
+  /** ISO 8601, UTC. */
+  startTime: z.string(),
+  durationMinutes: z.number().int(),
+  timezone: z.string(),
+  joinUrl: z.url(),
+  passcode: z.string().nullable(),
+  /** Passcode for H.323/SIP room systems, where Zoom gave one. */
+  h323Passcode: z.string().optional(),
+  /** Numeric passcode for phone dial-in, where Zoom gave one. */
+  pstnPasscode: z.string().optional(),
+  dialIn: z.array(DialInNumber),
+});
+export type MeetingDetails = z.infer<typeof MeetingDetails>;
