@@ -12,7 +12,11 @@ export interface Pipeline {
   prefix: string;
   send(event: BookingEvent, webhookId?: string): Promise<Response>;
   status(bookingId: string): Promise<BookingStatus | null>;
-  waitForStatus(bookingId: string, isDone: (status: BookingStatus) => boolean, timeoutMs?: number): Promise<BookingStatus>;
+  waitForStatus(
+    bookingId: string,
+    isDone: (status: BookingStatus) => boolean,
+    timeoutMs?: number,
+  ): Promise<BookingStatus>;
   /** Everything the processes printed, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
@@ -46,13 +50,18 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
   const url = `http://127.0.0.1:${port}`;
 
   const status = async (bookingId: string): Promise<BookingStatus | null> => {
-    const res = await fetch(`${url}/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await fetch(`${url}/v1/bookings/${bookingId}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     return res.status === 200 ? ((await res.json()) as BookingStatus) : null;
   };
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const isReady = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const isReady = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (isReady) break;
     if (Date.now() > deadline) throw new Error(`intake API did not become ready:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -64,7 +73,11 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
     send: (event, webhookId = `msg_${randomUUID()}`) => {
       const body = JSON.stringify(event);
       const headers = signWebhook({ secret, id: webhookId, timestamp: Date.now() / 1000, body });
-      return fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      return fetch(`${url}/v1/events`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     },
     status,
     waitForStatus: async (bookingId, isDone, timeoutMs = 20_000) => {
@@ -75,7 +88,9 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
         if (last && isDone(last)) return last;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`booking ${bookingId} did not reach the expected status; last: ${JSON.stringify(last?.steps)}\n${output.slice(-5_000)}`);
+      throw new Error(
+        `booking ${bookingId} did not reach the expected status; last: ${JSON.stringify(last?.steps)}\n${output.slice(-5_000)}`,
+      );
     },
     output: () => output,
     stop: async () => {
@@ -85,4 +100,6 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
 };
 
 export const allStepsSettled = (status: BookingStatus): boolean =>
-  Object.values(status.steps).every((step) => step.version === status.version && ['done', 'skipped', 'failed'].includes(step.state));
+  Object.values(status.steps).every(
+    (step) => step.version === status.version && ['done', 'skipped', 'failed'].includes(step.state),
+  );

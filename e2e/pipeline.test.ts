@@ -20,7 +20,10 @@ describe('the pipeline, end to end', () => {
   });
 
   it('takes a video booking with a calendar through conference, calendar and email to done', async () => {
-    const booking = sampleBooking({ bookingId: 'bk_e2e_1', calendar: { provider: 'google', calendarId: 'primary', eventId: 'evt123' } });
+    const booking = sampleBooking({
+      bookingId: 'bk_e2e_1',
+      calendar: { provider: 'google', calendarId: 'primary', eventId: 'evt123' },
+    });
     expect((await pipeline.send(sampleEvent(booking))).status).toBe(202);
     const status = await pipeline.waitForStatus('bk_e2e_1', allStepsSettled);
     expect(status.steps.conference).toMatchObject({ state: 'done', attempts: 1, lastError: null });
@@ -33,17 +36,25 @@ describe('the pipeline, end to end', () => {
     const booking = sampleBooking({ bookingId: 'bk_e2e_2' });
     await pipeline.send(sampleEvent(booking));
     const status = await pipeline.waitForStatus('bk_e2e_2', allStepsSettled);
-    expect(status.steps.calendar).toMatchObject({ state: 'skipped', detail: 'booking has no calendar reference' });
+    expect(status.steps.calendar).toMatchObject({
+      state: 'skipped',
+      detail: 'booking has no calendar reference',
+    });
   });
 
   it('converges to the newest version after a reschedule and a cancellation', async () => {
     const bookingId = 'bk_e2e_3';
     await pipeline.send(sampleEvent(sampleBooking({ bookingId, version: 1 })));
     await pipeline.send(sampleEvent(sampleBooking({ bookingId, version: 2 }), EventType.rescheduled));
-    await pipeline.send(sampleEvent({ ...sampleBooking({ bookingId, version: 3 }), reason: 'conflict' }, EventType.canceled));
+    await pipeline.send(
+      sampleEvent({ ...sampleBooking({ bookingId, version: 3 }), reason: 'conflict' }, EventType.canceled),
+    );
     const status = await pipeline.waitForStatus(bookingId, (s) => s.version === 3 && allStepsSettled(s));
     expect(status).toMatchObject({ isCanceled: true, eventType: 'booking.canceled' });
-    expect(status.steps.conference).toMatchObject({ state: 'skipped', detail: 'booking is canceled: no meeting kept' });
+    expect(status.steps.conference).toMatchObject({
+      state: 'skipped',
+      detail: 'booking is canceled: no meeting kept',
+    });
   });
 });
 

@@ -21,8 +21,13 @@ export const reconcileMeeting = async (
   if (!needsMeeting) {
     return {
       state: 'skipped',
-      detail: snapshot.isCanceled ? 'booking is canceled: no meeting kept' : `location is ${location.kind}: no meeting needed`,
+      detail: snapshot.isCanceled
+        ? 'booking is canceled: no meeting kept'
+        : `location is ${location.kind}: no meeting needed`,
     };
   }
-  return { state: 'done', detail: 'handed on to calendar and email; no Zoom meeting is created by this build yet' };
+  return {
+    state: 'done',
+    detail: 'handed on to calendar and email; no Zoom meeting is created by this build yet',
+  };
 };

@@ -4,4 +4,5 @@ import { parseEnv, workerEnv } from '@meetlink/config';
 export const Config = z.object({ ...workerEnv });
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(Config, env);

@@ -15,13 +15,19 @@ export class ApiError extends Error {
 }
 
 export const redisUnavailable = (cause?: unknown): ApiError =>
-  Object.assign(new ApiError(503, 'redis_unavailable', 'the queue store cannot be reached; retry later'), { cause });
+  Object.assign(new ApiError(503, 'redis_unavailable', 'the queue store cannot be reached; retry later'), {
+    cause,
+  });
 
 /** body-parser's errors carry `type`; map the ones a client can cause to what they mean. */
 const fromBodyParser = (error: { type?: unknown; limit?: unknown }): ApiError | undefined => {
   switch (error.type) {
     case 'entity.too.large':
-      return new ApiError(413, 'payload_too_large', `request body is larger than ${String(error.limit)} bytes`);
+      return new ApiError(
+        413,
+        'payload_too_large',
+        `request body is larger than ${String(error.limit)} bytes`,
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError(415, 'unsupported_encoding', 'request body encoding is not supported');

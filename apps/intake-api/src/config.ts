@@ -5,7 +5,12 @@ import { decodeSecret } from '@meetlink/events';
 const webhookSecrets = z
   .string()
   .min(1)
-  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .superRefine((secrets, ctx) => {
     secrets.forEach((secret, index) => {
       try {

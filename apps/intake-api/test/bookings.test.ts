@@ -15,7 +15,9 @@ type ErrorBody = { error: { code: string } };
 const errorCode = async (res: Response) => ((await res.json()) as ErrorBody).error.code;
 
 const getStatus = (bookingId: string, token: string | null = ADMIN_TOKEN) =>
-  fetch(`${intake.url}/v1/bookings/${bookingId}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  fetch(`${intake.url}/v1/bookings/${bookingId}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
 
 describe('GET /v1/bookings/:bookingId', () => {
   it('shows the newest snapshot and every step pending right after intake', async () => {

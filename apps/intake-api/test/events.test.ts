@@ -12,7 +12,8 @@ afterEach(async () => {
 });
 
 const newBookingId = () => `bk_${randomUUID().slice(0, 12)}`;
-const jobCount = () => intake.conferenceQueue.queue.getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed');
+const jobCount = () =>
+  intake.conferenceQueue.queue.getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed');
 
 describe('POST /v1/events (happy path)', () => {
   it('answers 202 with the event and booking ids once the job is on the queue', async () => {
@@ -40,7 +41,15 @@ describe('POST /v1/events (happy path)', () => {
     const event = sampleEvent(booking);
     // The first delivery got as far as the snapshot write, then the process died.
     await intake.store.accept(
-      { bookingId: booking.bookingId, version: 1, eventId: event.id, eventType: event.type, isCanceled: false, booking, receivedAt: new Date().toISOString() },
+      {
+        bookingId: booking.bookingId,
+        version: 1,
+        eventId: event.id,
+        eventType: event.type,
+        isCanceled: false,
+        booking,
+        receivedAt: new Date().toISOString(),
+      },
       'msg_crashed',
     );
     expect(await jobCount()).toBe(0);
@@ -52,10 +61,19 @@ describe('POST /v1/events (happy path)', () => {
   it('ignores a version that is not newer than the stored one', async () => {
     const bookingId = newBookingId();
     expect((await intake.send(sampleEvent(sampleBooking({ bookingId, version: 2 })))).status).toBe(202);
-    const stale = await intake.send(sampleEvent(sampleBooking({ bookingId, version: 1 }), EventType.rescheduled, 'evt_old'));
+    const stale = await intake.send(
+      sampleEvent(sampleBooking({ bookingId, version: 1 }), EventType.rescheduled, 'evt_old'),
+    );
     expect(stale.status).toBe(200);
-    expect(await stale.json()).toEqual({ status: 'ignored', reason: 'stale_version', eventId: 'evt_old', bookingId });
-    const same = await intake.send(sampleEvent(sampleBooking({ bookingId, version: 2 }), EventType.rescheduled, 'evt_same'));
+    expect(await stale.json()).toEqual({
+      status: 'ignored',
+      reason: 'stale_version',
+      eventId: 'evt_old',
+      bookingId,
+    });
+    const same = await intake.send(
+      sampleEvent(sampleBooking({ bookingId, version: 2 }), EventType.rescheduled, 'evt_same'),
+    );
     expect(same.status).toBe(200);
     expect(await jobCount()).toBe(1);
   });
@@ -67,7 +85,12 @@ describe('POST /v1/events (happy path)', () => {
     expect((await intake.send(sampleEvent(canceled, EventType.canceled))).status).toBe(202);
     expect(await jobCount()).toBe(2);
     const snapshot = await intake.store.getSnapshot(bookingId);
-    expect(snapshot).toMatchObject({ version: 3, isCanceled: true, eventType: 'booking.canceled', booking: { reason: 'customer asked' } });
+    expect(snapshot).toMatchObject({
+      version: 3,
+      isCanceled: true,
+      eventType: 'booking.canceled',
+      booking: { reason: 'customer asked' },
+    });
   });
 
   it('accepts an event signed with a second, rotated-in secret', async () => {
@@ -80,30 +103,56 @@ describe('POST /v1/events (happy path)', () => {
 });
 
 describe('POST /v1/events (errors)', () => {
-  const errorOf = async (res: Response) => ({ status: res.status, ...((await res.json()) as { error: { code: string } }).error });
+  const errorOf = async (res: Response) => ({
+    status: res.status,
+    ...((await res.json()) as { error: { code: string } }).error,
+  });
 
   it('401 missing_signature_headers without a signature', async () => {
-    const res = await intake.post(JSON.stringify(sampleEvent(sampleBooking({ bookingId: newBookingId() }))), {});
+    const res = await intake.post(
+      JSON.stringify(sampleEvent(sampleBooking({ bookingId: newBookingId() }))),
+      {},
+    );
     expect(await errorOf(res)).toMatchObject({ status: 401, code: 'missing_signature_headers' });
   });
 
   it('401 invalid_signature for a body signed with another secret or altered after signing', async () => {
     const event = sampleEvent(sampleBooking({ bookingId: newBookingId() }));
-    expect(await errorOf(await intake.send(event, undefined, generateSecret()))).toMatchObject({ status: 401, code: 'invalid_signature' });
+    expect(await errorOf(await intake.send(event, undefined, generateSecret()))).toMatchObject({
+      status: 401,
+      code: 'invalid_signature',
+    });
     const body = JSON.stringify(event);
-    const headers = signWebhook({ secret: intake.secrets[0]!, id: 'msg_x', timestamp: Date.now() / 1000, body });
+    const headers = signWebhook({
+      secret: intake.secrets[0]!,
+      id: 'msg_x',
+      timestamp: Date.now() / 1000,
+      body,
+    });
     const tampered = await intake.post(body.replace('Intro call', 'Free call'), { ...headers });
     expect(await errorOf(tampered)).toMatchObject({ status: 401, code: 'invalid_signature' });
   });
 
   it('401 timestamp_out_of_window for a delivery signed more than five minutes ago', async () => {
     const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId: newBookingId() })));
-    const headers = signWebhook({ secret: intake.secrets[0]!, id: 'msg_old', timestamp: Date.now() / 1000 - 6 * 60, body });
-    expect(await errorOf(await intake.post(body, { ...headers }))).toMatchObject({ status: 401, code: 'timestamp_out_of_window' });
+    const headers = signWebhook({
+      secret: intake.secrets[0]!,
+      id: 'msg_old',
+      timestamp: Date.now() / 1000 - 6 * 60,
+      body,
+    });
+    expect(await errorOf(await intake.post(body, { ...headers }))).toMatchObject({
+      status: 401,
+      code: 'timestamp_out_of_window',
+    });
   });
 
   it('415 unsupported_media_type for a body that is not JSON', async () => {
-    const res = await fetch(`${intake.url}/v1/events`, { method: 'POST', body: 'hello', headers: { 'content-type': 'text/plain' } });
+    const res = await fetch(`${intake.url}/v1/events`, {
+      method: 'POST',
+      body: 'hello',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(await errorOf(res)).toMatchObject({ status: 415, code: 'unsupported_media_type' });
   });
 
@@ -114,16 +163,34 @@ describe('POST /v1/events (errors)', () => {
 
   it('400 invalid_json for a signed body that does not parse', async () => {
     const body = '{"id": "evt_1", ';
-    const headers = signWebhook({ secret: intake.secrets[0]!, id: 'msg_bad', timestamp: Date.now() / 1000, body });
-    expect(await errorOf(await intake.post(body, { ...headers }))).toMatchObject({ status: 400, code: 'invalid_json' });
+    const headers = signWebhook({
+      secret: intake.secrets[0]!,
+      id: 'msg_bad',
+      timestamp: Date.now() / 1000,
+      body,
+    });
+    expect(await errorOf(await intake.post(body, { ...headers }))).toMatchObject({
+      status: 400,
+      code: 'invalid_json',
+    });
   });
 
   it('400 validation_failed naming each failing field', async () => {
     const event = sampleEvent(sampleBooking({ bookingId: newBookingId() }));
-    const broken = { ...event, data: { ...event.data, customer: { ...event.data.customer, email: 'nope' }, endsAt: event.data.startsAt } };
+    const broken = {
+      ...event,
+      data: {
+        ...event.data,
+        customer: { ...event.data.customer, email: 'nope' },
+        endsAt: event.data.startsAt,
+      },
+    };
     const error = await errorOf(await intake.send(broken));
     expect(error).toMatchObject({ status: 400, code: 'validation_failed' });
-    expect((error as unknown as { details: { path: string }[] }).details.map((d) => d.path).sort()).toEqual(['data.customer.email', 'data.endsAt']);
+    expect((error as unknown as { details: { path: string }[] }).details.map((d) => d.path).sort()).toEqual([
+      'data.customer.email',
+      'data.endsAt',
+    ]);
     expect(await jobCount()).toBe(0);
   });
 

@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { generateSecret, signWebhook } from '@meetlink/events';
-import type { BookingEvent } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
@@ -12,11 +11,14 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export const testRedisUrl = (): string => {
   const url = process.env['REDIS_URL'];
-  if (!url) throw new Error('REDIS_URL is not set: run the tests with `npm test` (its global setup starts Redis)');
+  if (!url)
+    throw new Error('REDIS_URL is not set: run the tests with `npm test` (its global setup starts Redis)');
   return url;
 };
 
-export const startIntake = async (options: { redisUrl?: string; secrets?: string[]; maxBodyBytes?: number } = {}) => {
+export const startIntake = async (
+  options: { redisUrl?: string; secrets?: string[]; maxBodyBytes?: number } = {},
+) => {
   const prefix = `t${randomUUID().slice(0, 8)}`;
   const secrets = options.secrets ?? [generateSecret()];
   const redis = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'producer');
@@ -38,10 +40,14 @@ export const startIntake = async (options: { redisUrl?: string; secrets?: string
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const post = (body: string, headers: Record<string, string>) =>
-    fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    fetch(`${url}/v1/events`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   /** Signs and posts an event as an upstream system would. */
-  const send = (event: BookingEvent | unknown, webhookId = `msg_${randomUUID()}`, secret = secrets[0]!) => {
+  const send = (event: unknown, webhookId = `msg_${randomUUID()}`, secret = secrets[0]!) => {
     const body = JSON.stringify(event);
     const headers = signWebhook({ secret, id: webhookId, timestamp: Date.now() / 1000, body });
     return post(body, { ...headers });
@@ -50,7 +56,10 @@ export const startIntake = async (options: { redisUrl?: string; secrets?: string
   const close = async () => {
     await new Promise((resolve) => server.close(resolve));
     await conferenceQueue.queue.obliterate({ force: true }).catch(() => undefined);
-    await redis.keys(`${prefix}:*`).then((keys) => (keys.length ? redis.del(...keys) : 0)).catch(() => undefined);
+    await redis
+      .keys(`${prefix}:*`)
+      .then((keys) => (keys.length ? redis.del(...keys) : 0))
+      .catch(() => undefined);
     await conferenceQueue.close();
     redis.disconnect();
   };

@@ -26,7 +26,7 @@ const waitUntil = async (check: () => Promise<boolean>, timeoutMs = 15_000): Pro
 
 it('answers 503 redis_unavailable while Redis is down and accepts again once it is back', async () => {
   await redis.stop();
-  await waitUntil(async () => intake.redis.status !== 'ready');
+  await waitUntil(() => Promise.resolve(intake.redis.status !== 'ready'));
   const startedAt = Date.now();
   const down = await intake.send(sampleEvent(sampleBooking({ bookingId: 'bk_outage' })));
   expect(down.status).toBe(503);

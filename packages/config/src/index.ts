@@ -26,7 +26,9 @@ export const redisUrl = z
   .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
   .describe('Redis connection URL');
 
-export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
 export const logFormat = z.enum(['json', 'pretty']).optional();
 
 /** Prefix for every Redis key the pipeline writes (BullMQ queues and booking state). */

@@ -19,8 +19,14 @@ describe('BookingEvent', () => {
   });
 
   it('accepts google and outlook calendar references', () => {
-    const google = sampleBooking({ bookingId: 'bk_g', calendar: { provider: 'google', calendarId: 'primary', eventId: 'e1' } });
-    const outlook = sampleBooking({ bookingId: 'bk_o', calendar: { provider: 'outlook', userId: 'u@x.com', eventId: 'AAMk=' } });
+    const google = sampleBooking({
+      bookingId: 'bk_g',
+      calendar: { provider: 'google', calendarId: 'primary', eventId: 'e1' },
+    });
+    const outlook = sampleBooking({
+      bookingId: 'bk_o',
+      calendar: { provider: 'outlook', userId: 'u@x.com', eventId: 'AAMk=' },
+    });
     expect(BookingEvent.safeParse(sampleEvent(google)).success).toBe(true);
     expect(BookingEvent.safeParse(sampleEvent(outlook)).success).toBe(true);
   });
@@ -45,7 +51,12 @@ describe('BookingEvent', () => {
     const event = valid() as unknown as { data: Record<string, unknown> };
     event.data['host'] = { memberId: '', name: 'x', email: 'not-an-email', timezone: 'Mars/Olympus' };
     event.data['version'] = 1.5;
-    expect(issuePaths(event).sort()).toEqual(['data.host.email', 'data.host.memberId', 'data.host.timezone', 'data.version']);
+    expect(issuePaths(event).sort()).toEqual([
+      'data.host.email',
+      'data.host.memberId',
+      'data.host.timezone',
+      'data.version',
+    ]);
   });
 
   it('requires the provider of a video conference and refuses one elsewhere', () => {

@@ -50,7 +50,11 @@ export type ServiceLocation = z.infer<typeof ServiceLocation>;
 export const Service = z.object({
   id: z.string().min(1).max(128),
   name: z.string().min(1).max(200),
-  durationMinutes: z.number().int().min(1).max(24 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   location: ServiceLocation,
 });
 export type Service = z.infer<typeof Service>;
@@ -153,5 +157,9 @@ export const BookingCanceled = z.object({
 export type BookingCanceled = z.infer<typeof BookingCanceled>;
 
 /** Every event the intake API accepts at `POST /v1/events`. */
-export const BookingEvent = z.discriminatedUnion('type', [BookingCreated, BookingRescheduled, BookingCanceled]);
+export const BookingEvent = z.discriminatedUnion('type', [
+  BookingCreated,
+  BookingRescheduled,
+  BookingCanceled,
+]);
 export type BookingEvent = z.infer<typeof BookingEvent>;

@@ -31,7 +31,12 @@ export const sampleBooking = ({
       },
     },
     host: { memberId: 'mem_ada', name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/Berlin' },
-    customer: { name: 'Grace Customer', email: 'grace@example.org', timezone: 'America/New_York', locale: 'en-US' },
+    customer: {
+      name: 'Grace Customer',
+      email: 'grace@example.org',
+      timezone: 'America/New_York',
+      locale: 'en-US',
+    },
     startsAt: start.toISOString(),
     endsAt: new Date(start.getTime() + 30 * 60_000).toISOString(),
     ...(calendar ? { calendar } : {}),
@@ -43,5 +48,4 @@ export const sampleEvent = (
   booking: CanceledBooking,
   type: BookingEvent['type'] = EventType.created,
   id = `evt_${booking.bookingId}_v${booking.version}`,
-): BookingEvent =>
-  ({ id, type, occurredAt: new Date().toISOString(), data: booking }) as BookingEvent;
+): BookingEvent => ({ id, type, occurredAt: new Date().toISOString(), data: booking });

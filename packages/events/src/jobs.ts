@@ -44,7 +44,10 @@ export const jobCatalog = {
     payload: EmailJob,
     retry: { attempts: 8, backoffMs: 2_000, maxBackoffMs: 10 * 60_000 },
   },
-} as const satisfies Record<string, { queue: string; jobName: string; payload: z.ZodType; retry: RetryPolicy }>;
+} as const satisfies Record<
+  string,
+  { queue: string; jobName: string; payload: z.ZodType; retry: RetryPolicy }
+>;
 
 export type QueueKey = keyof typeof jobCatalog;
 export type JobPayload<Q extends QueueKey> = z.infer<(typeof jobCatalog)[Q]['payload']>;

@@ -26,8 +26,14 @@ describe('signWebhook / verifyWebhook', () => {
   });
 
   it('verifies the test vector at its own time', () => {
-    const headers = { 'webhook-id': VECTOR.id, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature };
-    expect(verifyWebhook({ secrets: [VECTOR.secret], headers, body: VECTOR.body, now: VECTOR.timestamp })).toBe(VECTOR.id);
+    const headers = {
+      'webhook-id': VECTOR.id,
+      'webhook-timestamp': String(VECTOR.timestamp),
+      'webhook-signature': VECTOR.signature,
+    };
+    expect(
+      verifyWebhook({ secrets: [VECTOR.secret], headers, body: VECTOR.body, now: VECTOR.timestamp }),
+    ).toBe(VECTOR.id);
   });
 
   it('agrees with the official standardwebhooks package both ways', () => {
@@ -48,22 +54,46 @@ describe('signWebhook / verifyWebhook', () => {
     const signed = signWebhook({ secret: oldSecret, id: 'm', timestamp: now, body: 'x' });
     const headers = { ...signed, 'webhook-signature': `v1,AAAA ${signed['webhook-signature']}` };
     expect(verifyWebhook({ secrets: [newSecret, oldSecret], headers, body: 'x', now })).toBe('m');
-    expect(codeOf(() => verifyWebhook({ secrets: [newSecret], headers, body: 'x', now }))).toBe('invalid_signature');
+    expect(codeOf(() => verifyWebhook({ secrets: [newSecret], headers, body: 'x', now }))).toBe(
+      'invalid_signature',
+    );
   });
 
   it('refuses a changed body, a missing header and a timestamp outside five minutes', () => {
     const secret = generateSecret();
     const now = 1_800_000_000;
     const headers = signWebhook({ secret, id: 'm', timestamp: now, body: '{"a":1}' });
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":2}', now }))).toBe('invalid_signature');
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers: { ...headers, 'webhook-id': undefined }, body: '{"a":1}', now }))).toBe(
-      'missing_signature_headers',
+    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":2}', now }))).toBe(
+      'invalid_signature',
     );
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now + 301 }))).toBe('timestamp_out_of_window');
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now - 301 }))).toBe('timestamp_out_of_window');
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now + 299 }))).toBe('verified');
-    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers: { ...headers, 'webhook-timestamp': '12abc' }, body: '{"a":1}', now }))).toBe(
-      'invalid_timestamp',
+    expect(
+      codeOf(() =>
+        verifyWebhook({
+          secrets: [secret],
+          headers: { ...headers, 'webhook-id': undefined },
+          body: '{"a":1}',
+          now,
+        }),
+      ),
+    ).toBe('missing_signature_headers');
+    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now + 301 }))).toBe(
+      'timestamp_out_of_window',
     );
+    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now - 301 }))).toBe(
+      'timestamp_out_of_window',
+    );
+    expect(codeOf(() => verifyWebhook({ secrets: [secret], headers, body: '{"a":1}', now: now + 299 }))).toBe(
+      'verified',
+    );
+    expect(
+      codeOf(() =>
+        verifyWebhook({
+          secrets: [secret],
+          headers: { ...headers, 'webhook-timestamp': '12abc' },
+          body: '{"a":1}',
+          now,
+        }),
+      ),
+    ).toBe('invalid_timestamp');
   });
 });

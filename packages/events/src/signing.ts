@@ -12,10 +12,7 @@ export interface WebhookHeaders {
 }
 
 export type WebhookVerificationCode =
-  | 'missing_signature_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_out_of_window'
-  | 'invalid_signature';
+  'missing_signature_headers' | 'invalid_timestamp' | 'timestamp_out_of_window' | 'invalid_signature';
 
 export class WebhookVerificationError extends Error {
   constructor(

@@ -10,6 +10,7 @@ describe('the checked-in JSON Schema', () => {
 
   it('describes the three event types', () => {
     const text = serializeJsonSchema(buildEventsJsonSchema());
-    for (const type of ['booking.created', 'booking.rescheduled', 'booking.canceled']) expect(text).toContain(`"${type}"`);
+    for (const type of ['booking.created', 'booking.rescheduled', 'booking.canceled'])
+      expect(text).toContain(`"${type}"`);
   });
 });

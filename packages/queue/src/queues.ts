@@ -28,7 +28,10 @@ export interface TypedQueue<Q extends QueueKey> {
   close(): Promise<void>;
 }
 
-export const createQueue = <Q extends QueueKey>(key: Q, { connection, prefix }: QueueContext): TypedQueue<Q> => {
+export const createQueue = <Q extends QueueKey>(
+  key: Q,
+  { connection, prefix }: QueueContext,
+): TypedQueue<Q> => {
   const entry = jobCatalog[key];
   const queue = new Queue(entry.queue, { connection, prefix, defaultJobOptions: defaultJobOptions(key) });
   return {

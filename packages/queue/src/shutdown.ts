@@ -15,7 +15,11 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
 }
 
-export const closeAll = async ({ logger, timeoutMs, closables }: Omit<ShutdownOptions, 'exit'>): Promise<boolean> => {
+export const closeAll = async ({
+  logger,
+  timeoutMs,
+  closables,
+}: Omit<ShutdownOptions, 'exit'>): Promise<boolean> => {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -36,7 +40,12 @@ export const closeAll = async ({ logger, timeoutMs, closables }: Omit<ShutdownOp
   return finished;
 };
 
-export const installShutdown = ({ logger, timeoutMs, closables, exit = process.exit }: ShutdownOptions): void => {
+export const installShutdown = ({
+  logger,
+  timeoutMs,
+  closables,
+  exit = (code) => process.exit(code),
+}: ShutdownOptions): void => {
   let isShuttingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (isShuttingDown) return;

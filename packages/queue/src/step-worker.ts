@@ -2,7 +2,7 @@
 // running → done | skipped, or pending (retry scheduled) | failed, with the last error.
 import type { Job, Worker } from 'bullmq';
 import { PermanentError, summarizeError } from '@meetlink/errors';
-import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
+import type { BookingSnapshot, StepName } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/store';
 import { createWorker } from './queues';
@@ -22,7 +22,7 @@ export interface StepContext {
 /** A step's processor: converge the outside world to `snapshot`. It must be idempotent. */
 export type StepProcessor = (snapshot: BookingSnapshot, context: StepContext) => Promise<StepOutcome>;
 
-export interface StepWorkerOptions<Q extends QueueKey & StepName> extends WorkerContext {
+export interface StepWorkerOptions<Q extends StepName> extends WorkerContext {
   step: Q;
   store: BookingStore;
   logger: Logger;
@@ -30,7 +30,7 @@ export interface StepWorkerOptions<Q extends QueueKey & StepName> extends Worker
   now?: () => Date;
 }
 
-export const createStepWorker = <Q extends QueueKey & StepName>({
+export const createStepWorker = <Q extends StepName>({
   step,
   store,
   logger,
@@ -53,7 +53,11 @@ export const createStepWorker = <Q extends QueueKey & StepName>({
       }
       const status = await store.getStatus(payload.bookingId);
       const current = status?.steps[step];
-      if (current && current.version === snapshot.version && (current.state === 'done' || current.state === 'skipped')) {
+      if (
+        current &&
+        current.version === snapshot.version &&
+        (current.state === 'done' || current.state === 'skipped')
+      ) {
         log.info({ state: current.state }, 'step already finished for this version');
         return;
       }

@@ -32,7 +32,7 @@ export interface WorkerRuntime {
   /** A queue this worker hands work on to; closed on shutdown. */
   queue<Q extends QueueKey>(key: Q): TypedQueue<Q>;
   /** Starts the step worker and installs the SIGTERM/SIGINT handler. */
-  run<S extends QueueKey & StepName>(step: S, process: StepProcessor): Worker;
+  run<S extends StepName>(step: S, process: StepProcessor): Worker;
 }
 
 export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime => {
@@ -52,9 +52,18 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
       return queue;
     },
     run: (step, process) => {
-      const worker = createStepWorker({ step, store, logger, process, ...context, concurrency: config.WORKER_CONCURRENCY });
+      const worker = createStepWorker({
+        step,
+        store,
+        logger,
+        process,
+        ...context,
+        concurrency: config.WORKER_CONCURRENCY,
+      });
       worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-      worker.on('ready', () => logger.info({ queue: step, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'));
+      worker.on('ready', () =>
+        logger.info({ queue: step, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'),
+      );
       const closables: Closable[] = [
         { name: `${step} worker`, close: () => worker.close() },
         ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),

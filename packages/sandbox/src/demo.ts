@@ -12,9 +12,15 @@ export interface DemoOptions {
 }
 
 const isSettled = (status: BookingStatus): boolean =>
-  Object.values(status.steps).every((s) => s.version === status.version && ['done', 'skipped', 'failed'].includes(s.state));
+  Object.values(status.steps).every(
+    (s) => s.version === status.version && ['done', 'skipped', 'failed'].includes(s.state),
+  );
 
-export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: DemoOptions): Promise<number> => {
+export const runDemo = async ({
+  env,
+  print = console.log,
+  timeoutMs = 30_000,
+}: DemoOptions): Promise<number> => {
   const url = env['INTAKE_URL'] ?? `http://localhost:${env['PORT'] ?? SANDBOX_PORT}`;
   const secret = (env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET).split(',')[0]!.trim();
   const adminToken = env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN;
@@ -31,14 +37,20 @@ export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: 
   });
   const body = JSON.stringify(sampleEvent(booking));
   const headers = signWebhook({ secret, id: `msg_${randomUUID()}`, timestamp: Date.now() / 1000, body });
-  const res = await fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const res = await fetch(`${url}/v1/events`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   print(`POST ${url}/v1/events -> ${res.status} ${await res.text()}`);
   if (res.status !== 202) return 1;
 
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    const statusRes = await fetch(`${url}/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const statusRes = await fetch(`${url}/v1/bookings/${bookingId}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     if (statusRes.status !== 200) {
       print(`GET /v1/bookings/${bookingId} -> ${statusRes.status} ${await statusRes.text()}`);
       return 1;
@@ -51,10 +63,14 @@ export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: 
     last = line;
     if (isSettled(status)) {
       for (const [name, step] of Object.entries(status.steps)) {
-        print(`  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`);
+        print(
+          `  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`,
+        );
       }
       const hasFailed = Object.values(status.steps).some((s) => s.state === 'failed');
-      print(hasFailed ? 'A step failed; see its lastError above.' : `Booking ${bookingId}: every step settled.`);
+      print(
+        hasFailed ? 'A step failed; see its lastError above.' : `Booking ${bookingId}: every step settled.`,
+      );
       return hasFailed ? 1 : 0;
     }
     await new Promise((r) => setTimeout(r, 250));

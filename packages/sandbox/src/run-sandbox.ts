@@ -52,7 +52,9 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     ].join('\n'),
   );
 
-  const children = new Map<string, ChildProcess>(APP_NAMES.map((app) => [app, spawnApp(app, { env: childEnv })]));
+  const children = new Map<string, ChildProcess>(
+    APP_NAMES.map((app) => [app, spawnApp(app, { env: childEnv })]),
+  );
   let isStopping = false;
   return new Promise<number>((resolve) => {
     const stopAll = async (code: number): Promise<void> => {

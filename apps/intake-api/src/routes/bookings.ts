@@ -18,7 +18,11 @@ export const bookingsRouter = ({ redis, store, adminToken }: BookingsRouteDeps):
   router.get('/v1/bookings/:bookingId', requireAdmin(adminToken), async (req, res) => {
     const bookingId = BookingId.safeParse(req.params['bookingId']);
     if (!bookingId.success) {
-      throw new ApiError(400, 'invalid_booking_id', `bookingId ${bookingId.error.issues[0]?.message ?? 'is invalid'}`);
+      throw new ApiError(
+        400,
+        'invalid_booking_id',
+        `bookingId ${bookingId.error.issues[0]?.message ?? 'is invalid'}`,
+      );
     }
     const status = await withRedis(redis, () => store.getStatus(bookingId.data));
     if (!status) throw new ApiError(404, 'booking_not_found', `no booking ${bookingId.data}`);

@@ -57,13 +57,29 @@ const parseEvent = (body: Buffer): BookingEvent => {
   }
   const result = BookingEvent.safeParse(json);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-    throw new ApiError(400, 'validation_failed', `${details.length} invalid field(s): ${details.map((d) => d.path || '(root)').join(', ')}`, details);
+    const details = result.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+    throw new ApiError(
+      400,
+      'validation_failed',
+      `${details.length} invalid field(s): ${details.map((d) => d.path || '(root)').join(', ')}`,
+      details,
+    );
   }
   return result.data;
 };
 
-export const eventsRouter = ({ redis, store, conferenceQueue, webhookSecrets, maxBodyBytes, logger, now }: EventsRouteDeps): Router => {
+export const eventsRouter = ({
+  redis,
+  store,
+  conferenceQueue,
+  webhookSecrets,
+  maxBodyBytes,
+  logger,
+  now,
+}: EventsRouteDeps): Router => {
   const router = Router();
   router.post(
     '/v1/events',
@@ -101,7 +117,9 @@ export const eventsRouter = ({ redis, store, conferenceQueue, webhookSecrets, ma
         });
       }
       log.info({ outcome }, 'event accepted');
-      res.status(202).json({ eventId: event.id, bookingId, status: outcome === 'accepted' ? 'accepted' : 'duplicate' });
+      res
+        .status(202)
+        .json({ eventId: event.id, bookingId, status: outcome === 'accepted' ? 'accepted' : 'duplicate' });
     },
   );
   return router;
