@@ -1,16 +1,17 @@
 // Composition root of the intake API.
+import { loadOrExit } from '@meetlink/config';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, installShutdown } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { createApp } from './app';
 import { loadConfig } from './config';
 
-const config = loadConfig();
+const config = loadOrExit(() => loadConfig());
 const logger = createLogger({ name: 'intake-api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 const store = createRedisBookingStore({ redis, prefix: config.REDIS_PREFIX });
-const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX });
+const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX, logger });
 const app = createApp({
   redis,
   store,

@@ -20,6 +20,17 @@ export const parseEnv = <S extends z.ZodType>(
   );
 };
 
+/** For an app's main.ts: a bad configuration ends the process with the list of problems, no stack. */
+export const loadOrExit = <T>(load: () => T): T => {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return process.exit(1);
+  }
+};
+
 /** Shared fragments; apps compose their own schema from these. */
 export const redisUrl = z
   .string()

@@ -2,6 +2,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '@meetlink/observability';
 import { PermanentError } from '@meetlink/errors';
 import { bookingJobId, jobCatalog } from '@meetlink/events';
 import type { JobPayload, QueueKey } from '@meetlink/events';
@@ -11,6 +12,8 @@ export interface QueueContext {
   connection: Redis;
   /** BullMQ key prefix; tests give each run its own. */
   prefix: string;
+  /** Where connection errors go (BullMQ prints them to the console otherwise). */
+  logger?: Logger;
 }
 
 export const defaultJobOptions = (key: QueueKey): JobsOptions => ({
@@ -30,10 +33,11 @@ export interface TypedQueue<Q extends QueueKey> {
 
 export const createQueue = <Q extends QueueKey>(
   key: Q,
-  { connection, prefix }: QueueContext,
+  { connection, prefix, logger }: QueueContext,
 ): TypedQueue<Q> => {
   const entry = jobCatalog[key];
   const queue = new Queue(entry.queue, { connection, prefix, defaultJobOptions: defaultJobOptions(key) });
+  queue.on('error', (error) => logger?.warn({ queue: entry.queue, err: error.message }, 'queue error'));
   return {
     key,
     queue,

@@ -41,7 +41,7 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const store = createRedisBookingStore({ redis: connection, prefix: config.REDIS_PREFIX });
   const queues: TypedQueue<QueueKey>[] = [];
-  const context = { connection, prefix: config.REDIS_PREFIX };
+  const context = { connection, prefix: config.REDIS_PREFIX, logger };
   return {
     connection,
     store,
@@ -55,7 +55,6 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
       const worker = createStepWorker({
         step,
         store,
-        logger,
         process,
         ...context,
         concurrency: config.WORKER_CONCURRENCY,

@@ -100,7 +100,11 @@ describe('createStepWorker', () => {
     });
     const job = await queue.add({ bookingId: 'bk_perm', version: 1 });
     const step = await waitForStep('bk_perm', (s) => s.state === 'failed');
-    expect(step.lastError).toEqual({ code: 'member_not_connected', message: 'Ada has not connected Google', retryable: false });
+    expect(step.lastError).toEqual({
+      code: 'member_not_connected',
+      message: 'Ada has not connected Google',
+      retryable: false,
+    });
     expect(calls).toBe(1);
     expect(await queue.queue.getJobState(job.id!)).toBe('failed');
   });
