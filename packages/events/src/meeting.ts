@@ -33,3 +33,14 @@ export const MeetingDetails = z.object({
   dialIn: z.array(DialInNumber),
 });
 export type MeetingDetails = z.infer<typeof MeetingDetails>;
+
+/** The booking → meeting mapping, kept with the booking across versions. */
+export const MeetingRecord = z.object({
+  meeting: MeetingDetails,
+  /** Who hosts it, so a host change can delete it on the old host's account. */
+  host: z.object({ memberId: z.string(), email: z.string() }),
+  /** The booking version the meeting was last reconciled with. */
+  bookingVersion: z.number().int(),
+  updatedAt: z.string(),
+});
+export type MeetingRecord = z.infer<typeof MeetingRecord>;

@@ -1,6 +1,7 @@
 // What the pipeline keeps about a booking: the newest snapshot and each step's checkpoint.
 import { z } from 'zod';
 import { Booking, CanceledBooking, EventType } from './booking';
+import { MeetingDetails } from './meeting';
 
 export const StepName = z.enum(['conference', 'calendar', 'email']);
 export type StepName = z.infer<typeof StepName>;
@@ -43,6 +44,8 @@ export type BookingSnapshot = z.infer<typeof BookingSnapshot>;
 
 /** The body of `GET /v1/bookings/:bookingId`. */
 export const BookingStatus = BookingSnapshot.extend({
+  /** The booking's video meeting, once the conference step made one. */
+  meeting: MeetingDetails.nullable(),
   steps: z.object({
     conference: StepStatus,
     calendar: StepStatus,

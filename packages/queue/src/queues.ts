@@ -1,9 +1,9 @@
 // Typed queues and workers built from the job catalog in @meetlink/events.
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
-import { PermanentError } from '@meetlink/errors';
+import { PermanentError, RetryableError } from '@meetlink/errors';
 import { bookingJobId, jobCatalog } from '@meetlink/events';
 import type { JobPayload, QueueKey } from '@meetlink/events';
 import { BACKOFF_TYPE, computeBackoffMs } from './retry-policy';
@@ -49,6 +49,20 @@ export const createQueue = <Q extends QueueKey>(
   };
 };
 
+/** After this many rate-limit deferrals a job's rate limits count as failed attempts again. */
+export const MAX_RATE_LIMIT_DEFERRALS = 50;
+
+/**
+ * Whether `error` is a rate limit this job should wait out without spending an attempt: a provider-wide
+ * limit pauses the whole queue (BullMQ rate limiting), a per-subject one (Zoom's daily per-host cap)
+ * delays only this job. BullMQ does not count either as an attempt, so we cap them ourselves.
+ */
+export const isRateLimitDeferral = (error: unknown, job: Job): error is RetryableError =>
+  error instanceof RetryableError &&
+  error.details.rateLimitScope !== undefined &&
+  (error.details.retryAfterMs ?? 0) > 0 &&
+  job.attemptsStarted - job.attemptsMade <= MAX_RATE_LIMIT_DEFERRALS;
+
 export type Processor<Q extends QueueKey> = (payload: JobPayload<Q>, job: Job) => Promise<void>;
 
 export interface WorkerContext extends QueueContext {
@@ -69,9 +83,9 @@ export const createWorker = <Q extends QueueKey>(
   { connection, prefix, concurrency = 5, lockDurationMs = 30_000, workerOptions }: WorkerContext,
 ): Worker => {
   const entry = jobCatalog[key];
-  return new Worker(
+  const worker: Worker = new Worker(
     entry.queue,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const parsed = entry.payload.safeParse(job.data);
       if (!parsed.success) {
         throw new UnrecoverableError(`invalid_job_payload: ${parsed.error.message}`);
@@ -79,6 +93,15 @@ export const createWorker = <Q extends QueueKey>(
       try {
         await processor(parsed.data as JobPayload<Q>, job);
       } catch (error) {
+        if (isRateLimitDeferral(error, job)) {
+          const waitMs = error.details.retryAfterMs ?? 0;
+          if (error.details.rateLimitScope === 'provider') {
+            await worker.rateLimit(waitMs);
+            throw Worker.RateLimitError();
+          }
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          throw new DelayedError();
+        }
         if (error instanceof PermanentError) {
           throw Object.assign(new UnrecoverableError(`${error.code}: ${error.message}`), { cause: error });
         }
@@ -97,4 +120,5 @@ export const createWorker = <Q extends QueueKey>(
       ...workerOptions,
     },
   );
+  return worker;
 };

@@ -5,7 +5,7 @@ import { PermanentError, summarizeError } from '@meetlink/errors';
 import type { BookingSnapshot, StepName } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/store';
-import { createWorker } from './queues';
+import { createWorker, isRateLimitDeferral } from './queues';
 import type { WorkerContext } from './queues';
 
 export interface StepOutcome {
@@ -79,10 +79,15 @@ export const createStepWorker = <Q extends StepName>({
         log.info({ state: outcome.state, detail: outcome.detail }, 'step finished');
       } catch (error) {
         const summary = summarizeError(error);
-        const isFinal = !summary.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const isDeferred = isRateLimitDeferral(error, job);
+        const isFinal =
+          !isDeferred && (!summary.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
         await store.updateStep(snapshot.bookingId, snapshot.version, step, {
           state: isFinal ? 'failed' : 'pending',
           lastError: summary,
+          detail: isDeferred
+            ? `rate limited: waiting ${Math.ceil((error.details.retryAfterMs ?? 0) / 1000)}s before trying again`
+            : null,
           finishedAt: isFinal ? now().toISOString() : null,
         });
         log.warn({ err: error, code: summary.code, isFinal }, 'step failed');

@@ -136,4 +136,33 @@ describe('createStepWorker', () => {
     await new Promise<void>((resolve) => worker!.once('completed', () => resolve()));
     expect(calls).toBe(1);
   });
+
+  it.each(['provider', 'subject'] as const)(
+    'waits out a %s rate limit without spending an attempt, and not a moment before Retry-After',
+    async (scope) => {
+      const bookingId = `bk_rl_${scope}`;
+      await accept(bookingId);
+      const calls: number[] = [];
+      startWorker(() => {
+        calls.push(Date.now());
+        if (calls.length === 1) {
+          return Promise.reject(
+            new RetryableError('zoom_rate_limited', 'Too many requests', {
+              retryAfterMs: 400,
+              rateLimitScope: scope,
+            }),
+          );
+        }
+        return Promise.resolve({ state: 'done' });
+      });
+      const job = await queue.add({ bookingId, version: 1 });
+      await waitForStep(bookingId, (s) => s.state === 'done');
+      expect(calls).toHaveLength(2);
+      expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(400);
+      const finished = await queue.queue.getJob(job.id!);
+      // Two starts, one attempt: BullMQ counts only the run that completed.
+      expect(finished?.attemptsStarted).toBe(2);
+      expect(finished?.attemptsMade).toBe(1);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 // The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking.
 import type { Redis } from 'ioredis';
-import { BookingSnapshot, BookingStatus, StepStatus, stepNames } from '@meetlink/events';
+import { BookingSnapshot, BookingStatus, MeetingRecord, StepStatus, stepNames } from '@meetlink/events';
 import type { StepName } from '@meetlink/events';
 
 export type AcceptOutcome =
@@ -20,6 +20,9 @@ export interface BookingStore {
   markEnqueued(bookingId: string, version: number): Promise<void>;
   getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
   getStatus(bookingId: string): Promise<BookingStatus | null>;
+  getMeeting(bookingId: string): Promise<MeetingRecord | null>;
+  /** Records (or, with null, forgets) the booking's meeting. */
+  setMeeting(bookingId: string, record: MeetingRecord | null): Promise<void>;
   /** Applies `patch` to a step only while `version` is still the booking's newest; false otherwise. */
   updateStep(
     bookingId: string,
@@ -123,7 +126,18 @@ export const createRedisBookingStore = ({
       const steps = Object.fromEntries(
         stepNames.map((name) => [name, StepStatus.parse(JSON.parse(fields[`step:${name}`] ?? 'null'))]),
       );
-      return BookingStatus.parse({ ...JSON.parse(fields['snapshot']), steps });
+      const meeting = fields['meeting'] ? MeetingRecord.parse(JSON.parse(fields['meeting'])).meeting : null;
+      return BookingStatus.parse({ ...JSON.parse(fields['snapshot']), meeting, steps });
+    },
+
+    getMeeting: async (bookingId) => {
+      const raw = await redis.hget(keyOf(bookingId), 'meeting');
+      return raw === null ? null : MeetingRecord.parse(JSON.parse(raw));
+    },
+
+    setMeeting: async (bookingId, record) => {
+      if (record) await redis.hset(keyOf(bookingId), 'meeting', JSON.stringify(MeetingRecord.parse(record)));
+      else await redis.hdel(keyOf(bookingId), 'meeting');
     },
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {

@@ -1,1 +1,3 @@
 export * from './booking-store';
+export * from './redis-lock';
+export * from './member-connections';

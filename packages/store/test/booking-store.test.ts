@@ -48,8 +48,13 @@ describe('the Redis booking store', () => {
     await store.accept(snapshotOf('bk_c', 1), 'm1');
     await store.accept(snapshotOf('bk_c', 2), 'm2');
     expect(await store.updateStep('bk_c', 1, 'conference', { state: 'done' })).toBe(false);
-    expect(await store.updateStep('bk_c', 2, 'conference', { state: 'running' }, { countAttempt: true })).toBe(true);
-    expect((await store.getStatus('bk_c'))?.steps.conference).toMatchObject({ state: 'running', attempts: 1 });
+    expect(
+      await store.updateStep('bk_c', 2, 'conference', { state: 'running' }, { countAttempt: true }),
+    ).toBe(true);
+    expect((await store.getStatus('bk_c'))?.steps.conference).toMatchObject({
+      state: 'running',
+      attempts: 1,
+    });
   });
 
   it('keeps each booking under one hash tag, so a Redis Cluster keeps it in one slot', async () => {

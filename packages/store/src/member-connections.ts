@@ -1,0 +1,386 @@
+// Each member's OAuth connection to a provider (Zoom now; Google and Microsoft later), one Redis
+// hash per member and provider. Access and refresh tokens are encrypted at rest with AES-256-GCM
+// under a key ring: encrypt with the current key, decrypt with any known one, so keys can rotate.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export const connectionProviders = ['zoom', 'google', 'microsoft'] as const;
+export type ConnectionProvider = (typeof connectionProviders)[number];
+
+export type ConnectionState =
+  /** Tokens work (as far as we know). */
+  | 'connected'
+  /** A refresh was refused (`invalid_grant`): the member must connect again. */
+  | 'broken'
+  /** The member or the provider revoked access (e.g. Zoom's `app_deauthorized`): tokens erased. */
+  | 'revoked';
+
+export interface ConnectionTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** ISO 8601: when the access token expires. */
+  expiresAt: string;
+  scope: string;
+  /** The member's user id at the provider, where known. */
+  providerUserId: string | null;
+}
+
+export interface ConnectionError {
+  code: string;
+  message: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface MemberConnection {
+  memberId: string;
+  provider: ConnectionProvider;
+  state: ConnectionState;
+  /** Null once revoked. */
+  tokens: ConnectionTokens | null;
+  lastError: ConnectionError | null;
+  updatedAt: string;
+}
+
+/** A connection as ops may see it: everything but the tokens. */
+export interface MemberConnectionSummary {
+  memberId: string;
+  provider: ConnectionProvider;
+  state: ConnectionState;
+  scope: string | null;
+  providerUserId: string | null;
+  expiresAt: string | null;
+  lastError: ConnectionError | null;
+  updatedAt: string;
+}
+
+export interface MemberConnectionStore {
+  get(memberId: string, provider: ConnectionProvider): Promise<MemberConnection | null>;
+  getSummary(memberId: string, provider: ConnectionProvider): Promise<MemberConnectionSummary | null>;
+  /** The member connected (or reconnected) through OAuth: state `connected`, last error cleared. */
+  connect(memberId: string, provider: ConnectionProvider, tokens: ConnectionTokens): Promise<void>;
+  /**
+   * Saves a refreshed token pair. Writes nothing and answers false unless the connection is still
+   * `connected`, so a refresh finishing late cannot revive a revoked connection.
+   */
+  saveTokens(memberId: string, provider: ConnectionProvider, tokens: ConnectionTokens): Promise<boolean>;
+  /** Marks an existing connection `broken` with the reason; false when there is none. */
+  markBroken(
+    memberId: string,
+    provider: ConnectionProvider,
+    error: Omit<ConnectionError, 'at'>,
+  ): Promise<boolean>;
+  /** Marks an existing connection `revoked` and erases its tokens; false when there is none. */
+  markRevoked(
+    memberId: string,
+    provider: ConnectionProvider,
+    error?: Omit<ConnectionError, 'at'>,
+  ): Promise<boolean>;
+  remove(memberId: string, provider: ConnectionProvider): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encryption
+
+export interface TokenKey {
+  /** Stored beside each ciphertext, so the right key is found after a rotation. */
+  id: string;
+  /** 32 bytes. */
+  key: Buffer;
+}
+
+export interface TokenKeyring {
+  /** Encrypts everything written from now on. */
+  current: TokenKey;
+  /** Older keys still accepted for reading. */
+  previous: readonly TokenKey[];
+}
+
+/** Thrown when a stored ciphertext cannot be read: unknown key id, wrong key or tampered data. */
+export class TokenDecryptionError extends Error {
+  readonly code = 'token_decryption_failed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenDecryptionError';
+  }
+}
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const CIPHER_VERSION = 'v1';
+
+const decodeKey = (base64: string, label: string): Buffer => {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) {
+    throw new Error(`${label}: an AES-256 key must be 32 bytes of base64, got ${key.length} bytes`);
+  }
+  return key;
+};
+
+/** A key id derived from the key itself, for keys configured without one. */
+const fingerprint = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
+/**
+ * Reads TOKEN_ENCRYPTION_KEY: a comma-separated list of keys, the first one current, each either
+ * `<id>:<base64 of 32 bytes>` or bare base64 (its id is then a fingerprint of the key). Rotate by
+ * putting the new key first and keeping the old ones until every stored token was rewritten.
+ */
+export const parseTokenKeyring = (value: string): TokenKeyring => {
+  const keys = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry, index): TokenKey => {
+      const label = `TOKEN_ENCRYPTION_KEY entry ${index + 1}`;
+      const colon = entry.indexOf(':');
+      if (colon === -1) {
+        const key = decodeKey(entry, label);
+        return { id: fingerprint(key), key };
+      }
+      const id = entry.slice(0, colon);
+      if (!KEY_ID.test(id)) throw new Error(`${label}: key id must be 1–32 of [A-Za-z0-9_-]`);
+      return { id, key: decodeKey(entry.slice(colon + 1), label) };
+    });
+  const [current, ...previous] = keys;
+  if (!current) throw new Error('TOKEN_ENCRYPTION_KEY: no key given');
+  const ids = new Set(keys.map((k) => k.id));
+  if (ids.size !== keys.length) throw new Error('TOKEN_ENCRYPTION_KEY: key ids must be unique');
+  return { current, previous };
+};
+
+export interface TokenCipher {
+  readonly currentKeyId: string;
+  /** `aad` binds the ciphertext to its record, so a blob copied onto another member fails to decrypt. */
+  encrypt(plaintext: string, aad: string): string;
+  decrypt(blob: string, aad: string): string;
+  /** The id of the key a blob was written with. */
+  keyIdOf(blob: string): string | null;
+}
+
+export const createTokenCipher = (keyring: TokenKeyring): TokenCipher => {
+  const byId = new Map([keyring.current, ...keyring.previous].map((k) => [k.id, k.key]));
+  const b64 = (buffer: Buffer): string => buffer.toString('base64url');
+  return {
+    currentKeyId: keyring.current.id,
+    encrypt: (plaintext, aad) => {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', keyring.current.key, iv);
+      cipher.setAAD(Buffer.from(aad, 'utf8'));
+      const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return [CIPHER_VERSION, keyring.current.id, b64(iv), b64(cipher.getAuthTag()), b64(ciphertext)].join(
+        '.',
+      );
+    },
+    decrypt: (blob, aad) => {
+      const [version, keyId, iv, tag, ciphertext, ...rest] = blob.split('.');
+      if (
+        version !== CIPHER_VERSION ||
+        !keyId ||
+        !iv ||
+        !tag ||
+        ciphertext === undefined ||
+        rest.length > 0
+      ) {
+        throw new TokenDecryptionError('stored tokens are not in a known format');
+      }
+      const key = byId.get(keyId);
+      if (!key) throw new TokenDecryptionError(`stored tokens use key "${keyId}", which is not configured`);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAAD(Buffer.from(aad, 'utf8'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([
+          decipher.update(Buffer.from(ciphertext, 'base64url')),
+          decipher.final(),
+        ]).toString('utf8');
+      } catch {
+        // Never echo the blob or the key: only say which key id failed.
+        throw new TokenDecryptionError(`stored tokens failed authentication under key "${keyId}"`);
+      }
+    },
+    keyIdOf: (blob) => {
+      const [version, keyId] = blob.split('.');
+      return version === CIPHER_VERSION && keyId ? keyId : null;
+    },
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Redis store
+
+const CONNECT_SCRIPT = `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+const SAVE_TOKENS_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'connected' then return 0 end
+redis.call('HSET', KEYS[1], 'tokens', ARGV[1], 'expiresAt', ARGV[2], 'scope', ARGV[3],
+  'providerUserId', ARGV[4], 'updatedAt', ARGV[5])
+return 1
+`;
+
+const MARK_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'lastError', ARGV[2], 'updatedAt', ARGV[3])
+if ARGV[4] == '1' then redis.call('HDEL', KEYS[1], 'tokens', 'expiresAt') end
+return 1
+`;
+
+export interface RedisMemberConnectionStoreOptions {
+  redis: Redis;
+  /** Key prefix; keys are `<prefix>:member-connection:{<memberId>}:<provider>`. */
+  prefix: string;
+  keyring: TokenKeyring;
+  now?: () => Date;
+}
+
+interface SecretPair {
+  accessToken: string;
+  refreshToken: string;
+}
+
+const isState = (value: string | undefined): value is ConnectionState =>
+  value === 'connected' || value === 'broken' || value === 'revoked';
+
+const parseError = (raw: string | undefined): ConnectionError | null => {
+  if (!raw) return null;
+  const parsed: unknown = JSON.parse(raw);
+  if (parsed && typeof parsed === 'object' && 'code' in parsed && 'message' in parsed && 'at' in parsed) {
+    const { code, message, at } = parsed;
+    if (typeof code === 'string' && typeof message === 'string' && typeof at === 'string') {
+      return { code, message, at };
+    }
+  }
+  return null;
+};
+
+export const createRedisMemberConnectionStore = ({
+  redis,
+  prefix,
+  keyring,
+  now = () => new Date(),
+}: RedisMemberConnectionStoreOptions): MemberConnectionStore => {
+  const cipher = createTokenCipher(keyring);
+  const keyOf = (memberId: string, provider: ConnectionProvider): string =>
+    `${prefix}:member-connection:{${memberId}}:${provider}`;
+  const aadOf = (memberId: string, provider: ConnectionProvider): string => `${memberId}|${provider}`;
+
+  const sealTokens = (memberId: string, provider: ConnectionProvider, tokens: ConnectionTokens): string => {
+    const pair: SecretPair = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+    return cipher.encrypt(JSON.stringify(pair), aadOf(memberId, provider));
+  };
+
+  const readSummary = (
+    memberId: string,
+    provider: ConnectionProvider,
+    fields: Record<string, string>,
+  ): MemberConnectionSummary | null => {
+    const state = fields['state'];
+    if (!isState(state)) return null;
+    return {
+      memberId,
+      provider,
+      state,
+      scope: fields['scope'] ?? null,
+      providerUserId: fields['providerUserId'] || null,
+      expiresAt: fields['expiresAt'] ?? null,
+      lastError: parseError(fields['lastError']),
+      updatedAt: fields['updatedAt'] ?? '',
+    };
+  };
+
+  const mark = async (
+    memberId: string,
+    provider: ConnectionProvider,
+    state: 'broken' | 'revoked',
+    error: Omit<ConnectionError, 'at'> | null,
+  ): Promise<boolean> => {
+    const at = now().toISOString();
+    const lastError = error ? JSON.stringify({ code: error.code, message: error.message, at }) : '';
+    const applied = await redis.eval(
+      MARK_SCRIPT,
+      1,
+      keyOf(memberId, provider),
+      state,
+      lastError,
+      at,
+      state === 'revoked' ? '1' : '0',
+    );
+    return applied === 1;
+  };
+
+  return {
+    get: async (memberId, provider) => {
+      const fields = await redis.hgetall(keyOf(memberId, provider));
+      const summary = readSummary(memberId, provider, fields);
+      if (!summary) return null;
+      const blob = fields['tokens'];
+      let tokens: ConnectionTokens | null = null;
+      if (blob && summary.state !== 'revoked') {
+        const pair = JSON.parse(cipher.decrypt(blob, aadOf(memberId, provider))) as SecretPair;
+        tokens = {
+          accessToken: pair.accessToken,
+          refreshToken: pair.refreshToken,
+          expiresAt: summary.expiresAt ?? new Date(0).toISOString(),
+          scope: summary.scope ?? '',
+          providerUserId: summary.providerUserId,
+        };
+      }
+      return {
+        memberId,
+        provider,
+        state: summary.state,
+        tokens,
+        lastError: summary.lastError,
+        updatedAt: summary.updatedAt,
+      };
+    },
+
+    getSummary: async (memberId, provider) =>
+      readSummary(memberId, provider, await redis.hgetall(keyOf(memberId, provider))),
+
+    connect: async (memberId, provider, tokens) => {
+      // One script: a reconnect replaces the whole record (state, tokens, last error) at once.
+      await redis.eval(
+        CONNECT_SCRIPT,
+        1,
+        keyOf(memberId, provider),
+        'state',
+        'connected',
+        'tokens',
+        sealTokens(memberId, provider, tokens),
+        'expiresAt',
+        tokens.expiresAt,
+        'scope',
+        tokens.scope,
+        'providerUserId',
+        tokens.providerUserId ?? '',
+        'updatedAt',
+        now().toISOString(),
+      );
+    },
+
+    saveTokens: async (memberId, provider, tokens) => {
+      const applied = await redis.eval(
+        SAVE_TOKENS_SCRIPT,
+        1,
+        keyOf(memberId, provider),
+        sealTokens(memberId, provider, tokens),
+        tokens.expiresAt,
+        tokens.scope,
+        tokens.providerUserId ?? '',
+        now().toISOString(),
+      );
+      return applied === 1;
+    },
+
+    markBroken: (memberId, provider, error) => mark(memberId, provider, 'broken', error),
+
+    markRevoked: (memberId, provider, error) => mark(memberId, provider, 'revoked', error ?? null),
+
+    remove: async (memberId, provider) => {
+      await redis.del(keyOf(memberId, provider));
+    },
+  };
+};
