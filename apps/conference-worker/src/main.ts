@@ -1,9 +1,32 @@
 // Composition root of the conference worker.
 import { loadOrExit } from '@meetlink/config';
 import { createWorkerRuntime } from '@meetlink/queue';
+import { createZoomAdapter } from '@meetlink/zoom';
 import { loadConfig } from './config';
-import { reconcileMeeting } from './reconcile-meeting';
+import { handOnBooking, reconcileMeeting } from './reconcile-meeting';
 
-const runtime = createWorkerRuntime({ name: 'conference-worker', ...loadOrExit(() => loadConfig()) });
-const deps = { calendarQueue: runtime.queue('calendar'), emailQueue: runtime.queue('email') };
-runtime.run('conference', (snapshot) => reconcileMeeting(snapshot, deps));
+const config = loadOrExit(() => loadConfig());
+const runtime = createWorkerRuntime({ name: 'conference-worker', ...config });
+const zoom = createZoomAdapter(
+  {
+    apiBaseUrl: config.ZOOM_API_BASE_URL,
+    oauthBaseUrl: config.ZOOM_OAUTH_BASE_URL,
+    accountId: config.ZOOM_ACCOUNT_ID,
+    clientId: config.ZOOM_CLIENT_ID,
+    clientSecret: config.ZOOM_CLIENT_SECRET,
+    userOAuthClientId: config.ZOOM_USER_CLIENT_ID,
+    userOAuthClientSecret: config.ZOOM_USER_CLIENT_SECRET,
+    tokenEncryptionKey: config.TOKEN_ENCRYPTION_KEY,
+  },
+  { redis: runtime.connection, keyPrefix: config.REDIS_PREFIX },
+);
+if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
+  runtime.logger.warn('no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected');
+}
+const reconcileDeps = { provider: zoom.provider, store: runtime.store, redis: runtime.connection, prefix: config.REDIS_PREFIX };
+const handOnDeps = { store: runtime.store, calendarQueue: runtime.queue('calendar'), emailQueue: runtime.queue('email') };
+runtime.run(
+  'conference',
+  (snapshot) => reconcileMeeting(snapshot, reconcileDeps),
+  (snapshot) => handOnBooking(snapshot, handOnDeps),
+);

@@ -4,7 +4,7 @@ import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { bookingJobId, jobCatalog } from '@meetlink/events';
+import { jobCatalog } from '@meetlink/events';
 import type { JobPayload, QueueKey } from '@meetlink/events';
 import { BACKOFF_TYPE, computeBackoffMs } from './retry-policy';
 
@@ -43,11 +43,18 @@ export const createQueue = <Q extends QueueKey>(
     queue,
     add: (payload, options) => {
       const data = entry.payload.parse(payload);
-      return queue.add(entry.jobName, data, { jobId: bookingJobId(data), ...options });
+      const jobId = (entry.jobId as (payload: JobPayload<Q>) => string)(data as JobPayload<Q>);
+      return queue.add(entry.jobName, data, { jobId, ...options });
     },
     close: () => queue.close(),
   };
 };
+
+/**
+ * Added to every Retry-After we wait out: BullMQ's limiter and timers can wake a few milliseconds
+ * early, and the provider's clock is not ours, so coming back exactly on time can still be too soon.
+ */
+export const RETRY_AFTER_MARGIN_MS = 250;
 
 /** After this many rate-limit deferrals a job's rate limits count as failed attempts again. */
 export const MAX_RATE_LIMIT_DEFERRALS = 50;
@@ -63,7 +70,13 @@ export const isRateLimitDeferral = (error: unknown, job: Job): error is Retryabl
   (error.details.retryAfterMs ?? 0) > 0 &&
   job.attemptsStarted - job.attemptsMade <= MAX_RATE_LIMIT_DEFERRALS;
 
-export type Processor<Q extends QueueKey> = (payload: JobPayload<Q>, job: Job) => Promise<void>;
+export type Processor<Q extends QueueKey> = (payload: JobPayload<Q>, job: Job, token?: string) => Promise<void>;
+
+/** Puts the running job back to sleep until `timestamp` without spending an attempt. */
+export const deferJob = async (job: Job, token: string | undefined, timestamp: number): Promise<never> => {
+  await job.moveToDelayed(timestamp, token);
+  throw new DelayedError();
+};
 
 export interface WorkerContext extends QueueContext {
   concurrency?: number;
@@ -91,10 +104,10 @@ export const createWorker = <Q extends QueueKey>(
         throw new UnrecoverableError(`invalid_job_payload: ${parsed.error.message}`);
       }
       try {
-        await processor(parsed.data as JobPayload<Q>, job);
+        await processor(parsed.data as JobPayload<Q>, job, token);
       } catch (error) {
         if (isRateLimitDeferral(error, job)) {
-          const waitMs = error.details.retryAfterMs ?? 0;
+          const waitMs = (error.details.retryAfterMs ?? 0) + RETRY_AFTER_MARGIN_MS;
           if (error.details.rateLimitScope === 'provider') {
             await worker.rateLimit(waitMs);
             throw Worker.RateLimitError();
@@ -113,6 +126,9 @@ export const createWorker = <Q extends QueueKey>(
       prefix,
       concurrency,
       lockDuration: lockDurationMs,
+      // A limiter must be configured for worker.rateLimit() to hold the queue back; this one is
+      // generous (vendors' own limits are waited out through rateLimit when they answer 429).
+      limiter: { max: 100, duration: 1_000 },
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
           computeBackoffMs(entry.retry, attemptsMade, error),

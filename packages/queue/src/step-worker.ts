@@ -27,6 +27,11 @@ export interface StepWorkerOptions<Q extends StepName> extends WorkerContext {
   store: BookingStore;
   logger: Logger;
   process: StepProcessor;
+  /**
+   * Hands the booking on once this step has settled for good: done, skipped, or failed with no
+   * attempts left (later steps still have work: a confirmation goes out without a meeting).
+   */
+  next?: (snapshot: BookingSnapshot) => Promise<void>;
   now?: () => Date;
 }
 
@@ -35,6 +40,7 @@ export const createStepWorker = <Q extends StepName>({
   store,
   logger,
   process,
+  next,
   now = () => new Date(),
   ...context
 }: StepWorkerOptions<Q>): Worker =>
@@ -51,16 +57,6 @@ export const createStepWorker = <Q extends StepName>({
         log.info({ jobVersion: payload.version, version: snapshot.version }, 'superseded by a newer version');
         return;
       }
-      const status = await store.getStatus(payload.bookingId);
-      const current = status?.steps[step];
-      if (
-        current &&
-        current.version === snapshot.version &&
-        (current.state === 'done' || current.state === 'skipped')
-      ) {
-        log.info({ state: current.state }, 'step already finished for this version');
-        return;
-      }
       await store.updateStep(
         snapshot.bookingId,
         snapshot.version,
@@ -70,6 +66,9 @@ export const createStepWorker = <Q extends StepName>({
       );
       try {
         const outcome = await process(snapshot, { logger: log, job });
+        // Hand on before recording done: a crash in between re-runs the job, and the deterministic
+        // job ids make the second hand-off a no-op.
+        await next?.(snapshot);
         await store.updateStep(snapshot.bookingId, snapshot.version, step, {
           state: outcome.state,
           detail: outcome.detail ?? null,
@@ -91,6 +90,11 @@ export const createStepWorker = <Q extends StepName>({
           finishedAt: isFinal ? now().toISOString() : null,
         });
         log.warn({ err: error, code: summary.code, isFinal }, 'step failed');
+        if (isFinal && next) {
+          await next(snapshot).catch((handOffError: unknown) =>
+            log.error({ err: handOffError }, 'hand-off after a failed step failed too'),
+          );
+        }
         throw error;
       }
     },

@@ -2,14 +2,14 @@
 // on, a step worker, and a graceful shutdown that closes them in the right order.
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueueKey, StepName } from '@meetlink/events';
+import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import type { Logger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/store';
 import { createRedisConnection } from './connection';
-import { createQueue } from './queues';
-import type { TypedQueue } from './queues';
+import { createQueue, createWorker } from './queues';
+import type { Processor, TypedQueue } from './queues';
 import { installShutdown } from './shutdown';
 import type { Closable } from './shutdown';
 import { createStepWorker } from './step-worker';
@@ -31,8 +31,10 @@ export interface WorkerRuntime {
   readonly logger: Logger;
   /** A queue this worker hands work on to; closed on shutdown. */
   queue<Q extends QueueKey>(key: Q): TypedQueue<Q>;
-  /** Starts the step worker and installs the SIGTERM/SIGINT handler. */
-  run<S extends StepName>(step: S, process: StepProcessor): Worker;
+  /** Starts a step worker; SIGTERM/SIGINT close it gracefully. */
+  run<S extends StepName>(step: S, process: StepProcessor, next?: (snapshot: BookingSnapshot) => Promise<void>): Worker;
+  /** Starts a plain worker on a queue that is not a pipeline step (reminders). */
+  consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
 }
 
 export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime => {
@@ -41,7 +43,30 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const store = createRedisBookingStore({ redis: connection, prefix: config.REDIS_PREFIX });
   const queues: TypedQueue<QueueKey>[] = [];
+  const workers: { name: string; worker: Worker }[] = [];
   const context = { connection, prefix: config.REDIS_PREFIX, logger };
+
+  // Evaluated at signal time: workers first (stop taking jobs, finish running ones), then the queues
+  // they hand work to, then the connection.
+  const closables: Closable[] = [];
+  installShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
+  const register = (name: string, worker: Worker): Worker => {
+    worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+    worker.on('ready', () => logger.info({ queue: name, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'));
+    workers.push({ name, worker });
+    refreshClosables();
+    return worker;
+  };
+  const refreshClosables = (): void => {
+    closables.splice(
+      0,
+      closables.length,
+      ...workers.map((w) => ({ name: `${w.name} worker`, close: () => w.worker.close() })),
+      ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
+      { name: 'redis', close: () => connection.quit() },
+    );
+  };
+
   return {
     connection,
     store,
@@ -49,27 +74,22 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
     queue: (key) => {
       const queue = createQueue(key, context);
       queues.push(queue);
+      refreshClosables();
       return queue;
     },
-    run: (step, process) => {
-      const worker = createStepWorker({
+    run: (step, process, next) =>
+      register(
         step,
-        store,
-        process,
-        ...context,
-        concurrency: config.WORKER_CONCURRENCY,
-      });
-      worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-      worker.on('ready', () =>
-        logger.info({ queue: step, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'),
-      );
-      const closables: Closable[] = [
-        { name: `${step} worker`, close: () => worker.close() },
-        ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
-        { name: 'redis', close: () => connection.quit() },
-      ];
-      installShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
-      return worker;
-    },
+        createStepWorker({
+          step,
+          store,
+          process,
+          ...(next ? { next } : {}),
+          ...context,
+          concurrency: config.WORKER_CONCURRENCY,
+        }),
+      ),
+    consume: (key, processor) =>
+      register(key, createWorker(key, processor, { ...context, concurrency: config.WORKER_CONCURRENCY })),
   };
 };

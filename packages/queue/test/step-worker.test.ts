@@ -123,18 +123,30 @@ describe('createStepWorker', () => {
     expect(seen).toEqual([2]);
   });
 
-  it('does not run a step again that already finished for this version (a stalled job run twice)', async () => {
-    await accept('bk_twice');
-    let calls = 0;
-    startWorker(() => {
-      calls += 1;
-      return Promise.resolve({ state: 'done' });
+  it('hands the booking on after it settles, also when it failed for good', async () => {
+    await accept('bk_next_ok');
+    await accept('bk_next_fail');
+    const handedOn: string[] = [];
+    worker = createStepWorker({
+      step: 'calendar',
+      store,
+      logger,
+      connection,
+      prefix,
+      process: (snapshot) =>
+        snapshot.bookingId === 'bk_next_ok'
+          ? Promise.resolve({ state: 'done' })
+          : Promise.reject(new PermanentError('connection_revoked', 'token revoked')),
+      next: (snapshot) => {
+        handedOn.push(snapshot.bookingId);
+        return Promise.resolve();
+      },
     });
-    await queue.add({ bookingId: 'bk_twice', version: 1 });
-    await waitForStep('bk_twice', (s) => s.state === 'done');
-    await queue.add({ bookingId: 'bk_twice', version: 1 }, { jobId: 'bk_twice-v1-again' });
-    await new Promise<void>((resolve) => worker!.once('completed', () => resolve()));
-    expect(calls).toBe(1);
+    await queue.add({ bookingId: 'bk_next_ok', version: 1 });
+    await queue.add({ bookingId: 'bk_next_fail', version: 1 });
+    await waitForStep('bk_next_ok', (s) => s.state === 'done');
+    await waitForStep('bk_next_fail', (s) => s.state === 'failed');
+    expect(handedOn.sort()).toEqual(['bk_next_fail', 'bk_next_ok']);
   });
 
   it.each(['provider', 'subject'] as const)(

@@ -1,1 +1,7 @@
-export {};
+export * from './auth';
+export * from './create-zoom-adapter';
+export * from './oauth';
+export * from './passcode-policy';
+export * from './zoom-client';
+export * from './zoom-conference-provider';
+export * from './zoom-errors';

@@ -1,0 +1,96 @@
+// The conference step as it runs in production (real queue worker, real Zoom adapter, real Redis),
+// against the fake Zoom.
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { EventType, sampleBooking } from '@meetlink/events';
+import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeName } from '@meetlink/events';
+import { startFakeZoom } from '@meetlink/fakes';
+import type { FakeZoom } from '@meetlink/fakes';
+import { createLogger } from '@meetlink/observability';
+import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import { createRedisBookingStore } from '@meetlink/store';
+import { createZoomAdapter } from '@meetlink/zoom';
+import { handOnBooking, reconcileMeeting } from '../src/reconcile-meeting';
+
+export const ACCOUNT = { accountId: 'acc_1', clientId: 'cid_1', clientSecret: 'secret_1' };
+
+export const startConferenceStep = async () => {
+  const zoom: FakeZoom = await startFakeZoom();
+  zoom.addAccount(ACCOUNT);
+  zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: ACCOUNT.accountId });
+  zoom.addUser({ id: 'zu_bob', email: 'bob@example.com', accountId: ACCOUNT.accountId });
+
+  const prefix = `tc${randomUUID().slice(0, 8)}`;
+  const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
+  const store = createRedisBookingStore({ redis, prefix });
+  const context = { connection: redis, prefix };
+  const conferenceQueue = createQueue('conference', context);
+  const calendarQueue = createQueue('calendar', context);
+  const emailQueue = createQueue('email', context);
+  const adapter = createZoomAdapter(
+    { apiBaseUrl: zoom.apiBaseUrl, oauthBaseUrl: zoom.oauthBaseUrl, ...ACCOUNT },
+    { redis, keyPrefix: prefix },
+  );
+  const workers: Worker[] = [];
+  const startWorker = () => {
+    const worker = createStepWorker({
+      step: 'conference',
+      store,
+      logger: createLogger({ name: 'conference-test', level: 'silent' }),
+      process: (snapshot) => reconcileMeeting(snapshot, { provider: adapter.provider, store, redis, prefix }),
+      next: (snapshot) => handOnBooking(snapshot, { store, calendarQueue, emailQueue }),
+      ...context,
+      // Quick retries for network faults; rate limits still wait for Retry-After (worker.rateLimit).
+      workerOptions: { settings: { backoffStrategy: () => 50 } },
+    });
+    workers.push(worker);
+    return worker;
+  };
+
+  /** Stores a booking version as the intake would, and queues its conference job. */
+  const submit = async (booking: Booking, type: EventTypeName = EventType.created) => {
+    const snapshot: BookingSnapshot = {
+      bookingId: booking.bookingId,
+      version: booking.version,
+      eventId: `evt_${booking.bookingId}_${booking.version}`,
+      eventType: type,
+      isCanceled: type === EventType.canceled,
+      booking,
+      receivedAt: new Date().toISOString(),
+    };
+    const outcome = await store.accept(snapshot, `msg_${snapshot.eventId}`);
+    await conferenceQueue.add({ bookingId: booking.bookingId, version: booking.version });
+    return outcome;
+  };
+
+  const waitForConference = async (
+    bookingId: string,
+    isDone: (s: BookingStatus) => boolean = (s) => ['done', 'skipped', 'failed'].includes(s.steps.conference.state),
+  ): Promise<BookingStatus> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const status = await store.getStatus(bookingId);
+      if (status && isDone(status)) return status;
+      if (Date.now() > deadline) throw new Error(`conference step did not settle: ${JSON.stringify(status?.steps.conference)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  const close = async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    for (const q of [conferenceQueue, calendarQueue, emailQueue]) {
+      await q.queue.obliterate({ force: true });
+      await q.close();
+    }
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await zoom.close();
+  };
+
+  return { zoom, store, redis, prefix, conferenceQueue, calendarQueue, emailQueue, startWorker, submit, waitForConference, close };
+};
+export type ConferenceStep = Awaited<ReturnType<typeof startConferenceStep>>;
+
+export const videoBooking = (bookingId: string, version = 1, startsAt = new Date(Date.now() + 48 * 3600_000)): Booking =>
+  sampleBooking({ bookingId, version, startsAt });

@@ -1,0 +1,196 @@
+// Everything the fake Zoom remembers, and the lookups its routes share: which user a path names for a
+// given token, which meetings a token may touch, the request log and the Retry-Afters it handed out.
+import { randomBytes } from 'node:crypto';
+import type { MeetingHost } from './meeting-record';
+import { FaultQueue } from './fault-queue';
+import { normalizePasswordRequirement } from './passcode-rules';
+import { DailyCreateUpdateLimit } from './rate-limits';
+import { TokenStore } from './token-store';
+import type { Principal } from './token-store';
+import type { FakeZoomMeeting, FakeZoomRequest, FakeZoomRetryAfter, FakeZoomUserInput } from './types';
+import { meetingNotFound, userNotFound } from './zoom-errors';
+
+export interface UserRecord extends MeetingHost {
+  accountId: string;
+  createdAt: Date;
+}
+
+/** A request as logged, with what the Retry-After check needs. */
+export interface RequestRecord extends FakeZoomRequest {
+  seq: number;
+  countsTowardDailyLimit: boolean;
+}
+
+interface RetryAfterRecord extends FakeZoomRetryAfter {
+  seq: number;
+}
+
+interface PageCursor {
+  userId: string;
+  type: string;
+  offset: number;
+}
+
+export class FakeZoomState {
+  readonly tokens = new TokenStore();
+  readonly faults = new FaultQueue();
+  readonly daily: DailyCreateUpdateLimit;
+  private readonly users = new Map<string, UserRecord>();
+  private readonly meetingsById = new Map<number, FakeZoomMeeting>();
+  private deleted: FakeZoomMeeting[] = [];
+  private log: RequestRecord[] = [];
+  private retryAfters: RetryAfterRecord[] = [];
+  private cursors = new Map<string, PageCursor>();
+
+  constructor(
+    readonly now: () => Date,
+    dailyLimit: number,
+  ) {
+    this.daily = new DailyCreateUpdateLimit(dailyLimit);
+  }
+
+  addUser(input: FakeZoomUserInput): void {
+    this.users.set(input.id, {
+      id: input.id,
+      email: input.email,
+      accountId: input.accountId,
+      timezone: input.timezone ?? 'UTC',
+      requirement: normalizePasswordRequirement(input.passwordRequirement),
+      requirePasscode: input.requirePasscode ?? true,
+      createdAt: this.now(),
+    });
+  }
+
+  findUser(idOrEmail: string): UserRecord | undefined {
+    const byId = this.users.get(idOrEmail);
+    if (byId) return byId;
+    const email = idOrEmail.toLowerCase();
+    return [...this.users.values()].find((user) => user.email.toLowerCase() === email);
+  }
+
+  requireUser(userId: string): UserRecord {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`fake Zoom has no user ${userId}; addUser first`);
+    return user;
+  }
+
+  /**
+   * The user `param` names, as `principal` may see it: an account's token reaches every user of the
+   * account by id or email; a user's token reaches only that user, also as 'me'.
+   */
+  resolveUser(principal: Principal, param: string): UserRecord {
+    if (principal.kind === 'user') {
+      const self = this.users.get(principal.userId);
+      if (self && (param === 'me' || param === self.id || param.toLowerCase() === self.email.toLowerCase())) {
+        return self;
+      }
+      throw userNotFound(param);
+    }
+    const user = param === 'me' ? undefined : this.findUser(param);
+    if (!user || user.accountId !== principal.accountId) throw userNotFound(param);
+    return user;
+  }
+
+  /** A live meeting `principal` may act on; 3001 for one that is gone or out of its reach. */
+  resolveMeeting(principal: Principal, param: string): FakeZoomMeeting {
+    const meeting = /^\d+$/.test(param) ? this.meetingsById.get(Number(param)) : undefined;
+    const host = meeting ? this.users.get(meeting.hostUserId) : undefined;
+    const reachable =
+      meeting &&
+      host &&
+      (principal.kind === 'user' ? principal.userId === host.id : principal.accountId === host.accountId);
+    if (!meeting || !reachable) throw meetingNotFound(param);
+    return meeting;
+  }
+
+  hasMeetingId(id: number): boolean {
+    return this.meetingsById.has(id) || this.deleted.some((m) => m.id === id);
+  }
+
+  saveMeeting(meeting: FakeZoomMeeting): void {
+    this.meetingsById.set(meeting.id, meeting);
+  }
+
+  deleteMeeting(meeting: FakeZoomMeeting): void {
+    this.meetingsById.delete(meeting.id);
+    this.deleted.push(meeting);
+  }
+
+  meetings(): FakeZoomMeeting[] {
+    return [...this.meetingsById.values()];
+  }
+
+  deletedMeetings(): FakeZoomMeeting[] {
+    return [...this.deleted];
+  }
+
+  /** An opaque next_page_token for the rest of a listing. */
+  saveCursor(cursor: PageCursor): string {
+    const token = randomBytes(24).toString('base64url');
+    this.cursors.set(token, cursor);
+    return token;
+  }
+
+  findCursor(token: string): PageCursor | undefined {
+    return this.cursors.get(token);
+  }
+
+  logRequest(
+    request: Omit<RequestRecord, 'seq' | 'status' | 'beforeRetryAfter' | 'countsTowardDailyLimit'>,
+  ): RequestRecord {
+    const record: RequestRecord = {
+      ...request,
+      seq: this.log.length,
+      status: 0,
+      beforeRetryAfter: false,
+      countsTowardDailyLimit: false,
+    };
+    this.log.push(record);
+    return record;
+  }
+
+  /** Marks whether `record` arrived while a Retry-After given to an earlier request still ran. */
+  checkRetryAfter(record: RequestRecord): void {
+    record.beforeRetryAfter = this.retryAfters.some((given) => {
+      if (given.seq >= record.seq || record.at >= given.until) return false;
+      if (given.userId === undefined) return record.path.startsWith('/v2');
+      return record.countsTowardDailyLimit && record.userId === given.userId;
+    });
+  }
+
+  recordRetryAfter(
+    record: RequestRecord,
+    retryAfter: Omit<FakeZoomRetryAfter, 'path' | 'userId'>,
+    userId?: string,
+  ): void {
+    this.retryAfters.push({
+      ...retryAfter,
+      seq: record.seq,
+      path: record.path,
+      ...(userId ? { userId } : {}),
+    });
+  }
+
+  lastRetryAfter(): FakeZoomRetryAfter | undefined {
+    const last = this.retryAfters.at(-1);
+    if (!last) return undefined;
+    const { seq: _seq, ...retryAfter } = last;
+    return retryAfter;
+  }
+
+  requests(): FakeZoomRequest[] {
+    return this.log.map(({ seq: _seq, countsTowardDailyLimit: _counts, ...request }) => ({ ...request }));
+  }
+
+  /** Forget meetings, requests, faults, tokens and counters; keep accounts, users and apps. */
+  reset(): void {
+    this.meetingsById.clear();
+    this.deleted = [];
+    this.log = [];
+    this.retryAfters = [];
+    this.cursors.clear();
+    this.faults.clear();
+    this.tokens.clearTokens();
+    this.daily.clear();
+  }
+}

@@ -1,0 +1,179 @@
+// The fake Zoom's public face: what tests and sandbox mode configure it with and read back from it.
+// Field names follow Zoom's (and @zoom/rivet's) snake_case wherever a value mirrors the wire.
+import type { MeetingsGetMeetingResponse } from '@zoom/rivet/meetings';
+import type { UsersGetUserSettingsResponse } from '@zoom/rivet/users';
+
+/** The account's passcode rules (`schedule_meeting.meeting_password_requirement` in user settings). */
+export interface MeetingPasswordRequirement {
+  /** Minimum length; 0 = no minimum beyond Zoom's own (1–10 characters). */
+  length: number;
+  have_letter: boolean;
+  have_number: boolean;
+  have_special_character: boolean;
+  only_allow_numeric: boolean;
+  have_upper_and_lower_characters: boolean;
+  /** n (4–8) forbids n identical or sequential characters in a row; 0 = off. */
+  consecutive_characters_length: 0 | 4 | 5 | 6 | 7 | 8;
+  weak_enhance_detection: boolean;
+}
+
+export interface FakeZoomUserInput {
+  /** Zoom user id, e.g. 'zu_ada'. */
+  id: string;
+  email: string;
+  accountId: string;
+  /** The account's passcode rules for this user; default: none beyond Zoom's own (≤10 of [a-zA-Z0-9@-_*]). */
+  passwordRequirement?: Partial<MeetingPasswordRequirement>;
+  /** The user's own time zone: what a meeting gets when the request names none. Default 'UTC'. */
+  timezone?: string;
+  /**
+   * "Require a passcode when scheduling new meetings": a create without `password` gets a generated one.
+   * Default true, as on most accounts.
+   */
+  requirePasscode?: boolean;
+}
+
+export type FakeZoomFault =
+  /** Every matching request waits `ms` first (the next `times` ones, or all of them until reset). */
+  | { kind: 'latency'; ms: number; times?: number }
+  /** The next `times` /v2 requests (or those whose path matches) fail with a gateway-style 5xx. */
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; path?: RegExp }
+  /** The next `times` /v2 requests (or those whose path matches) get a 429. */
+  | {
+      kind: 'rate_limit';
+      type: 'QPS' | 'daily';
+      times: number;
+      /** QPS only: the Retry-After in seconds (default 1). A daily limit always resets at 00:00 UTC. */
+      retryAfterSeconds?: number;
+      /** Zoom has been seen answering 429 without Retry-After. */
+      omitRetryAfter?: boolean;
+      /** Zoom has been seen answering 429 without X-RateLimit-Type: the body is all there is. */
+      omitRateLimitType?: boolean;
+      path?: RegExp;
+    }
+  /** The next `times` creates make the meeting, then destroy the socket without answering. */
+  | { kind: 'drop_after_create'; times: number }
+  /** The next `times` /v2 error answers come as XML (`<result><code>…`), as Zoom has been seen to send. */
+  | { kind: 'xml_error'; times: number };
+
+/** A meeting as GET /meetings/{id} returns it, plus the id of the user who hosts it. */
+export interface FakeZoomMeeting {
+  uuid: string;
+  id: number;
+  host_id: string;
+  host_email: string;
+  topic: string;
+  type: 1 | 2 | 3 | 8 | 10;
+  status: 'waiting' | 'started';
+  /** UTC, 'YYYY-MM-DDTHH:mm:ssZ'. */
+  start_time: string;
+  duration: number;
+  timezone: string;
+  agenda: string;
+  created_at: string;
+  start_url: string;
+  join_url: string;
+  password: string;
+  h323_password: string;
+  pstn_password: string;
+  encrypted_password: string;
+  settings: FakeZoomMeetingSettings;
+  pre_schedule: boolean;
+  creation_source: 'open_api';
+  hostUserId: string;
+}
+
+export type FakeZoomMeetingSettings = NonNullable<MeetingsGetMeetingResponse['settings']> & {
+  host_video: boolean;
+  participant_video: boolean;
+  join_before_host: boolean;
+  waiting_room: boolean;
+  meeting_authentication: boolean;
+  global_dial_in_numbers: Array<{
+    country: string;
+    country_name: string;
+    city: string;
+    number: string;
+    type: 'toll' | 'tollfree';
+  }>;
+};
+
+export interface FakeZoomRequest {
+  method: string;
+  /** Path without the query, e.g. '/v2/users/zu_ada/meetings' or '/oauth/token'. */
+  path: string;
+  /** 0 when the fake destroyed the socket instead of answering. */
+  status: number;
+  /** When it arrived, by the fake's clock (ms since the epoch). */
+  at: number;
+  /** The Zoom user the request acted on, once resolved. */
+  userId?: string;
+  /** It arrived before a Retry-After the fake had given (for QPS: any /v2 call; daily: that user's create/update). */
+  beforeRetryAfter: boolean;
+  /** Body fields Zoom would silently ignore (unknown to its API), e.g. ['settings.foo']. */
+  ignoredFields?: string[];
+}
+
+export interface FakeZoomRetryAfter {
+  type: 'QPS' | 'Daily-limit';
+  /** When the 429 was given (ms since the epoch). */
+  givenAt: number;
+  /** When the client may call again (ms since the epoch). */
+  until: number;
+  /** The header as sent: seconds for QPS, an ISO date-time ('2024-05-31T00:00:00Z') for the daily limit. */
+  header: string;
+  path: string;
+  userId?: string;
+}
+
+export interface FakeZoom {
+  /** 'http://127.0.0.1:<port>/v2' */
+  readonly apiBaseUrl: string;
+  /** 'http://127.0.0.1:<port>' (token endpoint at /oauth/token) */
+  readonly oauthBaseUrl: string;
+  /** The Server-to-Server OAuth app of an account. */
+  addAccount(input: { accountId: string; clientId: string; clientSecret: string }): void;
+  addUser(input: FakeZoomUserInput): void;
+  /** A user-OAuth app and a token pair for one user, as if the user had authorized it. */
+  issueUserTokens(input: {
+    clientId: string;
+    clientSecret: string;
+    userId: string;
+    accessTokenTtlSeconds?: number;
+  }): { accessToken: string; refreshToken: string; expiresIn: number };
+  /** A one-time authorization code, as the redirect after a user's consent carries it. */
+  issueAuthorizationCode(input: {
+    clientId: string;
+    clientSecret: string;
+    userId: string;
+    redirectUri: string;
+  }): string;
+  /** Every token of that user stops working (124 on the API, invalid_grant at the token endpoint). */
+  revokeUserTokens(userId: string): void;
+  /** Every access token stops working with 124; refresh tokens stay valid. */
+  expireAccessTokens(): void;
+  inject(fault: FakeZoomFault): void;
+  /** Live meetings, as GET returns them, plus hostUserId. */
+  meetings(): FakeZoomMeeting[];
+  deletedMeetings(): FakeZoomMeeting[];
+  /** Every request, in arrival order. */
+  requests(): FakeZoomRequest[];
+  /** The last Retry-After the fake gave, if any. */
+  lastRetryAfter(): FakeZoomRetryAfter | undefined;
+  /** What GET /users/{id}/settings answers for that user. */
+  userSettings(userId: string): UsersGetUserSettingsResponse;
+  /** Forget meetings, requests, faults, tokens and rate-limit counters; keep accounts and users. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface StartFakeZoomOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** The fake's clock: token expiry, created_at, the daily limit's UTC day, request timestamps. */
+  now?: () => Date;
+  /** Creates + updates per host user per UTC day. Default 100, as Zoom. */
+  dailyCreateUpdateLimit?: number;
+}

@@ -1,0 +1,226 @@
+// What the conference worker calls: one Zoom meeting per booking, created with a passcode that
+// meets the host's rules, updated in place (the join link stays), and findable again by the
+// booking's marker, which rides at the top of the agenda.
+import type {
+  MeetingsCreateMeetingRequestBody,
+  MeetingsUpdateMeetingRequestBody,
+} from '@zoom/rivet/meetings';
+import { PermanentError } from '@meetlink/errors';
+import { MeetingDetails } from '@meetlink/events';
+import type { DialInNumber } from '@meetlink/events';
+import { credentialsFor } from './auth';
+import type { ZoomTokenProvider } from './auth';
+import type { HostRef } from './host';
+import { generatePasscode } from './passcode-policy';
+import type { RandomInt } from './passcode-policy';
+import type { ZoomClient, ZoomCredentials, ZoomListedMeeting, ZoomMeeting } from './zoom-client';
+
+export type { HostRef } from './host';
+
+export interface MeetingSpec {
+  topic: string;
+  /** ISO 8601. */
+  startTime: string;
+  /** IANA, e.g. 'Europe/Berlin'. */
+  timezone: string;
+  durationMinutes: number;
+  agenda: string;
+  /** Unique per booking, e.g. 'meetlink-booking:bk_123'; must be findable later. */
+  marker: string;
+}
+
+export interface ZoomConferenceProvider {
+  /** Creates a scheduled meeting with a passcode generated for the host's rules. */
+  createMeeting(host: HostRef, spec: MeetingSpec): Promise<MeetingDetails>;
+  /** PATCH then GET; the join link and passcode stay the same. Gone → PermanentError('zoom_meeting_not_found'). */
+  updateMeeting(host: HostRef, meetingId: string, spec: MeetingSpec): Promise<MeetingDetails>;
+  /** Null when the meeting is gone (3001). */
+  getMeeting(host: HostRef, meetingId: string): Promise<MeetingDetails | null>;
+  /** A meeting that is already gone is fine. */
+  deleteMeeting(host: HostRef, meetingId: string): Promise<void>;
+  /** Searches the host's upcoming meetings for the marker; the oldest match if there are several. */
+  findMeetingByMarker(host: HostRef, marker: string): Promise<MeetingDetails | null>;
+}
+
+export interface ZoomConferenceProviderDeps {
+  client: ZoomClient;
+  tokens: ZoomTokenProvider;
+  /** Passcode randomness; node:crypto's randomInt by default. */
+  random?: RandomInt;
+  /** Meeting settings sent on create (merged over the defaults). */
+  meetingSettings?: MeetingsCreateMeetingRequestBody['settings'];
+}
+
+export const TOPIC_MAX_LENGTH = 200;
+export const AGENDA_MAX_LENGTH = 2000;
+/** Zoom's List meetings cuts agendas to 250 characters: the marker line must fit well inside. */
+export const MARKER_MAX_LENGTH = 200;
+
+const DEFAULT_SETTINGS: NonNullable<MeetingsCreateMeetingRequestBody['settings']> = {
+  join_before_host: false,
+  // 2 = no registration: invitees join with the link and passcode.
+  approval_type: 2,
+};
+
+/** Cuts `text` to at most `max` UTF-16 units without splitting a character. */
+const truncate = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max) break;
+    out += char;
+  }
+  return out;
+};
+
+const invalidSpec = (message: string): PermanentError => new PermanentError('invalid_meeting_spec', message);
+
+/** The marker goes first: List meetings only shows an agenda's first 250 characters. */
+export const composeAgenda = (marker: string, agenda: string): string => {
+  const body = agenda.trim();
+  return body ? truncate(`${marker}\n\n${body}`, AGENDA_MAX_LENGTH) : marker;
+};
+
+/** Whether an agenda (whole, or as List meetings cut it) carries exactly this marker. */
+export const hasMarker = (agenda: string | undefined, marker: string): boolean =>
+  (agenda ?? '').split(/\r?\n/, 1)[0]?.trim() === marker;
+
+const isTimeZone = (timezone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The fields Zoom gets for a spec: start_time in UTC, the time zone for display, the marked agenda. */
+export const toZoomMeetingFields = (spec: MeetingSpec) => {
+  const marker = spec.marker.trim();
+  if (!marker || marker.length > MARKER_MAX_LENGTH || /[\r\n]/.test(marker)) {
+    throw invalidSpec(`marker must be one line of 1–${MARKER_MAX_LENGTH} characters`);
+  }
+  const start = Date.parse(spec.startTime);
+  if (Number.isNaN(start)) throw invalidSpec(`startTime "${spec.startTime}" is not an ISO 8601 date-time`);
+  if (!isTimeZone(spec.timezone)) throw invalidSpec(`timezone "${spec.timezone}" is not an IANA time zone`);
+  if (!Number.isInteger(spec.durationMinutes) || spec.durationMinutes < 1) {
+    throw invalidSpec(`durationMinutes must be a positive whole number, got ${spec.durationMinutes}`);
+  }
+  return {
+    topic: truncate(spec.topic.trim() || 'Meeting', TOPIC_MAX_LENGTH),
+    // UTC with 'Z': Zoom reads it as an instant; `timezone` only says how to show it.
+    start_time: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    timezone: spec.timezone,
+    duration: spec.durationMinutes,
+    agenda: composeAgenda(marker, spec.agenda),
+  } satisfies MeetingsUpdateMeetingRequestBody;
+};
+
+const toDialIn = (meeting: ZoomMeeting): DialInNumber[] =>
+  (meeting.settings?.global_dial_in_numbers ?? []).flatMap((entry) => {
+    if (!entry.number || !entry.country) return [];
+    return [
+      {
+        country: entry.country,
+        ...(entry.country_name ? { countryName: entry.country_name } : {}),
+        ...(entry.city ? { city: entry.city } : {}),
+        number: entry.number,
+        ...(entry.type === 'toll' || entry.type === 'tollfree' ? { type: entry.type } : {}),
+      },
+    ];
+  });
+
+/** Zoom's answer as our contract; the passcode is what Zoom says it kept, not what we asked for. */
+export const toMeetingDetails = (host: HostRef, hostUserId: string, meeting: ZoomMeeting): MeetingDetails => {
+  const parsed = MeetingDetails.safeParse({
+    provider: 'zoom',
+    id: meeting.id,
+    ...(meeting.uuid ? { uuid: meeting.uuid } : {}),
+    hostMemberId: host.memberId,
+    hostUserId: hostUserId === 'me' ? (meeting.host_id ?? hostUserId) : hostUserId,
+    topic: meeting.topic ?? '',
+    startTime: meeting.start_time ?? '',
+    durationMinutes: meeting.duration ?? 0,
+    timezone: meeting.timezone ?? 'UTC',
+    joinUrl: meeting.join_url,
+    passcode: meeting.password ? meeting.password : null,
+    ...(meeting.h323_password ? { h323Passcode: meeting.h323_password } : {}),
+    ...(meeting.pstn_password ? { pstnPasscode: meeting.pstn_password } : {}),
+    dialIn: toDialIn(meeting),
+  });
+  if (!parsed.success) {
+    throw new PermanentError(
+      'zoom_unexpected_response',
+      `Zoom meeting ${meeting.id} does not fit MeetingDetails`,
+      {
+        providerResponse: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      },
+    );
+  }
+  return parsed.data;
+};
+
+const byCreation = (a: ZoomListedMeeting, b: ZoomListedMeeting): number =>
+  (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id);
+
+export const createZoomConferenceProvider = ({
+  client,
+  tokens,
+  random,
+  meetingSettings,
+}: ZoomConferenceProviderDeps): ZoomConferenceProvider => {
+  const session = async (host: HostRef): Promise<{ auth: ZoomCredentials; userId: string }> => {
+    const first = await tokens.getAccessToken(host);
+    return { auth: credentialsFor(tokens, host, first), userId: first.userId };
+  };
+
+  const getMeeting = async (host: HostRef, meetingId: string): Promise<MeetingDetails | null> => {
+    const { auth, userId } = await session(host);
+    const meeting = await client.getMeeting(auth, meetingId);
+    return meeting ? toMeetingDetails(host, userId, meeting) : null;
+  };
+
+  return {
+    createMeeting: async (host, spec) => {
+      const fields = toZoomMeetingFields(spec);
+      const { auth, userId } = await session(host);
+      const requirement = await client.getPasswordRequirement(auth, userId);
+      const body: MeetingsCreateMeetingRequestBody = {
+        ...fields,
+        type: 2,
+        password: generatePasscode(requirement, random),
+        default_password: false,
+        settings: { ...DEFAULT_SETTINGS, ...meetingSettings },
+      };
+      return toMeetingDetails(host, userId, await client.createMeeting(auth, userId, body));
+    },
+
+    updateMeeting: async (host, meetingId, spec) => {
+      const fields = toZoomMeetingFields(spec);
+      const { auth, userId } = await session(host);
+      // No password here: the passcode (and the join link that embeds it) stays as created.
+      return toMeetingDetails(host, userId, await client.updateMeeting(auth, meetingId, fields));
+    },
+
+    getMeeting,
+
+    deleteMeeting: async (host, meetingId) => {
+      const { auth } = await session(host);
+      await client.deleteMeeting(auth, meetingId);
+    },
+
+    findMeetingByMarker: async (host, marker) => {
+      const { auth, userId } = await session(host);
+      const matches = (await client.listUpcomingMeetings(auth, userId))
+        .filter((meeting) => hasMarker(meeting.agenda, marker.trim()))
+        .sort(byCreation);
+      for (const match of matches) {
+        // The list lacks passcodes and dial-in numbers: read the whole meeting.
+        const meeting = await client.getMeeting(auth, match.id);
+        if (meeting && hasMarker(meeting.agenda, marker.trim()))
+          return toMeetingDetails(host, userId, meeting);
+      }
+      return null;
+    },
+  };
+};

@@ -1,0 +1,202 @@
+import { PermanentError, RetryableError } from '@meetlink/errors';
+import {
+  mapNetworkError,
+  mapZoomError,
+  nextUtcMidnight,
+  parseRetryAfter,
+  parseZoomErrorBody,
+} from './zoom-errors';
+import type { ZoomErrorContext } from './zoom-errors';
+
+const NOW = new Date('2025-03-10T22:15:30Z');
+
+const context = (
+  status: number,
+  bodyText: string,
+  headers: Record<string, string> = {},
+  extra: Partial<ZoomErrorContext> = {},
+): ZoomErrorContext => ({
+  operation: 'createMeeting',
+  status,
+  headers: new Headers(headers),
+  body: parseZoomErrorBody(bodyText),
+  now: NOW,
+  ...extra,
+});
+
+describe('parseZoomErrorBody', () => {
+  it('reads JSON code, message and field errors', () => {
+    expect(
+      parseZoomErrorBody(
+        '{"code":300,"message":"Validation Failed.","errors":[{"field":"password","message":"Invalid field."}]}',
+      ),
+    ).toEqual({
+      code: 300,
+      message: 'Validation Failed.',
+      errors: [{ field: 'password', message: 'Invalid field.' }],
+    });
+  });
+
+  it('reads the same document in XML', () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><result><code>300</code>' +
+      '<message>Validation &amp; more</message><errors><field>password</field><message>Too long</message></errors>' +
+      '<errors><field>topic</field><message>Bad</message></errors></result>';
+    expect(parseZoomErrorBody(xml)).toEqual({
+      code: 300,
+      message: 'Validation & more',
+      errors: [
+        { field: 'password', message: 'Too long' },
+        { field: 'topic', message: 'Bad' },
+      ],
+    });
+    expect(
+      parseZoomErrorBody('<error><code>124</code><message>Invalid access token.</message></error>'),
+    ).toEqual({
+      code: 124,
+      message: 'Invalid access token.',
+    });
+  });
+
+  it('keeps a short excerpt of anything else', () => {
+    expect(parseZoomErrorBody('<html><body><h1>502 Bad Gateway</h1></body></html>')).toEqual({
+      message: '502 Bad Gateway',
+    });
+    expect(parseZoomErrorBody('')).toEqual({});
+  });
+});
+
+describe('parseRetryAfter / nextUtcMidnight', () => {
+  it('reads seconds, HTTP dates and ISO date-times', () => {
+    expect(parseRetryAfter('2', NOW)).toBe(2_000);
+    expect(parseRetryAfter('Mon, 10 Mar 2025 22:16:00 GMT', NOW)).toBe(30_000);
+    expect(parseRetryAfter('2025-03-11T00:00:00Z', NOW)).toBe(6_270_000);
+    expect(parseRetryAfter('2020-01-01T00:00:00Z', NOW)).toBe(0);
+    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
+    expect(parseRetryAfter(null, NOW)).toBeUndefined();
+  });
+
+  it('finds the next UTC midnight', () => {
+    expect(nextUtcMidnight(NOW).toISOString()).toBe('2025-03-11T00:00:00.000Z');
+    expect(nextUtcMidnight(new Date('2025-12-31T23:59:59Z')).toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  });
+});
+
+describe('mapZoomError', () => {
+  it('maps a per-second 429 with Retry-After to a provider-wide rate limit', () => {
+    const error = mapZoomError(
+      context(
+        429,
+        '{"code":429,"message":"You have reached the maximum per-second rate limit for this API."}',
+        {
+          'retry-after': '3',
+          'x-ratelimit-type': 'QPS',
+        },
+      ),
+    );
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.code).toBe('zoom_rate_limited');
+    expect(error.details).toMatchObject({ retryAfterMs: 3_000, rateLimitScope: 'provider' });
+  });
+
+  it('waits a second on a per-second 429 that names no Retry-After', () => {
+    const error = mapZoomError(context(429, '{"code":429,"message":"Too many requests."}'));
+    expect(error.details).toMatchObject({ retryAfterMs: 1_000, rateLimitScope: 'provider' });
+  });
+
+  it('recognises the daily per-user limit from the body alone and waits until UTC midnight', () => {
+    const body = JSON.stringify({
+      code: 429,
+      message:
+        'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
+    });
+    const error = mapZoomError(context(429, body, { 'x-ratelimit-category': 'Light' }));
+    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'subject' });
+  });
+
+  it('treats a Daily-limit header on a meeting write as the per-user limit', () => {
+    const error = mapZoomError(
+      context(
+        429,
+        '{"code":429,"message":"Too many requests."}',
+        { 'x-ratelimit-type': 'Daily-limit' },
+        {
+          isMeetingWrite: true,
+        },
+      ),
+    );
+    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'subject' });
+  });
+
+  it('tells the account-wide daily limit apart by its message, even on a meeting write', () => {
+    const error = mapZoomError(
+      context(
+        429,
+        '{"code":429,"message":"You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."}',
+        {},
+        { isMeetingWrite: true },
+      ),
+    );
+    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'provider' });
+  });
+
+  it('treats an account-wide daily limit on a read as provider-wide, until midnight', () => {
+    const error = mapZoomError(
+      context(429, '{"code":429,"message":"Too many requests."}', {
+        'x-ratelimit-type': 'Daily-limit',
+        'retry-after': '2025-03-11T00:00:00Z',
+      }),
+    );
+    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'provider' });
+  });
+
+  it.each([
+    [500, '{"code":500,"message":"Internal error"}', RetryableError, 'zoom_unavailable'],
+    [503, '<html>Service Unavailable</html>', RetryableError, 'zoom_unavailable'],
+    [401, '{"code":124,"message":"Invalid access token."}', PermanentError, 'connection_revoked'],
+    [404, '{"code":1001,"message":"User does not exist: a@b.c."}', PermanentError, 'zoom_user_not_found'],
+    [404, '{"code":3001,"message":"Meeting does not exist: 1."}', PermanentError, 'zoom_meeting_not_found'],
+    [400, '{"code":300,"message":"Validation Failed."}', PermanentError, 'zoom_validation_failed'],
+    [
+      400,
+      '<result><code>300</code><message>Validation Failed.</message></result>',
+      PermanentError,
+      'zoom_validation_failed',
+    ],
+    [403, '{"code":200,"message":"No permission."}', PermanentError, 'zoom_forbidden'],
+    [400, '{"code":3000,"message":"Cannot access webinar info."}', PermanentError, 'zoom_request_rejected'],
+  ])('maps %i %s', (status, body, type, code) => {
+    const error = mapZoomError(context(status, body));
+    expect(error).toBeInstanceOf(type);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(`answered ${status}`);
+  });
+
+  it('keeps the field errors of a validation failure in providerResponse', () => {
+    const error = mapZoomError(
+      context(
+        400,
+        '{"code":300,"message":"Validation Failed.","errors":[{"field":"password","message":"Bad"}]}',
+      ),
+    );
+    expect(error.details.providerResponse).toMatchObject({
+      status: 400,
+      code: 300,
+      errors: [{ field: 'password', message: 'Bad' }],
+    });
+  });
+});
+
+describe('mapNetworkError', () => {
+  it('is retryable and says what happened', () => {
+    const error = mapNetworkError(
+      'getMeeting',
+      new TypeError('fetch failed', { cause: new Error('other side closed') }),
+    );
+    expect(error.code).toBe('zoom_unavailable');
+    expect(error.message).toBe('Zoom getMeeting got no answer: fetch failed (other side closed)');
+    expect(mapNetworkError('getMeeting', new DOMException('x', 'TimeoutError')).message).toContain(
+      'timed out',
+    );
+  });
+});

@@ -1,0 +1,54 @@
+// Shared set-up for the integration tests: the fake Zoom over real HTTP, the run's real Redis, and
+// the adapter's building blocks pointed at them.
+import { randomBytes, randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { PermanentError, RetryableError } from '@meetlink/errors';
+import type { FakeZoom } from '@meetlink/fakes';
+import type { MeetingSpec } from '@meetlink/zoom';
+
+export const S2S = { accountId: 'acc_main', clientId: 's2s_client', clientSecret: 's2s_secret' };
+export const USER_APP = { clientId: 'user_app_client', clientSecret: 'user_app_secret' };
+
+export const testRedis = (): Redis => {
+  const url = process.env['REDIS_URL'];
+  if (!url) throw new Error('REDIS_URL is not set: run the tests with jest (its global setup starts Redis)');
+  return new Redis(url);
+};
+
+export const uniquePrefix = (name: string): string => `t-${name}-${randomUUID().slice(0, 8)}`;
+
+export const deleteKeys = async (redis: Redis, prefix: string): Promise<void> => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+};
+
+export const encryptionKey = (): string => `k1:${randomBytes(32).toString('base64')}`;
+
+let bookings = 0;
+/** A spec for a meeting tomorrow (by `now`), with a marker of its own. */
+export const specFor = (overrides: Partial<MeetingSpec> = {}, now = new Date()): MeetingSpec => {
+  bookings += 1;
+  return {
+    topic: `Booking ${bookings}`,
+    startTime: new Date(now.getTime() + 24 * 3_600_000).toISOString(),
+    timezone: 'Europe/Berlin',
+    durationMinutes: 45,
+    agenda: 'Discuss the proposal.',
+    marker: `meetlink-booking:bk_${randomUUID().slice(0, 8)}`,
+    ...overrides,
+  };
+};
+
+/** Awaits a rejection and hands back the error, typed. */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<PermanentError | RetryableError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PermanentError || error instanceof RetryableError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+};
+
+export const tokenRequests = (fake: FakeZoom) => fake.requests().filter((r) => r.path === '/oauth/token');
+export const apiRequests = (fake: FakeZoom) => fake.requests().filter((r) => r.path.startsWith('/v2/'));
