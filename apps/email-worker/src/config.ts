@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { parseEnv, workerEnv } from '@meetlink/config';
 
-export const Config = z.object({ ...workerEnv });
+export const Config = z.object({
+  ...workerEnv,
+  /** smtp://user:pass@host:587 or smtps://…; sandbox mode points it at its own sink. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+  MAIL_FROM: z.string().min(3).default('Meetlink <no-reply@meetlink.local>'),
+});
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
-  parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);

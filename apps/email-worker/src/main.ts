@@ -1,8 +1,33 @@
-// Composition root of the email worker.
+// Composition root of the email worker: booking emails on the "email" queue, reminders on "reminders".
 import { loadOrExit } from '@meetlink/config';
+import { createEmailRenderer, createSmtpMailer, messageIdDomain } from '@meetlink/email';
 import { createWorkerRuntime } from '@meetlink/queue';
+import { createRedisEmailLog } from '@meetlink/store';
 import { loadConfig } from './config';
 import { sendBookingEmail } from './send-booking-email';
+import { sendReminder } from './send-reminder';
 
-const runtime = createWorkerRuntime({ name: 'email-worker', ...loadOrExit(() => loadConfig()) });
-runtime.run('email', (snapshot) => sendBookingEmail(snapshot));
+const main = async (): Promise<void> => {
+  const config = loadOrExit(() => loadConfig());
+  const runtime = createWorkerRuntime({ name: 'email-worker', ...config });
+  const deps = {
+    renderer: await createEmailRenderer(),
+    mailer: createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+    emailLog: createRedisEmailLog({ redis: runtime.connection, prefix: config.REDIS_PREFIX }),
+    store: runtime.store,
+    mailDomain: messageIdDomain(config.MAIL_FROM),
+    now: () => new Date(),
+  };
+  const remindersQueue = runtime.queue('reminders');
+  runtime.run('email', (snapshot) => sendBookingEmail(snapshot, { ...deps, remindersQueue }));
+  runtime.consume('reminders', async (payload, job, token) => {
+    const log = runtime.logger.child({ bookingId: payload.bookingId, jobId: job.id, queue: 'reminders' });
+    const outcome = await sendReminder(payload, { ...deps, logger: log, job, token });
+    log.info({ outcome, offsetMinutes: payload.offsetMinutes }, 'reminder handled');
+  });
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

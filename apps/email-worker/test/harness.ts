@@ -1,0 +1,118 @@
+// The email step and the reminders worker as they run in production (real queues, renderer, SMTP
+// over the network, Redis), with the SMTP sink standing in for the mail server.
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { createEmailRenderer, createSmtpMailer } from '@meetlink/email';
+import { EventType, sampleBooking } from '@meetlink/events';
+import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeName, MeetingDetails } from '@meetlink/events';
+import { startSmtpSink } from '@meetlink/fakes';
+import { createLogger } from '@meetlink/observability';
+import { createQueue, createRedisConnection, createStepWorker, createWorker } from '@meetlink/queue';
+import { createRedisBookingStore, createRedisEmailLog } from '@meetlink/store';
+import { sendBookingEmail } from '../src/send-booking-email';
+import { sendReminder } from '../src/send-reminder';
+
+export const meetingFor = (bookingId: string, id = '81234567890'): MeetingDetails => ({
+  provider: 'zoom',
+  id,
+  hostMemberId: 'mem_ada',
+  hostUserId: 'ada@example.com',
+  topic: 'Intro call with Grace Customer',
+  startTime: '2026-12-01T10:00:00Z',
+  durationMinutes: 30,
+  timezone: 'Europe/Berlin',
+  joinUrl: `https://zoom.us/j/${id}?pwd=abc${bookingId}`,
+  passcode: 'Xy7pQ2rT9k',
+  pstnPasscode: '123456',
+  dialIn: [{ country: 'US', countryName: 'US', city: 'New York', number: '+1 646 558 8656', type: 'toll' }],
+});
+
+export const startEmailStep = async (options: { now?: () => Date } = {}) => {
+  const now = options.now ?? (() => new Date());
+  const sink = await startSmtpSink();
+  const prefix = `te${randomUUID().slice(0, 8)}`;
+  const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
+  const store = createRedisBookingStore({ redis, prefix });
+  const context = { connection: redis, prefix };
+  const emailQueue = createQueue('email', context);
+  const remindersQueue = createQueue('reminders', context);
+  const logger = createLogger({ name: 'email-test', level: 'silent' });
+  const deps = {
+    renderer: await createEmailRenderer(),
+    mailer: createSmtpMailer({ smtpUrl: sink.smtpUrl, from: 'Meetlink <bookings@meetlink.test>' }),
+    emailLog: createRedisEmailLog({ redis, prefix }),
+    store,
+    mailDomain: 'meetlink.test',
+    now,
+  };
+  const workers: Worker[] = [];
+  const startWorkers = () => {
+    workers.push(
+      createStepWorker({
+        step: 'email',
+        store,
+        logger,
+        process: (snapshot) => sendBookingEmail(snapshot, { ...deps, remindersQueue }),
+        ...context,
+        workerOptions: { settings: { backoffStrategy: () => 50 } },
+      }),
+      createWorker(
+        'reminders',
+        async (payload, job, token) => {
+          await sendReminder(payload, { ...deps, logger, job, token });
+        },
+        { ...context, workerOptions: { settings: { backoffStrategy: () => 50 } } },
+      ),
+    );
+  };
+
+  const submit = async (booking: Booking, type: EventTypeName = EventType.created, meeting: MeetingDetails | null = meetingFor(booking.bookingId)) => {
+    const snapshot: BookingSnapshot = {
+      bookingId: booking.bookingId,
+      version: booking.version,
+      eventId: `evt_${booking.bookingId}_${booking.version}`,
+      eventType: type,
+      isCanceled: type === EventType.canceled,
+      booking,
+      receivedAt: now().toISOString(),
+    };
+    await store.accept(snapshot, `msg_${snapshot.eventId}`);
+    await store.setMeeting(
+      booking.bookingId,
+      meeting ? { meeting, host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: booking.version, updatedAt: now().toISOString() } : null,
+    );
+    await emailQueue.add({ bookingId: booking.bookingId, version: booking.version });
+  };
+
+  const waitForEmailStep = async (bookingId: string, version: number): Promise<BookingStatus> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const status = await store.getStatus(bookingId);
+      const step = status?.steps.email;
+      if (status && step && step.version === version && ['done', 'failed'].includes(step.state)) return status;
+      if (Date.now() > deadline) throw new Error(`email step did not settle: ${JSON.stringify(step)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  const close = async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    for (const q of [emailQueue, remindersQueue]) {
+      await q.queue.obliterate({ force: true });
+      await q.close();
+    }
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await sink.close();
+  };
+
+  return { sink, store, redis, emailQueue, remindersQueue, deps, startWorkers, submit, waitForEmailStep, close };
+};
+export type EmailStep = Awaited<ReturnType<typeof startEmailStep>>;
+
+export const bookingAt = (bookingId: string, version: number, startsInHours: number, offsets?: number[]): Booking => {
+  const booking = sampleBooking({ bookingId, version, startsAt: new Date(Date.now() + startsInHours * 3600_000) });
+  if (offsets) booking.reminderOffsetsMinutes = offsets;
+  return booking;
+};

@@ -1,0 +1,159 @@
+// Issue 5's delivery behaviours, observed in the SMTP sink and the reminders queue.
+import { EventType } from '@meetlink/events';
+import { bookingAt, meetingFor, startEmailStep } from './harness';
+import type { EmailStep } from './harness';
+
+jest.setTimeout(60_000);
+
+let step: EmailStep;
+beforeEach(async () => {
+  step = await startEmailStep();
+});
+afterEach(async () => {
+  await step.close();
+});
+
+const reminderState = async (bookingId: string, offset: number) => {
+  const job = await step.remindersQueue.queue.getJob(`${bookingId}-r${offset}`);
+  if (!job) return null;
+  // BullMQ keeps a delayed job's due time as its score in the delayed set (timestamp · 4096 + counter).
+  const delayedKey = step.remindersQueue.queue.keys['delayed']!;
+  const score = await step.redis.zscore(delayedKey, job.id!);
+  return { state: await job.getState(), runsAt: score === null ? null : Math.floor(Number(score) / 4096) };
+};
+
+describe('booking emails', () => {
+  it('sends one confirmation with HTML, text and an ICS request carrying the join details', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_conf', 1, 72));
+    const status = await step.waitForEmailStep('bk_conf', 1);
+    expect(status.steps.email.state).toBe('done');
+    const [mail] = step.sink.messages();
+    expect(step.sink.messages()).toHaveLength(1);
+    expect(mail!.to).toEqual(['grace@example.org']);
+    expect(mail!.messageId).toBe('<bk_conf.confirmation@meetlink.test>');
+    const meeting = meetingFor('bk_conf');
+    expect(mail!.html).toContain(`https://zoom.us/j/${meeting.id}`);
+    expect(mail!.text).toContain(meeting.passcode!);
+    expect(mail!.text).toContain('812 3456 7890');
+    const ics = mail!.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+    expect(ics?.content.toString()).toContain('METHOD:REQUEST');
+  });
+
+  it('sends nothing twice when the same change is replayed', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_twice', 1, 72));
+    await step.waitForEmailStep('bk_twice', 1);
+    await step.emailQueue.add({ bookingId: 'bk_twice', version: 1 }, { jobId: 'bk_twice-v1-replay' });
+    await new Promise((r) => setTimeout(r, 300)); // let the replay run; nothing may arrive
+    await step.waitForEmailStep('bk_twice', 1);
+    expect(step.sink.messages()).toHaveLength(1);
+  });
+
+  it('retries after the mail server said 451, and sends once', async () => {
+    step.sink.inject({ kind: 'reject', code: 451, times: 2 });
+    step.startWorkers();
+    await step.submit(bookingAt('bk_451', 1, 72));
+    const status = await step.waitForEmailStep('bk_451', 1);
+    expect(status.steps.email).toMatchObject({ state: 'done', attempts: 3 });
+    expect(step.sink.messages()).toHaveLength(1);
+  });
+
+  it('gives up at once when the mail server refuses for good (550)', async () => {
+    step.sink.inject({ kind: 'reject', code: 550, times: 1 });
+    step.startWorkers();
+    await step.submit(bookingAt('bk_550', 1, 72));
+    const status = await step.waitForEmailStep('bk_550', 1);
+    expect(status.steps.email).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(status.steps.email.lastError?.code).toBe('smtp_rejected');
+  });
+
+  it('sends a rescheduled email per reschedule and a cancellation without a join block', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_life', 1, 72));
+    await step.waitForEmailStep('bk_life', 1);
+    await step.submit(bookingAt('bk_life', 2, 96), EventType.rescheduled);
+    await step.waitForEmailStep('bk_life', 2);
+    await step.submit(bookingAt('bk_life', 3, 96), EventType.canceled, null);
+    await step.waitForEmailStep('bk_life', 3);
+    const ids = step.sink.messages().map((m) => m.messageId);
+    expect(ids).toEqual(['<bk_life.confirmation@meetlink.test>', '<bk_life.rescheduled-v2@meetlink.test>', '<bk_life.canceled@meetlink.test>']);
+    const canceled = step.sink.messages()[2]!;
+    expect(canceled.html).not.toContain('zoom.us/j/');
+    expect(canceled.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString()).toContain('METHOD:CANCEL');
+  });
+
+  it('confirms without a join block when there is no meeting, then sends the link once it exists', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_late', 1, 72), EventType.created, null);
+    const first = await step.waitForEmailStep('bk_late', 1);
+    expect(first.steps.email.detail).toMatch(/without a join block/);
+    expect(step.sink.messages()[0]!.html).not.toContain('zoom.us/j/');
+    // The conference step succeeds later (ops retried it): the hand-off reaches email again.
+    await step.store.setMeeting('bk_late', { meeting: meetingFor('bk_late'), host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: 1, updatedAt: new Date().toISOString() });
+    await step.emailQueue.add({ bookingId: 'bk_late', version: 1 }, { jobId: 'bk_late-v1-m81234567890' });
+    await step.sink.waitFor((m) => m.messageId === '<bk_late.meeting_link-81234567890@meetlink.test>', 10_000);
+    expect(step.sink.messages()).toHaveLength(2);
+  });
+});
+
+describe('reminders', () => {
+  it('schedules the default 24 h and 1 h reminders, moves them on a reschedule and removes them on a cancel', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_rem', 1, 72));
+    await step.waitForEmailStep('bk_rem', 1);
+    const startsAt = Date.parse(bookingAt('bk_rem', 1, 72).startsAt);
+    const day = await reminderState('bk_rem', 1440);
+    expect(day?.state).toBe('delayed');
+    expect(Math.abs(day!.runsAt! - (startsAt - 1440 * 60_000))).toBeLessThan(5_000);
+    expect((await reminderState('bk_rem', 60))?.state).toBe('delayed');
+
+    await step.submit(bookingAt('bk_rem', 2, 120), EventType.rescheduled);
+    await step.waitForEmailStep('bk_rem', 2);
+    const moved = await reminderState('bk_rem', 1440);
+    expect(Math.abs(moved!.runsAt! - (Date.parse(bookingAt('bk_rem', 2, 120).startsAt) - 1440 * 60_000))).toBeLessThan(5_000);
+
+    await step.submit(bookingAt('bk_rem', 3, 120), EventType.canceled, null);
+    await step.waitForEmailStep('bk_rem', 3);
+    expect(await reminderState('bk_rem', 1440)).toBeNull();
+    expect(await reminderState('bk_rem', 60)).toBeNull();
+  });
+
+  it('skips a reminder whose time has already passed when the booking is made', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_soon', 1, 2)); // starts in 2 h: the 24 h reminder is already past
+    const status = await step.waitForEmailStep('bk_soon', 1);
+    expect(await reminderState('bk_soon', 1440)).toBeNull();
+    expect((await reminderState('bk_soon', 60))?.state).toBe('delayed');
+    expect(status.steps.email.detail).toMatch(/skipped \(already past\) 1440/);
+  });
+
+  it('sends a due reminder with the newest link, once, and nothing once the booking is canceled', async () => {
+    step.startWorkers();
+    // A 30 min reminder for a booking 30-31 min away is due within the next minute or so; the
+    // meeting changes meanwhile, and the reminder must carry the new one. Promote it instead of waiting.
+    await step.submit(bookingAt('bk_fire', 1, 30.2 / 60, [30]));
+    await step.waitForEmailStep('bk_fire', 1);
+    await step.store.setMeeting('bk_fire', { meeting: meetingFor('bk_fire', '89999999999'), host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: 1, updatedAt: new Date().toISOString() });
+    const job = await step.remindersQueue.queue.getJob('bk_fire-r30');
+    await job!.promote();
+    const reminder = await step.sink.waitFor((m) => (m.messageId ?? '').includes('reminder-30'), 10_000);
+    expect(reminder.html).toContain('https://zoom.us/j/89999999999');
+    await step.remindersQueue.add({ bookingId: 'bk_fire', offsetMinutes: 30 }, { jobId: 'bk_fire-r30-again' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(step.sink.messages().filter((m) => (m.messageId ?? '').includes('reminder'))).toHaveLength(1);
+
+    // Canceled meanwhile: a reminder that still fires sends nothing.
+    await step.submit(bookingAt('bk_fire', 2, 30.2 / 60, [30]), EventType.canceled, null);
+    await step.waitForEmailStep('bk_fire', 2);
+    const before = step.sink.messages().length;
+    const late = await step.remindersQueue.add({ bookingId: 'bk_fire', offsetMinutes: 30 }, { jobId: 'bk_fire-r30-late' });
+    const deadline = Date.now() + 10_000;
+    while ((await late.getState()) !== 'completed') {
+      if (Date.now() > deadline) throw new Error('the late reminder never ran');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(step.sink.messages()).toHaveLength(before);
+    expect(step.sink.messages().at(-1)?.messageId).toBe('<bk_fire.canceled@meetlink.test>');
+  });
+});

@@ -1,0 +1,14 @@
+export type { EmailInput, EmailKind, IcsMethod, RenderedEmail } from './email-input';
+export { EMAIL_KINDS } from './email-input';
+export type { EmailRenderer, EmailRendererOptions, PerEmailMjmlRenderer } from './email-renderer';
+export { createEmailRenderer, createPerEmailMjmlRenderer } from './email-renderer';
+export type { BuildIcsInput } from './ics';
+export { buildIcs, icsSequence, icsUid, DEFAULT_UID_DOMAIN } from './ics';
+export type { MessageIdInput } from './message-id';
+export { buildMessageId, messageIdDomain } from './message-id';
+export type { Mailer, MailMessage, SentMail } from './mailer';
+export type { SmtpMailer, SmtpMailerOptions } from './smtp-mailer';
+export { createSmtpMailer } from './smtp-mailer';
+export { mapSmtpError } from './smtp-errors';
+export type { SampleMeetingOptions } from './samples';
+export { sampleMeeting } from './samples';

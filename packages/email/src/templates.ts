@@ -1,0 +1,96 @@
+// Loads the templates from packages/email/templates: MJML for the HTML part (partials through
+// mj-include) and Handlebars text for the plain-text part. MJML runs here, once per template.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type mjml2html from 'mjml';
+import type { EmailKind } from './email-input';
+import { EMAIL_KINDS } from './email-input';
+import type { EmailView } from './email-view';
+
+/** Beside src/ and dist/ alike, so the built package finds them too. */
+export const TEMPLATES_DIR = join(__dirname, '..', 'templates');
+const PARTIALS_DIR = join(TEMPLATES_DIR, 'partials');
+
+export const templateBaseName = (kind: EmailKind): string => kind.replaceAll('_', '-');
+export const mjmlTemplatePath = (kind: EmailKind): string =>
+  join(TEMPLATES_DIR, `${templateBaseName(kind)}.mjml`);
+
+/** mjml2html; MJML 5 returns a Promise. */
+export type Mjml2Html = typeof mjml2html;
+type MjmlOptions = NonNullable<Parameters<Mjml2Html>[1]>;
+
+let mjmlModule: Promise<Mjml2Html> | undefined;
+/** `require('mjml')` takes a few hundred milliseconds: loaded on first use, once per process. */
+export const loadMjml = (): Promise<Mjml2Html> => {
+  // mjml is CommonJS (`module.exports = mjml2html`): import() hands it over as `default`, which
+  // @types/mjml (`export =`) does not describe.
+  mjmlModule ??= (import('mjml') as unknown as Promise<{ default: Mjml2Html }>).then(
+    (module) => module.default,
+  );
+  return mjmlModule;
+};
+
+/** mj-include is off by default in MJML 5; the partials sit under the template's own folder. */
+export const mjmlOptions = (kind: EmailKind): MjmlOptions => ({
+  validationLevel: 'strict',
+  ignoreIncludes: false,
+  filePath: mjmlTemplatePath(kind),
+  keepComments: false,
+  // No web fonts: the system font stack renders everywhere without a request to Google.
+  fonts: {},
+});
+
+/** The MJML source of a template, includes unresolved. */
+export const readMjmlTemplate = (kind: EmailKind): Promise<string> =>
+  readFile(mjmlTemplatePath(kind), 'utf8');
+
+/** MJML → HTML that still holds the Handlebars placeholders. Throws on any MJML validation error. */
+export const compileMjmlTemplate = async (kind: EmailKind): Promise<string> => {
+  const mjml2html = await loadMjml();
+  const { html } = await mjml2html(await readMjmlTemplate(kind), mjmlOptions(kind));
+  return html;
+};
+
+/** HTML-escaping on: every `{{value}}` from a booking or a meeting is escaped; `{{{ }}}` is never used. */
+export const HTML_COMPILE_OPTIONS: CompileOptions = { strict: true, knownHelpersOnly: true };
+/** The text part is not HTML: no escaping. */
+export const TEXT_COMPILE_OPTIONS: CompileOptions = { strict: true, knownHelpersOnly: true, noEscape: true };
+
+export type CompiledTemplate = (view: EmailView) => string;
+
+export interface CompiledTemplates {
+  html: CompiledTemplate;
+  text: CompiledTemplate;
+}
+
+/** The Handlebars environment with the text partials registered, apart from the global one. */
+export const createTextEnvironment = async (): Promise<typeof Handlebars> => {
+  const env = Handlebars.create();
+  const files = (await readdir(PARTIALS_DIR)).filter((file) => file.endsWith('.txt'));
+  for (const file of files) {
+    env.registerPartial(file.replace(/\.txt$/, ''), await readFile(join(PARTIALS_DIR, file), 'utf8'));
+  }
+  return env;
+};
+
+export const compileTemplates = async (): Promise<Record<EmailKind, CompiledTemplates>> => {
+  const htmlEnv = Handlebars.create();
+  const textEnv = await createTextEnvironment();
+  const entries = await Promise.all(
+    EMAIL_KINDS.map(async (kind): Promise<[EmailKind, CompiledTemplates]> => {
+      const [html, text] = await Promise.all([
+        compileMjmlTemplate(kind),
+        readFile(join(TEMPLATES_DIR, `${templateBaseName(kind)}.txt`), 'utf8'),
+      ]);
+      return [
+        kind,
+        {
+          html: htmlEnv.compile<EmailView>(html, HTML_COMPILE_OPTIONS),
+          text: textEnv.compile<EmailView>(text, TEXT_COMPILE_OPTIONS),
+        },
+      ];
+    }),
+  );
+  return Object.fromEntries(entries) as Record<EmailKind, CompiledTemplates>;
+};
