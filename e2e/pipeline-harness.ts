@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { generateSecret, signWebhook } from '@meetlink/events';
 import type { BookingEvent, BookingStatus } from '@meetlink/events';
-import { APP_NAMES, findFreePort, spawnApp, stopProcess } from '@meetlink/sandbox';
+import { APP_NAMES, findFreePort, spawnApp, startSandboxFakes, stopProcess } from '@meetlink/sandbox';
+import type { SandboxFakes } from '@meetlink/sandbox';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
 export interface Pipeline {
   url: string;
+  fakes: SandboxFakes;
   prefix: string;
   send(event: BookingEvent, webhookId?: string): Promise<Response>;
   status(bookingId: string): Promise<BookingStatus | null>;
@@ -26,7 +28,9 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
   const port = await findFreePort();
   const prefix = `e2e${randomUUID().slice(0, 8)}`;
   const secret = generateSecret();
+  const fakes = await startSandboxFakes({});
   const env = {
+    ...fakes.env,
     PATH: process.env['PATH'],
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
@@ -69,6 +73,7 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
 
   return {
     url,
+    fakes,
     prefix,
     send: (event, webhookId = `msg_${randomUUID()}`) => {
       const body = JSON.stringify(event);
@@ -95,6 +100,7 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
     output: () => output,
     stop: async () => {
       await Promise.all(children.map((child) => stopProcess(child, 10_000)));
+      await fakes.close();
     },
   };
 };

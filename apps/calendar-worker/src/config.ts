@@ -1,8 +1,42 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseEnv, workerEnv } from '@meetlink/config';
 
-export const Config = z.object({ ...workerEnv });
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const ServiceAccount = z.object({ client_email: z.email(), private_key: z.string().min(1) });
+
+/** GOOGLE_SERVICE_ACCOUNT_JSON holds the key file's JSON, or a path to it. */
+const serviceAccount = optional.transform((value, ctx) => {
+  if (!value) return undefined;
+  try {
+    const json: unknown = JSON.parse(value.trim().startsWith('{') ? value : readFileSync(value, 'utf8'));
+    return ServiceAccount.parse(json);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `not a service account key (JSON or a path to one): ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+export const Config = z.object({
+  ...workerEnv,
+  GOOGLE_API_ROOT_URL: z.url().default('https://www.googleapis.com/'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_SERVICE_ACCOUNT_JSON: serviceAccount,
+  GOOGLE_CLIENT_ID: optional,
+  GOOGLE_CLIENT_SECRET: optional,
+  GOOGLE_SEND_UPDATES: z.enum(['all', 'externalOnly', 'none']).default('all'),
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0'),
+  MS_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  MS_TENANT_ID: optional,
+  MS_CLIENT_ID: optional,
+  MS_CLIENT_SECRET: optional,
+  /** Encrypts members' own calendar tokens at rest (same format as the conference worker's). */
+  TOKEN_ENCRYPTION_KEY: optional,
+});
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
-  parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);

@@ -1,8 +1,39 @@
 // Composition root of the calendar worker.
+import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { loadOrExit } from '@meetlink/config';
 import { createWorkerRuntime } from '@meetlink/queue';
+import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
 import { loadConfig } from './config';
 import { patchCalendarEvent } from './patch-calendar-event';
 
-const runtime = createWorkerRuntime({ name: 'calendar-worker', ...loadOrExit(() => loadConfig()) });
-runtime.run('calendar', (snapshot) => patchCalendarEvent(snapshot));
+const config = loadOrExit(() => loadConfig());
+const runtime = createWorkerRuntime({ name: 'calendar-worker', ...config });
+const connections = config.TOKEN_ENCRYPTION_KEY
+  ? createRedisMemberConnectionStore({
+      redis: runtime.connection,
+      prefix: config.REDIS_PREFIX,
+      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
+    })
+  : undefined;
+const providers = {
+  google: createGoogleCalendarProvider({
+    rootUrl: config.GOOGLE_API_ROOT_URL,
+    tokenUrl: config.GOOGLE_OAUTH_TOKEN_URL,
+    serviceAccount: config.GOOGLE_SERVICE_ACCOUNT_JSON,
+    connections,
+    oauthClient:
+      config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
+        ? { clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET }
+        : undefined,
+    sendUpdates: config.GOOGLE_SEND_UPDATES,
+  }),
+  outlook: createOutlookCalendarProvider({
+    graphBaseUrl: config.GRAPH_BASE_URL,
+    authorityHost: config.MS_AUTHORITY_HOST,
+    tenantId: config.MS_TENANT_ID,
+    clientId: config.MS_CLIENT_ID,
+    clientSecret: config.MS_CLIENT_SECRET,
+    connections,
+  }),
+};
+runtime.run('calendar', (snapshot) => patchCalendarEvent(snapshot, { providers, store: runtime.store }));

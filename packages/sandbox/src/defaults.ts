@@ -4,3 +4,12 @@
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktbWVldGxpbmstd2ViaG9vay1zZWNyZXQ=';
 export const SANDBOX_ADMIN_TOKEN = 'sandbox-admin-token-not-for-production';
 export const SANDBOX_PORT = 3000;
+
+/** `sandbox:` + base64("sandbox-only-token-key-32-bytes!"). */
+export const SANDBOX_TOKEN_ENCRYPTION_KEY = 'sandbox:c2FuZGJveC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcyE=';
+/** The fake Zoom account's Server-to-Server app. */
+export const SANDBOX_ZOOM = {
+  accountId: 'sandbox-account',
+  clientId: 'sandbox-zoom-client',
+  clientSecret: 'sandbox-zoom-secret',
+} as const;

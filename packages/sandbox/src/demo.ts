@@ -67,6 +67,9 @@ export const runDemo = async ({
           `  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`,
         );
       }
+      if (status.meeting) {
+        print(`  meeting    ${status.meeting.id}  ${status.meeting.joinUrl}  passcode ${status.meeting.passcode ?? '(none)'}`);
+      }
       const hasFailed = Object.values(status.steps).some((s) => s.state === 'failed');
       print(
         hasFailed ? 'A step failed; see its lastError above.' : `Booking ${bookingId}: every step settled.`,

@@ -3,3 +3,4 @@ export * from './defaults';
 export * from './redis-server';
 export * from './demo';
 export * from './run-sandbox';
+export * from './fakes';

@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { APP_NAMES, REPO_ROOT, spawnApp } from './app-process';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+import { startSandboxFakes } from './fakes';
 import { RedisServerMissingError, startRedisServer, stopProcess } from './redis-server';
 import type { RunningRedis } from './redis-server';
 
@@ -28,8 +29,10 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     redisUrl = redis.url;
   }
   const port = env['PORT'] ?? String(SANDBOX_PORT);
+  const fakes = await startSandboxFakes(env);
   const childEnv = {
     ...env,
+    ...fakes.env,
     REDIS_URL: redisUrl,
     PORT: port,
     HOST: env['HOST'] ?? '127.0.0.1',
@@ -46,6 +49,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
       `  Intake API:     ${url}  (POST /v1/events, GET /v1/bookings/:id, /healthz, /readyz)`,
       `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
       `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
+      ...fakes.lines.map((line) => `  ${line}`),
       '  Send a signed sample booking and follow it:  npm run demo',
       '  Stop: Ctrl+C',
       '',
@@ -61,6 +65,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
       if (isStopping) return;
       isStopping = true;
       await Promise.all([...children.values()].map((child) => stopProcess(child, 30_000)));
+      await fakes.close();
       await redis?.stop();
       resolve(code);
     };

@@ -1,0 +1,293 @@
+// CalendarProvider for Google Calendar through the googleapis calendar_v3 client: events.get, then
+// events.patch with If-Match, writing location = join URL, the join block in the description and,
+// where Google takes it, conferenceData for the Zoom meeting.
+import { calendar } from '@googleapis/calendar';
+import type { calendar_v3 } from '@googleapis/calendar';
+import { OAuth2Client } from 'google-auth-library';
+import { PermanentError, RetryableError } from '@meetlink/errors';
+import type { CalendarRef } from '@meetlink/events';
+import type { MemberConnectionStore } from '@meetlink/store';
+import type { AccessTokenSource } from './access-tokens';
+import type { ApplyResult, CalendarProvider, HostRef, JoinDetails, RemoveResult } from './calendar-provider';
+import { createGoogleTokenSource } from './google-auth';
+import type { GoogleServiceAccount } from './google-auth';
+import { isConferenceDataRefusal, mapGoogleError, readGoogleFailure } from './google-errors';
+import {
+  findJoinUrlInBlock,
+  hasCurrentJoinBlock,
+  looksLikeHtml,
+  removeJoinBlock,
+  renderJoinBlock,
+  upsertJoinBlock,
+} from './join-block';
+import { createTokenRequester } from './oauth-token';
+
+export const DEFAULT_GOOGLE_API_ROOT_URL = 'https://www.googleapis.com/';
+export const DEFAULT_GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+export interface GoogleCalendarProviderOptions {
+  /** GOOGLE_API_ROOT_URL; googleapis keeps only its origin and adds /calendar/v3/…. */
+  rootUrl?: string;
+  /** GOOGLE_OAUTH_TOKEN_URL. */
+  tokenUrl?: string;
+  /** Domain-wide delegation: impersonate each host by email. */
+  serviceAccount?: GoogleServiceAccount;
+  /** Members' own tokens. */
+  connections?: MemberConnectionStore;
+  /** Our OAuth client, to refresh members' tokens. */
+  oauthClient?: { clientId: string; clientSecret: string };
+  /** Who Google emails about the change. Default 'all'. */
+  sendUpdates?: 'all' | 'externalOnly' | 'none';
+  /**
+   * 'attempt' (default): also write conferenceData for the Zoom meeting, and fall back to location
+   * and description when Google refuses it. 'never': location and description only.
+   */
+  conferenceData?: 'attempt' | 'never';
+  /** Re-reads after a 412 before giving up with a retryable `calendar_edit_conflict`. Default 3. */
+  maxConflictRetries?: number;
+  timeoutMs?: number;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  /** Replaces the token logic (tests, or a caller with its own token cache). */
+  tokens?: AccessTokenSource;
+}
+
+type GoogleEvent = calendar_v3.Schema$Event;
+type ConferenceData = calendar_v3.Schema$ConferenceData;
+
+const ZOOM_ICON_URI = 'https://st1.zoom.us/zoom.ico';
+
+/** conferenceData for the Zoom meeting: a third-party (`addOn`) solution with video and phone entry points. */
+export const buildConferenceData = (details: JoinDetails): ConferenceData => ({
+  conferenceId: details.meetingId,
+  conferenceSolution: { key: { type: 'addOn' }, name: 'Zoom Meeting', iconUri: ZOOM_ICON_URI },
+  entryPoints: [
+    {
+      entryPointType: 'video',
+      uri: details.joinUrl,
+      label: details.joinUrl.replace(/^https?:\/\//, '').slice(0, 512),
+      meetingCode: details.meetingId,
+      ...(details.passcode ? { passcode: details.passcode.slice(0, 128) } : {}),
+    },
+    ...details.dialIn
+      .map((number) => ({ number, digits: number.number.replace(/[^\d+]/g, '') }))
+      .filter(({ digits }) => digits.length > 3)
+      .map(({ number, digits }) => ({
+        entryPointType: 'phone',
+        uri: `tel:${digits}`,
+        label: number.number,
+        meetingCode: details.meetingId,
+        ...(number.type === 'tollfree' ? { entryPointFeatures: ['tollFree'] } : { entryPointFeatures: ['toll'] }),
+        ...(/^[A-Z]{2}$/.test(number.country) ? { regionCode: number.country } : {}),
+      })),
+  ],
+  ...(details.instructions?.trim() ? { notes: escapeNotes(details.instructions.trim()).slice(0, 2048) } : {}),
+});
+
+/** conferenceData.notes "can contain HTML": ours is text, so it is escaped. */
+const escapeNotes = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>');
+
+const videoUri = (data: ConferenceData | undefined): string | undefined =>
+  data?.entryPoints?.find((entry) => entry.entryPointType === 'video')?.uri ?? undefined;
+
+/** A conference we wrote: a third-party solution for this join URL (or meeting id). */
+const isOurConference = (data: ConferenceData | undefined, joinUrl: string | null, meetingId?: string): boolean => {
+  if (!data || data.conferenceSolution?.key?.type !== 'addOn') return false;
+  return (joinUrl !== null && videoUri(data) === joinUrl) || (meetingId !== undefined && data.conferenceId === meetingId);
+};
+
+const conferenceIsCurrent = (data: ConferenceData | undefined, wanted: ConferenceData): boolean =>
+  data?.conferenceId === wanted.conferenceId &&
+  videoUri(data) === videoUri(wanted) &&
+  JSON.stringify(data?.entryPoints ?? []) === JSON.stringify(wanted.entryPoints ?? []);
+
+const isGone = (event: GoogleEvent): boolean => event.status === 'cancelled';
+
+export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOptions = {}): CalendarProvider => {
+  const rootUrl = options.rootUrl ?? DEFAULT_GOOGLE_API_ROOT_URL;
+  const tokenUrl = options.tokenUrl ?? DEFAULT_GOOGLE_OAUTH_TOKEN_URL;
+  const sendUpdates = options.sendUpdates ?? 'all';
+  const maxConflictRetries = options.maxConflictRetries ?? 3;
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  const tokens =
+    options.tokens ??
+    createGoogleTokenSource({
+      tokenUrl,
+      requestToken: createTokenRequester({
+        url: tokenUrl,
+        vendor: 'Google',
+        timeoutMs,
+        now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+      now,
+      ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}),
+      ...(options.connections ? { connections: options.connections } : {}),
+      ...(options.oauthClient ? { oauthClient: options.oauthClient } : {}),
+    });
+
+  // Our own retries (412, BullMQ for the rest): gaxios must not retry behind our back. Node's own
+  // fetch, because gaxios would otherwise `import('node-fetch')`, which CommonJS under jest cannot.
+  const api = calendar({
+    version: 'v3',
+    rootUrl,
+    retry: false,
+    timeout: timeoutMs,
+    fetchImplementation: options.fetch ?? ((input, init) => fetch(input, init)),
+  });
+
+  const authFor = (token: string): OAuth2Client => {
+    const client = new OAuth2Client();
+    client.setCredentials({ access_token: token, token_type: 'Bearer' });
+    return client;
+  };
+
+  /** Runs one call with the host's token; a 401 drops that token and tries once more with a new one. */
+  const withHostAuth = async <T>(host: HostRef, call: (auth: OAuth2Client) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await tokens.getAccessToken(host);
+      try {
+        return await call(authFor(token));
+      } catch (error) {
+        if (readGoogleFailure(error).status === 401 && attempt === 0) {
+          await tokens.invalidate(host, token);
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
+
+  const getEvent = async (ref: Extract<CalendarRef, { provider: 'google' }>, host: HostRef): Promise<GoogleEvent | null> => {
+    try {
+      const answer = await withHostAuth(host, (auth) =>
+        api.events.get({ calendarId: ref.calendarId, eventId: ref.eventId, auth }),
+      );
+      return answer.data;
+    } catch (error) {
+      const status = readGoogleFailure(error).status;
+      if (status === 404 || status === 410) return null;
+      throw mapGoogleError('events.get', error, now());
+    }
+  };
+
+  type PatchOutcome = 'patched' | 'conflict' | 'gone' | 'conference_refused';
+
+  const patchEvent = async (
+    ref: Extract<CalendarRef, { provider: 'google' }>,
+    host: HostRef,
+    etag: string | null | undefined,
+    requestBody: GoogleEvent,
+  ): Promise<PatchOutcome> => {
+    const withConference = requestBody.conferenceData !== undefined;
+    try {
+      await withHostAuth(host, (auth) =>
+        api.events.patch(
+          {
+            calendarId: ref.calendarId,
+            eventId: ref.eventId,
+            sendUpdates,
+            ...(withConference ? { conferenceDataVersion: 1 } : {}),
+            requestBody,
+            auth,
+          },
+          // Concurrent edits (the host, the booking system): write only over the version we read.
+          etag ? { headers: { 'If-Match': etag } } : {},
+        ),
+      );
+      return 'patched';
+    } catch (error) {
+      const failure = readGoogleFailure(error);
+      if (failure.status === 412) return 'conflict';
+      if (failure.status === 404 || failure.status === 410) return 'gone';
+      if (withConference && isConferenceDataRefusal(failure)) return 'conference_refused';
+      throw mapGoogleError('events.patch', error, now());
+    }
+  };
+
+  const conflictError = (ref: CalendarRef): RetryableError =>
+    new RetryableError(
+      'calendar_edit_conflict',
+      `Google event ${ref.eventId} kept changing under us (412 ${maxConflictRetries + 1} times)`,
+      { retryAfterMs: 1_000 },
+    );
+
+  const asGoogle = (ref: CalendarRef): Extract<CalendarRef, { provider: 'google' }> => {
+    if (ref.provider !== 'google') {
+      throw new PermanentError('calendar_provider_mismatch', `a ${ref.provider} event was handed to the Google adapter`);
+    }
+    return ref;
+  };
+
+  return {
+    applyJoinBlock: async (anyRef, host, details): Promise<ApplyResult> => {
+      const ref = asGoogle(anyRef);
+      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
+        const event = await getEvent(ref, host);
+        if (!event || isGone(event)) {
+          throw new PermanentError(
+            event ? 'calendar_event_gone' : 'calendar_event_not_found',
+            `Google event ${ref.eventId} in calendar ${ref.calendarId} ${event ? 'was deleted' : 'does not exist or cannot be seen by this host'}`,
+          );
+        }
+        const current = event.description ?? '';
+        const format = looksLikeHtml(current) ? 'html' : 'text';
+        const block = renderJoinBlock(details, format);
+        const blockIsCurrent = hasCurrentJoinBlock(current, block);
+        const description = blockIsCurrent ? current : upsertJoinBlock(current, block, format);
+        const wanted = buildConferenceData(details);
+        const existingConference = event.conferenceData ?? undefined;
+        // Someone else's conference (a Google Meet the host added) is left alone.
+        const conferenceIsOursOrNone =
+          !existingConference || isOurConference(existingConference, details.joinUrl, details.meetingId);
+        const textChanged = !blockIsCurrent || (event.location ?? '') !== details.joinUrl;
+        const conferenceStale =
+          existingConference !== undefined && conferenceIsOursOrNone && !conferenceIsCurrent(existingConference, wanted);
+        if (!textChanged && !conferenceStale) return 'unchanged';
+
+        const base: GoogleEvent = { description, location: details.joinUrl };
+        const tryConference = options.conferenceData !== 'never' && conferenceIsOursOrNone;
+        let outcome = await patchEvent(ref, host, event.etag, tryConference ? { ...base, conferenceData: wanted } : base);
+        // Google refuses a third-party conference from anything but a Workspace add-on: location
+        // and description carry the join details alone.
+        if (outcome === 'conference_refused') outcome = await patchEvent(ref, host, event.etag, base);
+        if (outcome === 'patched') return 'patched';
+        if (outcome === 'gone') {
+          throw new PermanentError('calendar_event_gone', `Google event ${ref.eventId} was deleted while we wrote to it`);
+        }
+      }
+      throw conflictError(anyRef);
+    },
+
+    removeJoinBlock: async (anyRef, host, joinUrl): Promise<RemoveResult> => {
+      const ref = asGoogle(anyRef);
+      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
+        const event = await getEvent(ref, host);
+        if (!event || isGone(event)) return 'event_gone';
+        const current = event.description ?? '';
+        const ours = joinUrl ?? findJoinUrlInBlock(current);
+        const description = removeJoinBlock(current, looksLikeHtml(current) ? 'html' : 'text');
+        const locationIsOurs = ours !== null && (event.location ?? '').trim() === ours;
+        const conferenceIsOurs = isOurConference(event.conferenceData ?? undefined, ours);
+        if (description === current && !locationIsOurs && !conferenceIsOurs) return 'unchanged';
+
+        const body: GoogleEvent = {
+          ...(description !== current ? { description } : {}),
+          ...(locationIsOurs ? { location: '' } : {}),
+          // Patch semantics: a field sent as null is cleared (the schema types do not admit null).
+          ...(conferenceIsOurs ? { conferenceData: null as unknown as ConferenceData } : {}),
+        };
+        const outcome = await patchEvent(ref, host, event.etag, body);
+        if (outcome === 'patched') return 'removed';
+        if (outcome === 'gone') return 'event_gone';
+        if (outcome === 'conference_refused') {
+          throw new PermanentError('calendar_request_invalid', `Google refused to clear the conference of event ${ref.eventId}`);
+        }
+      }
+      throw conflictError(anyRef);
+    },
+  };
+};

@@ -1,0 +1,62 @@
+// Shared by the calendar integration tests: join details, a member-connection store on the test
+// run's Redis under a key prefix of its own, and a way to catch the error an adapter throws.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
+import type { MemberConnectionStore } from '@meetlink/store';
+import type { JoinDetails } from '../src';
+
+export const joinDetails = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
+  topic: 'Intro call with Ada Lovelace',
+  joinUrl: 'https://zoom.us/j/81234567890?pwd=Zm9vYmFy',
+  meetingId: '81234567890',
+  passcode: 'k3y-9Q',
+  dialIn: [{ country: 'US', countryName: 'United States', city: 'New York', number: '+1 646 558 8656', type: 'toll' }],
+  instructions: 'Please join five minutes early.',
+  startsAt: '2030-06-04T08:00:00Z',
+  endsAt: '2030-06-04T08:30:00Z',
+  timezone: 'Europe/Berlin',
+  ...overrides,
+});
+
+export const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: string; details?: Record<string, unknown> };
+  }
+  throw new Error('expected the promise to reject');
+};
+
+export interface TestConnections {
+  store: MemberConnectionStore;
+  close(): Promise<void>;
+}
+
+/** A member-connection store on REDIS_URL (started by the jest global setup), removed afterwards. */
+export const openConnections = async (): Promise<TestConnections> => {
+  const url = process.env['REDIS_URL'];
+  if (!url) throw new Error('REDIS_URL is not set: run through jest (its global setup starts Redis)');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const prefix = `test-calendar-${randomUUID()}`;
+  const store = createRedisMemberConnectionStore({
+    redis,
+    prefix,
+    keyring: parseTokenKeyring(`k1:${randomBytes(32).toString('base64')}`),
+  });
+  return {
+    store,
+    close: async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 100);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+    },
+  };
+};

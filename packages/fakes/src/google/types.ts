@@ -1,0 +1,156 @@
+// The fake Google Calendar's public face: what tests and sandbox mode configure it with and read
+// back. Event fields follow the Calendar API v3 Event resource.
+import type { KeyObject } from 'node:crypto';
+
+export interface FakeGoogleEventDateTime {
+  date?: string;
+  dateTime?: string;
+  timeZone?: string;
+}
+
+export interface FakeGoogleEntryPoint {
+  entryPointType?: string;
+  uri?: string;
+  label?: string;
+  pin?: string;
+  accessCode?: string;
+  meetingCode?: string;
+  passcode?: string;
+  password?: string;
+  regionCode?: string;
+  entryPointFeatures?: string[];
+}
+
+export interface FakeGoogleConferenceData {
+  conferenceId?: string;
+  conferenceSolution?: { key?: { type?: string }; name?: string; iconUri?: string };
+  entryPoints?: FakeGoogleEntryPoint[];
+  notes?: string;
+  signature?: string;
+  createRequest?: unknown;
+  parameters?: unknown;
+}
+
+/** An event as events.get returns it. */
+export interface FakeGoogleEvent {
+  kind: 'calendar#event';
+  etag: string;
+  id: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  htmlLink: string;
+  created: string;
+  updated: string;
+  summary?: string;
+  description?: string;
+  location?: string;
+  creator: { email: string; self?: boolean };
+  organizer: { email: string; self?: boolean };
+  start: FakeGoogleEventDateTime;
+  end: FakeGoogleEventDateTime;
+  iCalUID: string;
+  sequence: number;
+  attendees?: Array<{ email: string; displayName?: string; responseStatus?: string; organizer?: boolean }>;
+  conferenceData?: FakeGoogleConferenceData;
+  reminders: { useDefault: boolean };
+  eventType: 'default';
+}
+
+/** What a test seeds: any Event field; id, times and the rest are filled in. */
+export type FakeGoogleEventInput = Partial<Omit<FakeGoogleEvent, 'kind' | 'etag' | 'created' | 'updated'>>;
+
+export type FakeGoogleFault =
+  /** The next `times` API requests (or those matching `path`/`method`) fail with a 5xx. */
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; path?: RegExp; method?: string; retryAfterSeconds?: number }
+  /** The next `times` API requests get a rate-limit answer, as Google sends them: 403 or 429. */
+  | {
+      kind: 'rate_limit';
+      status: 403 | 429;
+      reason: 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded';
+      times: number;
+      retryAfterSeconds?: number;
+      path?: RegExp;
+      method?: string;
+    }
+  /**
+   * Someone else edits the event just before each of the next `times` PATCHes that carry If-Match,
+   * so they meet a real 412 conditionNotMet.
+   */
+  | { kind: 'concurrent_edit'; times: number; description?: string };
+
+export interface FakeGoogleRequest {
+  method: string;
+  /** Path without the query, e.g. '/calendar/v3/calendars/primary/events/abc' or '/token'. */
+  path: string;
+  query: Record<string, string>;
+  /** 0 when the socket closed before an answer. */
+  status: number;
+  /** By the fake's clock (ms since the epoch). */
+  at: number;
+  ifMatch?: string;
+  /** The parsed JSON body of a PATCH. */
+  body?: unknown;
+  /** Who the access token belongs to (an email). */
+  principal?: string;
+  /** Body fields Google ignores (unknown, or read-only like etag), e.g. ['foo', 'etag']. */
+  ignoredFields?: string[];
+  /** It came before a Retry-After the fake gave had run out. */
+  beforeRetryAfter: boolean;
+  /** For POST /token: the grant type. */
+  grantType?: string;
+}
+
+export interface FakeGoogleServiceAccountInput {
+  /** Default: a generated '<name>@<project>.iam.gserviceaccount.com'. */
+  clientEmail?: string;
+  /** PEM or KeyObject; default: a key pair is generated and its private key returned. */
+  publicKey?: string | KeyObject;
+  /** Whether a Workspace admin granted domain-wide delegation. Default true. */
+  domainWideDelegation?: boolean;
+  /** The scopes delegation was granted for. Default: calendar and calendar.events. */
+  delegatedScopes?: string[];
+}
+
+export interface FakeGoogleCalendar {
+  /** 'http://127.0.0.1:<port>/': what GOOGLE_API_ROOT_URL should be; the API is under /calendar/v3. */
+  readonly rootUrl: string;
+  /** 'http://127.0.0.1:<port>/token': GOOGLE_OAUTH_TOKEN_URL. */
+  readonly tokenUrl: string;
+  /** A user whose calendar is their email; `calendars` lists further calendar ids they may write to. */
+  addUser(input: { email: string; calendars?: string[] }): void;
+  /** Registers a service account; answers the key the adapter signs with. */
+  addServiceAccount(input?: FakeGoogleServiceAccountInput): { client_email: string; private_key?: string };
+  /** A user OAuth client and a token pair for one user, as if they had consented. */
+  issueUserTokens(input: {
+    clientId: string;
+    clientSecret: string;
+    email: string;
+    scope?: string;
+    accessTokenTtlSeconds?: number;
+  }): { accessToken: string; refreshToken: string; expiresIn: number };
+  /** The user's grants are revoked: refresh gives invalid_grant, access tokens 401. */
+  revokeUserTokens(email: string): void;
+  /** Every access token stops working (401 authError); refresh tokens stay valid. */
+  expireAccessTokens(): void;
+  seedEvent(calendarId: string, event?: FakeGoogleEventInput): FakeGoogleEvent;
+  getEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined;
+  /** An edit made elsewhere (the host in the UI): fields replaced, etag changed. */
+  editEvent(calendarId: string, eventId: string, changes: FakeGoogleEventInput): FakeGoogleEvent;
+  /** Deleted as the UI does it (status 'cancelled', still readable), or purged (404 from then on). */
+  deleteEvent(calendarId: string, eventId: string, options?: { purge?: boolean }): void;
+  inject(fault: FakeGoogleFault): void;
+  requests(): FakeGoogleRequest[];
+  /** Forget events, requests, faults and tokens; keep users, service accounts and OAuth clients. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface StartFakeGoogleCalendarOptions {
+  port?: number;
+  host?: string;
+  now?: () => Date;
+  /**
+   * Accept a third-party (`addOn`) conferenceData, as Google does for a Workspace add-on. Default
+   * false: Google refuses it from anything else with 400 "Invalid conference data".
+   */
+  acceptAddOnConferenceData?: boolean;
+}

@@ -1,0 +1,266 @@
+// The fake Microsoft Graph over plain HTTP: it must answer as Graph and the identity platform do,
+// including their refusals.
+import { startFakeGraph } from './start-fake-graph';
+import type { FakeGraph } from './types';
+
+const APP = { tenantId: 'contoso', clientId: 'app-1', clientSecret: 'secret-1' };
+const USER = { id: 'u-1', userPrincipalName: 'ada@contoso.example', tenantId: 'contoso' };
+
+describe('fake Microsoft Graph', () => {
+  let graph: FakeGraph;
+
+  const form = (params: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(params).toString(),
+  });
+  const tokenUrl = (tenant: string) => `${graph.authorityHost}/${tenant}/oauth2/v2.0/token`;
+  const appToken = async (): Promise<string> => {
+    const response = await fetch(
+      tokenUrl(APP.tenantId),
+      form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+    );
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+  const call = async (path: string, init: RequestInit & { token?: string | null } = {}) => {
+    const bearer = init.token === undefined ? await appToken() : init.token;
+    return fetch(`${graph.baseUrl}${path}`, {
+      ...init,
+      headers: {
+        'content-type': 'application/json',
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+  };
+  const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+
+  beforeAll(async () => {
+    graph = await startFakeGraph();
+  });
+
+  beforeEach(() => {
+    graph.reset();
+    graph.addApp(APP);
+    graph.addUser(USER);
+  });
+
+  afterAll(async () => {
+    await graph.close();
+  });
+
+  describe('token endpoint', () => {
+    it('issues an app token for client credentials with a /.default scope', async () => {
+      const response = await fetch(
+        tokenUrl('contoso'),
+        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      );
+      expect(await response.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, access_token: expect.any(String) });
+    });
+
+    it('refuses a wrong secret with AADSTS7000215 in the identity platform error shape', async () => {
+      const response = await fetch(
+        tokenUrl('contoso'),
+        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: 'nope', scope: 'https://graph.microsoft.com/.default' }),
+      );
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        error: 'invalid_client',
+        error_codes: [7000215],
+        trace_id: expect.any(String),
+        correlation_id: expect.any(String),
+        timestamp: expect.any(String),
+      });
+      expect(body['error_description']).toMatch(/^AADSTS7000215: Invalid client secret provided\..*\r\nTrace ID: /s);
+    });
+
+    it('refuses a scope without /.default, and an app the tenant does not know', async () => {
+      const badScope = await fetch(
+        tokenUrl('contoso'),
+        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'Calendars.ReadWrite' }),
+      );
+      expect(((await badScope.json()) as { error: string }).error).toBe('invalid_scope');
+      const otherTenant = await fetch(
+        tokenUrl('fabrikam'),
+        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      );
+      expect(await otherTenant.json()).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
+    });
+
+    it('rotates refresh tokens, keeps the old one usable, and refuses a revoked grant', async () => {
+      const issued = graph.issueUserTokens({ ...APP, userId: USER.id });
+      const refresh = (token: string) =>
+        fetch(tokenUrl('common'), form({ grant_type: 'refresh_token', refresh_token: token, client_id: APP.clientId, client_secret: APP.clientSecret }));
+      const first = (await (await refresh(issued.refreshToken)).json()) as { refresh_token: string; access_token: string };
+      expect(first.refresh_token).not.toBe(issued.refreshToken);
+      expect((await refresh(issued.refreshToken)).status).toBe(200);
+      graph.revokeUserTokens(USER.id);
+      const revoked = await refresh(first.refresh_token);
+      expect(revoked.status).toBe(400);
+      expect(await revoked.json()).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
+      expect((await call(`/me/events/x`, { token: first.access_token })).status).toBe(401);
+    });
+  });
+
+  describe('GET event', () => {
+    it("answers 401 InvalidAuthenticationToken in Graph's error shape, with request ids", async () => {
+      const response = await call('/users/u-1/events/x', { token: null });
+      expect(response.status).toBe(401);
+      const body = (await response.json()) as { error: Record<string, unknown> };
+      expect(body.error).toMatchObject({
+        code: 'InvalidAuthenticationToken',
+        message: 'Access token is empty.',
+        innerError: { date: expect.any(String), 'request-id': expect.any(String), 'client-request-id': expect.any(String) },
+      });
+      expect(response.headers.get('request-id')).toBe((body.error['innerError'] as Record<string, string>)['request-id']);
+    });
+
+    it('answers 401 for an expired token', async () => {
+      const bearer = await appToken();
+      graph.expireAccessTokens();
+      const response = await call('/users/u-1/events/x', { token: bearer });
+      expect(await errorOf(response)).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' });
+    });
+
+    it('reads an event by user id or principal name, with @odata.etag, and only the $select fields', async () => {
+      const event = graph.seedEvent('u-1', { subject: 'Intro' });
+      const full = (await (await call(`/users/u-1/events/${encodeURIComponent(event.id)}`)).json()) as Record<string, unknown>;
+      expect(full).toMatchObject({ id: event.id, subject: 'Intro', '@odata.etag': event['@odata.etag'], changeKey: event.changeKey });
+      const picked = (await (
+        await call(`/users/${encodeURIComponent(USER.userPrincipalName)}/events/${encodeURIComponent(event.id)}?$select=subject,location`)
+      ).json()) as Record<string, unknown>;
+      expect(Object.keys(picked).sort()).toEqual(['@odata.context', '@odata.etag', 'id', 'location', 'subject']);
+      const unknown = await call(`/users/u-1/events/${encodeURIComponent(event.id)}?$select=nonsense`);
+      expect(unknown.status).toBe(400);
+    });
+
+    it('converts the body to the format the Prefer header asks for', async () => {
+      const event = graph.seedEvent('u-1', { body: { contentType: 'text', content: 'Line 1\n<b>not bold</b>' } });
+      const response = await call(`/users/u-1/events/${encodeURIComponent(event.id)}`, {
+        headers: { prefer: 'outlook.body-content-type="html"' },
+      });
+      expect(response.headers.get('preference-applied')).toBe('outlook.body-content-type="html"');
+      const { body } = (await response.json()) as { body: { contentType: string; content: string } };
+      expect(body.contentType).toBe('html');
+      expect(body.content).toContain('Line 1<br>');
+      expect(body.content).toContain('&lt;b&gt;not bold&lt;/b&gt;');
+    });
+
+    it('answers 404 ErrorItemNotFound for a missing event and ErrorInvalidUser for an unknown mailbox', async () => {
+      expect(await errorOf(await call('/users/u-1/events/nope'))).toEqual({
+        code: 'ErrorItemNotFound',
+        message: 'The specified object was not found in the store.',
+        innerError: expect.any(Object),
+      });
+      const unknown = await call('/users/ghost@contoso.example/events/nope');
+      expect(unknown.status).toBe(404);
+      expect((await errorOf(unknown)).code).toBe('ErrorInvalidUser');
+    });
+  });
+
+  describe('PATCH event', () => {
+    const patch = async (eventId: string, body: unknown, headers: Record<string, string> = {}) =>
+      call(`/users/u-1/events/${encodeURIComponent(eventId)}`, {
+        method: 'PATCH',
+        headers,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+
+    it('stores an HTML body as a full document and keeps location and locations in step', async () => {
+      const event = graph.seedEvent('u-1');
+      const response = await patch(event.id, {
+        body: { contentType: 'html', content: '<p>Hi</p>' },
+        location: { displayName: 'https://zoom.us/j/1', locationUri: 'https://zoom.us/j/1' },
+      });
+      expect(response.status).toBe(200);
+      const stored = graph.getEvent('u-1', event.id);
+      expect(stored?.body.content).toMatch(/^<html><head>[\s\S]*<\/head><body><p>Hi<\/p><\/body><\/html>$/);
+      expect(stored?.bodyPreview).toBe('Hi');
+      expect(stored?.locations).toEqual([{ displayName: 'https://zoom.us/j/1', locationUri: 'https://zoom.us/j/1' }]);
+      expect(stored?.changeKey).not.toBe(event.changeKey);
+    });
+
+    it('refuses a property the event type does not have', async () => {
+      const event = graph.seedEvent('u-1');
+      const response = await patch(event.id, { subject: 'x', joinUrl: 'https://zoom.us/j/1' });
+      expect(response.status).toBe(400);
+      expect(await errorOf(response)).toMatchObject({
+        code: 'RequestBodyRead',
+        message:
+          "The property 'joinUrl' does not exist on type 'Microsoft.OutlookServices.Event'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+      });
+      expect(graph.getEvent('u-1', event.id)?.subject).toBe(event.subject);
+    });
+
+    it('refuses writes to the read-only onlineMeeting and onlineMeetingUrl', async () => {
+      const event = graph.seedEvent('u-1');
+      for (const body of [{ onlineMeeting: { joinUrl: 'https://zoom.us/j/1' } }, { onlineMeetingUrl: 'https://zoom.us/j/1' }]) {
+        const response = await patch(event.id, body);
+        expect(response.status).toBe(400);
+        expect((await errorOf(response)).code).toBe('ErrorInvalidPropertySet');
+      }
+      expect(graph.getEvent('u-1', event.id)?.onlineMeeting).toBeNull();
+    });
+
+    it('creates a Teams meeting when isOnlineMeeting is written, as Exchange does', async () => {
+      const event = graph.seedEvent('u-1');
+      await patch(event.id, { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
+      expect(graph.teamsMeetingsCreated()).toHaveLength(1);
+      expect(graph.getEvent('u-1', event.id)?.onlineMeeting?.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+    });
+
+    it('checks types: a string where an object belongs, an unknown location field, a bad enum', async () => {
+      const event = graph.seedEvent('u-1');
+      expect((await errorOf(await patch(event.id, { location: 'Room 1' }))).code).toBe('RequestBodyRead');
+      expect((await errorOf(await patch(event.id, { location: { displayName: 'x', url: 'y' } }))).message).toContain(
+        "type 'Microsoft.OutlookServices.Location'",
+      );
+      expect((await errorOf(await patch(event.id, { body: { contentType: 'markdown', content: 'x' } }))).code).toBe('RequestBodyRead');
+      expect((await errorOf(await patch(event.id, '{"subject": '))).code).toBe('BadRequest');
+    });
+
+    it('answers 412 ErrorIrresolvableConflict to a stale If-Match', async () => {
+      const event = graph.seedEvent('u-1');
+      graph.editEvent('u-1', event.id, { subject: 'moved in Outlook' });
+      const stale = await patch(event.id, { subject: 'x' }, { 'if-match': event['@odata.etag'] });
+      expect(stale.status).toBe(412);
+      expect((await errorOf(stale)).code).toBe('ErrorIrresolvableConflict');
+      const current = graph.getEvent('u-1', event.id)?.['@odata.etag'] ?? '';
+      expect((await patch(event.id, { subject: 'x' }, { 'if-match': current })).status).toBe(200);
+    });
+
+    it("lets a delegated token write only its own user's events", async () => {
+      graph.addUser({ id: 'u-2', userPrincipalName: 'bob@contoso.example', tenantId: 'contoso' });
+      const bobs = graph.seedEvent('u-2');
+      const ada = graph.issueUserTokens({ ...APP, userId: 'u-1' });
+      const response = await call(`/users/u-2/events/${encodeURIComponent(bobs.id)}`, { token: ada.accessToken });
+      expect(response.status).toBe(403);
+      const own = graph.seedEvent('u-1');
+      expect((await call(`/me/events/${encodeURIComponent(own.id)}`, { token: ada.accessToken })).status).toBe(200);
+    });
+  });
+
+  describe('throttling', () => {
+    it('answers 429 TooManyRequests with Retry-After, and notes a request that came too soon', async () => {
+      graph.inject({ kind: 'throttle', times: 1, retryAfterSeconds: 5 });
+      const bearer = await appToken();
+      const response = await call('/users/u-1/events/x', { token: bearer });
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect((await errorOf(response)).code).toBe('TooManyRequests');
+      await call('/users/u-1/events/x', { token: bearer });
+      expect(graph.requests().at(-1)?.beforeRetryAfter).toBe(true);
+    });
+
+    it("answers Outlook's MailboxConcurrency throttle, with or without Retry-After", async () => {
+      graph.inject({ kind: 'throttle', times: 1, code: 'ApplicationThrottled', omitRetryAfter: true });
+      const response = await call('/users/u-1/events/x');
+      expect(response.headers.get('retry-after')).toBeNull();
+      expect(await errorOf(response)).toMatchObject({
+        code: 'ApplicationThrottled',
+        message: 'Application is over its MailboxConcurrency limit.',
+      });
+    });
+  });
+});

@@ -1,0 +1,139 @@
+// The fake Microsoft Graph's public face: what tests and sandbox mode configure it with and read
+// back. Event fields follow Graph v1.0's event resource.
+
+export interface FakeGraphDateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+
+export interface FakeGraphLocation {
+  displayName?: string;
+  locationUri?: string;
+  locationType?: string;
+  uniqueId?: string;
+  uniqueIdType?: string;
+  locationEmailAddress?: string;
+  address?: Record<string, unknown>;
+  coordinates?: Record<string, unknown>;
+}
+
+export interface FakeGraphItemBody {
+  contentType: 'text' | 'html';
+  content: string;
+}
+
+/** An event as GET /users/{id}/events/{id} returns it. */
+export interface FakeGraphEvent {
+  '@odata.etag': string;
+  id: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  changeKey: string;
+  categories: string[];
+  iCalUId: string;
+  subject: string;
+  bodyPreview: string;
+  importance: 'low' | 'normal' | 'high';
+  sensitivity: 'normal' | 'personal' | 'private' | 'confidential';
+  isAllDay: boolean;
+  isCancelled: boolean;
+  isOrganizer: boolean;
+  isReminderOn: boolean;
+  reminderMinutesBeforeStart: number;
+  responseRequested: boolean;
+  showAs: string;
+  type: 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster';
+  webLink: string;
+  onlineMeetingUrl: string | null;
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: 'unknown' | 'teamsForBusiness' | 'skypeForBusiness' | 'skypeForConsumer';
+  onlineMeeting: { joinUrl: string } | null;
+  body: FakeGraphItemBody;
+  start: FakeGraphDateTimeTimeZone;
+  end: FakeGraphDateTimeTimeZone;
+  location: FakeGraphLocation;
+  locations: FakeGraphLocation[];
+  attendees: Array<Record<string, unknown>>;
+  organizer: { emailAddress: { name: string; address: string } };
+}
+
+export type FakeGraphEventInput = Partial<Omit<FakeGraphEvent, '@odata.etag' | 'changeKey' | 'createdDateTime' | 'lastModifiedDateTime'>>;
+
+export type FakeGraphFault =
+  /** The next `times` Graph requests (or those matching `path`/`method`) fail with a 5xx. */
+  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; retryAfterSeconds?: number; path?: RegExp; method?: string }
+  /**
+   * The next `times` Graph requests are throttled: 429 with Retry-After (default 1 s) and
+   * `TooManyRequests`, or Outlook's `ApplicationThrottled` "MailboxConcurrency" answer.
+   */
+  | {
+      kind: 'throttle';
+      times: number;
+      retryAfterSeconds?: number;
+      /** Graph has been seen to throttle without Retry-After. */
+      omitRetryAfter?: boolean;
+      code?: 'TooManyRequests' | 'ApplicationThrottled';
+      path?: RegExp;
+      method?: string;
+    }
+  /** Someone else saves the event just before each of the next `times` PATCHes with If-Match (a real 412). */
+  | { kind: 'concurrent_edit'; times: number };
+
+export interface FakeGraphRequest {
+  method: string;
+  /** Path without the query, e.g. '/v1.0/users/ada%40example.com/events/AAMk…' or '/tenant/oauth2/v2.0/token'. */
+  path: string;
+  query: Record<string, string>;
+  /** 0 when the socket closed before an answer. */
+  status: number;
+  at: number;
+  ifMatch?: string;
+  prefer?: string;
+  body?: unknown;
+  /** 'app:<clientId>' or the user id a delegated token belongs to. */
+  principal?: string;
+  beforeRetryAfter: boolean;
+  grantType?: string;
+}
+
+export interface FakeGraph {
+  /** 'http://127.0.0.1:<port>/v1.0': GRAPH_BASE_URL. */
+  readonly baseUrl: string;
+  /** 'http://127.0.0.1:<port>': MS_AUTHORITY_HOST; tokens at /{tenant}/oauth2/v2.0/token. */
+  readonly authorityHost: string;
+  /** An app registration with a client secret; with Calendars.ReadWrite as an application permission unless told otherwise. */
+  addApp(input: { tenantId: string; clientId: string; clientSecret: string; applicationPermissions?: string[] }): void;
+  /** A mailbox: its object id and user principal name (either names it in a path). */
+  addUser(input: { id: string; userPrincipalName: string; tenantId?: string }): void;
+  /** Delegated tokens of one user for an app, as if they had consented. */
+  issueUserTokens(input: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    userId: string;
+    scope?: string;
+    accessTokenTtlSeconds?: number;
+  }): { accessToken: string; refreshToken: string; expiresIn: number };
+  /** The user's grants are revoked: refresh gives invalid_grant (AADSTS50173), access tokens 401. */
+  revokeUserTokens(userId: string): void;
+  /** Every access token is past its lifetime (401 InvalidAuthenticationToken); refresh tokens stay valid. */
+  expireAccessTokens(): void;
+  seedEvent(userId: string, event?: FakeGraphEventInput): FakeGraphEvent;
+  getEvent(userId: string, eventId: string): FakeGraphEvent | undefined;
+  /** An edit made elsewhere (the organizer in Outlook): fields replaced, change key changed. */
+  editEvent(userId: string, eventId: string, changes: FakeGraphEventInput): FakeGraphEvent;
+  deleteEvent(userId: string, eventId: string): void;
+  /** Teams meetings that writes of isOnlineMeeting/onlineMeetingProvider created (never to be undone). */
+  teamsMeetingsCreated(): Array<{ userId: string; eventId: string; joinUrl: string }>;
+  inject(fault: FakeGraphFault): void;
+  requests(): FakeGraphRequest[];
+  /** Forget events, requests, faults and tokens; keep apps and users. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface StartFakeGraphOptions {
+  port?: number;
+  host?: string;
+  now?: () => Date;
+}
