@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventType, sampleBooking, sampleEvent } from '@meetlink/events';
-import { startRedisServer } from '@meetlink/sandbox';
+import { SANDBOX_CALENDAR_EVENTS, startRedisServer } from '@meetlink/sandbox';
 import type { RunningRedis } from '@meetlink/sandbox';
 import { allStepsSettled, startPipeline } from './pipeline-harness';
 import type { Pipeline } from './pipeline-harness';
@@ -22,7 +22,7 @@ describe('the pipeline, end to end', () => {
   it('takes a video booking with a calendar through conference, calendar and email to done', async () => {
     const booking = sampleBooking({
       bookingId: 'bk_e2e_1',
-      calendar: { provider: 'google', calendarId: 'primary', eventId: 'evt123' },
+      calendar: { ...SANDBOX_CALENDAR_EVENTS.google },
     });
     expect((await pipeline.send(sampleEvent(booking))).status).toBe(202);
     const status = await pipeline.waitForStatus('bk_e2e_1', allStepsSettled);

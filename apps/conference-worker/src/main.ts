@@ -23,7 +23,7 @@ const zoom = createZoomAdapter(
 if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
   runtime.logger.warn('no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected');
 }
-const reconcileDeps = { provider: zoom.provider, store: runtime.store, redis: runtime.connection, prefix: config.REDIS_PREFIX };
+const reconcileDeps = { provider: zoom.provider, store: runtime.store };
 const handOnDeps = { store: runtime.store, calendarQueue: runtime.queue('calendar'), emailQueue: runtime.queue('email') };
 runtime.run(
   'conference',

@@ -1,20 +1,14 @@
 // Converges the booking's Zoom meeting to its newest snapshot (create, update, delete, move to a new
 // host), records it with the booking, then hands the booking on to the calendar and email steps.
-import type { Redis } from 'ioredis';
-import { RetryableError } from '@meetlink/errors';
 import { bookingJobId } from '@meetlink/events';
 import type { BookingSnapshot, MeetingDetails, MeetingRecord } from '@meetlink/events';
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
-import { withLock } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/store';
 import type { ConferenceProvider, HostRef, MeetingSpec } from './conference-provider';
 
 export interface ReconcileMeetingDeps {
   provider: ConferenceProvider;
   store: Pick<BookingStore, 'getMeeting' | 'setMeeting'>;
-  redis: Redis;
-  /** Key prefix for the per-booking lock. */
-  prefix: string;
   now?: () => Date;
 }
 
@@ -37,8 +31,6 @@ export const handOnBooking = async (snapshot: BookingSnapshot, deps: HandOnDeps)
 };
 
 const TOPIC_MAX = 200;
-/** Long enough for several slow Zoom calls; a dead holder's lock expires by itself. */
-const LOCK_TTL_MS = 60_000;
 
 export const meetingMarker = (bookingId: string): string => `meetlink-booking:${bookingId}`;
 
@@ -131,17 +123,10 @@ export const reconcileMeeting = async (
     return { action: 'created', meeting: created };
   };
 
-  const result = await withLock(
-    deps.redis,
-    `${deps.prefix}:lock:{${booking.bookingId}}:conference`,
-    { ttlMs: LOCK_TTL_MS, waitMs: 5_000 },
-    converge,
-  );
-  if (!result) {
-    throw new RetryableError('booking_locked', 'another worker is reconciling this booking', { retryAfterMs: 1_000 });
-  }
+  // The step worker holds the booking's conference lock around this, so runs never overlap.
+  const result = await converge();
 
-  const { action, meeting } = result.value;
+  const { action, meeting } = result;
   if (!meeting) {
     const why = snapshot.isCanceled ? 'booking is canceled' : `location is ${booking.service.location.kind}`;
     return { state: 'skipped', detail: action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed` };

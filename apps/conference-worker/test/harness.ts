@@ -37,7 +37,7 @@ export const startConferenceStep = async () => {
       step: 'conference',
       store,
       logger: createLogger({ name: 'conference-test', level: 'silent' }),
-      process: (snapshot) => reconcileMeeting(snapshot, { provider: adapter.provider, store, redis, prefix }),
+      process: (snapshot) => reconcileMeeting(snapshot, { provider: adapter.provider, store }),
       next: (snapshot) => handOnBooking(snapshot, { store, calendarQueue, emailQueue }),
       ...context,
       // Quick retries for network faults; rate limits still wait for Retry-After (worker.rateLimit).

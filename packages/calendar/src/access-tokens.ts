@@ -3,7 +3,12 @@
 // credentials), or the member's own OAuth tokens from the encrypted member-connection store.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { TokenDecryptionError } from '@meetlink/store';
-import type { ConnectionProvider, ConnectionTokens, MemberConnection, MemberConnectionStore } from '@meetlink/store';
+import type {
+  ConnectionProvider,
+  ConnectionTokens,
+  MemberConnection,
+  MemberConnectionStore,
+} from '@meetlink/store';
 import type { HostRef } from './calendar-provider';
 import { OAuthGrantError } from './oauth-token';
 import type { TokenAnswer } from './oauth-token';
@@ -57,9 +62,10 @@ export const createCachedTokenSource = ({
       }
       return pending;
     },
-    invalidate: async (host, token) => {
+    invalidate: (host, token) => {
       const key = keyOf(host);
       if (cache.get(key)?.token === token) cache.delete(key);
+      return Promise.resolve();
     },
   };
 };
@@ -106,15 +112,22 @@ export const createMemberTokenSource = ({
           { cause: error },
         );
       }
-      throw new RetryableError('connection_store_unavailable', `member ${host.memberId}'s ${vendor} connection could not be read`, {
-        cause: error,
-      });
+      throw new RetryableError(
+        'connection_store_unavailable',
+        `member ${host.memberId}'s ${vendor} connection could not be read`,
+        {
+          cause: error,
+        },
+      );
     }
   };
 
   const usable = (host: HostRef, connection: MemberConnection | null): ConnectionTokens => {
     if (!connection) {
-      throw new PermanentError('member_not_connected', `member ${host.memberId} has not connected a ${vendor} calendar`);
+      throw new PermanentError(
+        'member_not_connected',
+        `member ${host.memberId} has not connected a ${vendor} calendar`,
+      );
     }
     if (connection.state !== 'connected' || !connection.tokens) {
       const reason = connection.lastError ? ` (${connection.lastError.code})` : '';
@@ -127,7 +140,8 @@ export const createMemberTokenSource = ({
   };
 
   const isFresh = (host: HostRef, tokens: ConnectionTokens): boolean =>
-    Date.parse(tokens.expiresAt) - refreshMarginMs > now().getTime() && rejected.get(host.memberId) !== tokens.accessToken;
+    Date.parse(tokens.expiresAt) - refreshMarginMs > now().getTime() &&
+    rejected.get(host.memberId) !== tokens.accessToken;
 
   const refreshed = async (host: HostRef, current: ConnectionTokens): Promise<ConnectionTokens> => {
     if (!refresh) {
@@ -145,21 +159,39 @@ export const createMemberTokenSource = ({
         throw new PermanentError(
           'calendar_oauth_client_rejected',
           `${vendor} refused our OAuth client while refreshing member ${host.memberId}'s token: ${error.message}`,
-          { providerResponse: { status: error.status, error: error.error, error_description: error.description } },
+          {
+            providerResponse: {
+              status: error.status,
+              error: error.error,
+              error_description: error.description,
+            },
+          },
         );
       }
       // Someone else may have refreshed (and the vendor retired our copy) meanwhile.
       const again = await read(host);
-      if (again?.state === 'connected' && again.tokens && again.tokens.refreshToken !== current.refreshToken) {
+      if (
+        again?.state === 'connected' &&
+        again.tokens &&
+        again.tokens.refreshToken !== current.refreshToken
+      ) {
         return again.tokens;
       }
       await connections.markBroken(host.memberId, provider, {
         code: 'invalid_grant',
         message: `${vendor} refused the refresh token${error.description ? ` (${error.description})` : ''}; the member must connect again`,
       });
-      throw new PermanentError('connection_revoked', `member ${host.memberId}'s ${vendor} refresh token was refused`, {
-        providerResponse: { status: error.status, error: error.error, error_description: error.description },
-      });
+      throw new PermanentError(
+        'connection_revoked',
+        `member ${host.memberId}'s ${vendor} refresh token was refused`,
+        {
+          providerResponse: {
+            status: error.status,
+            error: error.error,
+            error_description: error.description,
+          },
+        },
+      );
     }
     const next: ConnectionTokens = {
       accessToken: answer.access_token,
@@ -184,8 +216,9 @@ export const createMemberTokenSource = ({
       if (isFresh(host, stored)) return stored.accessToken;
       return (await refreshed(host, stored)).accessToken;
     },
-    invalidate: async (host, token) => {
+    invalidate: (host, token) => {
       rejected.set(host.memberId, token);
+      return Promise.resolve();
     },
   };
 };

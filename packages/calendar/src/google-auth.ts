@@ -74,7 +74,11 @@ export const createGoogleTokenSource = ({
             return await requestToken({ grant_type: JWT_BEARER_GRANT, assertion });
           } catch (error) {
             if (!(error instanceof OAuthGrantError)) throw error;
-            const providerResponse = { status: error.status, error: error.error, error_description: error.description };
+            const providerResponse = {
+              status: error.status,
+              error: error.error,
+              error_description: error.description,
+            };
             if (error.error === 'unauthorized_client') {
               throw new PermanentError(
                 'google_delegation_not_authorized',

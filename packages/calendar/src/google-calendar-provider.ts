@@ -77,7 +77,9 @@ export const buildConferenceData = (details: JoinDetails): ConferenceData => ({
         uri: `tel:${digits}`,
         label: number.number,
         meetingCode: details.meetingId,
-        ...(number.type === 'tollfree' ? { entryPointFeatures: ['tollFree'] } : { entryPointFeatures: ['toll'] }),
+        ...(number.type === 'tollfree'
+          ? { entryPointFeatures: ['tollFree'] }
+          : { entryPointFeatures: ['toll'] }),
         ...(/^[A-Z]{2}$/.test(number.country) ? { regionCode: number.country } : {}),
       })),
   ],
@@ -92,9 +94,16 @@ const videoUri = (data: ConferenceData | undefined): string | undefined =>
   data?.entryPoints?.find((entry) => entry.entryPointType === 'video')?.uri ?? undefined;
 
 /** A conference we wrote: a third-party solution for this join URL (or meeting id). */
-const isOurConference = (data: ConferenceData | undefined, joinUrl: string | null, meetingId?: string): boolean => {
+const isOurConference = (
+  data: ConferenceData | undefined,
+  joinUrl: string | null,
+  meetingId?: string,
+): boolean => {
   if (!data || data.conferenceSolution?.key?.type !== 'addOn') return false;
-  return (joinUrl !== null && videoUri(data) === joinUrl) || (meetingId !== undefined && data.conferenceId === meetingId);
+  return (
+    (joinUrl !== null && videoUri(data) === joinUrl) ||
+    (meetingId !== undefined && data.conferenceId === meetingId)
+  );
 };
 
 const conferenceIsCurrent = (data: ConferenceData | undefined, wanted: ConferenceData): boolean =>
@@ -104,7 +113,9 @@ const conferenceIsCurrent = (data: ConferenceData | undefined, wanted: Conferenc
 
 const isGone = (event: GoogleEvent): boolean => event.status === 'cancelled';
 
-export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOptions = {}): CalendarProvider => {
+export const createGoogleCalendarProvider = (
+  options: GoogleCalendarProviderOptions = {},
+): CalendarProvider => {
   const rootUrl = options.rootUrl ?? DEFAULT_GOOGLE_API_ROOT_URL;
   const tokenUrl = options.tokenUrl ?? DEFAULT_GOOGLE_OAUTH_TOKEN_URL;
   const sendUpdates = options.sendUpdates ?? 'all';
@@ -161,7 +172,10 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
     }
   };
 
-  const getEvent = async (ref: Extract<CalendarRef, { provider: 'google' }>, host: HostRef): Promise<GoogleEvent | null> => {
+  const getEvent = async (
+    ref: Extract<CalendarRef, { provider: 'google' }>,
+    host: HostRef,
+  ): Promise<GoogleEvent | null> => {
     try {
       const answer = await withHostAuth(host, (auth) =>
         api.events.get({ calendarId: ref.calendarId, eventId: ref.eventId, auth }),
@@ -217,7 +231,10 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
 
   const asGoogle = (ref: CalendarRef): Extract<CalendarRef, { provider: 'google' }> => {
     if (ref.provider !== 'google') {
-      throw new PermanentError('calendar_provider_mismatch', `a ${ref.provider} event was handed to the Google adapter`);
+      throw new PermanentError(
+        'calendar_provider_mismatch',
+        `a ${ref.provider} event was handed to the Google adapter`,
+      );
     }
     return ref;
   };
@@ -240,23 +257,36 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
         const description = blockIsCurrent ? current : upsertJoinBlock(current, block, format);
         const wanted = buildConferenceData(details);
         const existingConference = event.conferenceData ?? undefined;
-        // Someone else's conference (a Google Meet the host added) is left alone.
+        // Someone else's conference (a Google Meet the host added) is left alone; ours is the one
+        // for this meeting, or for the meeting the block showed before (a new host, a new meeting).
         const conferenceIsOursOrNone =
-          !existingConference || isOurConference(existingConference, details.joinUrl, details.meetingId);
+          !existingConference ||
+          isOurConference(existingConference, details.joinUrl, details.meetingId) ||
+          isOurConference(existingConference, findJoinUrlInBlock(current));
         const textChanged = !blockIsCurrent || (event.location ?? '') !== details.joinUrl;
         const conferenceStale =
-          existingConference !== undefined && conferenceIsOursOrNone && !conferenceIsCurrent(existingConference, wanted);
+          existingConference !== undefined &&
+          conferenceIsOursOrNone &&
+          !conferenceIsCurrent(existingConference, wanted);
         if (!textChanged && !conferenceStale) return 'unchanged';
 
         const base: GoogleEvent = { description, location: details.joinUrl };
         const tryConference = options.conferenceData !== 'never' && conferenceIsOursOrNone;
-        let outcome = await patchEvent(ref, host, event.etag, tryConference ? { ...base, conferenceData: wanted } : base);
+        let outcome = await patchEvent(
+          ref,
+          host,
+          event.etag,
+          tryConference ? { ...base, conferenceData: wanted } : base,
+        );
         // Google refuses a third-party conference from anything but a Workspace add-on: location
         // and description carry the join details alone.
         if (outcome === 'conference_refused') outcome = await patchEvent(ref, host, event.etag, base);
         if (outcome === 'patched') return 'patched';
         if (outcome === 'gone') {
-          throw new PermanentError('calendar_event_gone', `Google event ${ref.eventId} was deleted while we wrote to it`);
+          throw new PermanentError(
+            'calendar_event_gone',
+            `Google event ${ref.eventId} was deleted while we wrote to it`,
+          );
         }
       }
       throw conflictError(anyRef);
@@ -284,7 +314,10 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
         if (outcome === 'patched') return 'removed';
         if (outcome === 'gone') return 'event_gone';
         if (outcome === 'conference_refused') {
-          throw new PermanentError('calendar_request_invalid', `Google refused to clear the conference of event ${ref.eventId}`);
+          throw new PermanentError(
+            'calendar_request_invalid',
+            `Google refused to clear the conference of event ${ref.eventId}`,
+          );
         }
       }
       throw conflictError(anyRef);

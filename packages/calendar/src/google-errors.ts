@@ -5,6 +5,11 @@
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from './retry-after';
 
+/** How long a rate limit without Retry-After pauses the queue. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 2_000;
+/** How long a host's Calendar usage limit without Retry-After delays its job. */
+export const DEFAULT_USAGE_LIMIT_WAIT_MS = 60_000;
+
 export interface GoogleErrorItem {
   domain?: string;
   reason?: string;
@@ -87,7 +92,9 @@ export const mapGoogleError = (
   const { status } = failure;
   if (status === undefined) {
     const message = error instanceof Error ? error.message : String(error);
-    return new RetryableError('calendar_unavailable', `Google Calendar ${operation} failed: ${message}`, { cause: error });
+    return new RetryableError('calendar_unavailable', `Google Calendar ${operation} failed: ${message}`, {
+      cause: error,
+    });
   }
   const providerResponse = { status, error: failure.body };
   const retryAfterMs = retryAfterFrom(failure.headers as Headers | undefined, now);
@@ -95,17 +102,32 @@ export const mapGoogleError = (
   const reasons = googleReasons(failure);
   const message = describe(operation, failure);
 
-  if (status === 429 || (status === 403 && reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded'))) {
-    return new RetryableError('calendar_rate_limited', message, { ...wait, rateLimitScope: 'provider', providerResponse });
+  if (
+    status === 429 ||
+    (status === 403 && reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded'))
+  ) {
+    // Google seldom sends Retry-After; pausing the queue a little still beats spending attempts.
+    return new RetryableError('calendar_rate_limited', message, {
+      retryAfterMs: retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+      rateLimitScope: 'provider',
+      providerResponse,
+    });
   }
   if (status === 403 && reasons.includes('quotaExceeded')) {
     // "Calendar usage limits exceeded": the host's own limit, not the whole project's.
-    return new RetryableError('calendar_rate_limited', message, { ...wait, rateLimitScope: 'subject', providerResponse });
+    return new RetryableError('calendar_rate_limited', message, {
+      retryAfterMs: retryAfterMs ?? DEFAULT_USAGE_LIMIT_WAIT_MS,
+      rateLimitScope: 'subject',
+      providerResponse,
+    });
   }
   if (status >= 500 || status === 408) {
-    return new RetryableError('calendar_unavailable', message, { ...wait, providerResponse });
+    // A Retry-After on a 5xx asks the whole client to back off.
+    const backOff = retryAfterMs !== undefined ? { retryAfterMs, rateLimitScope: 'provider' as const } : {};
+    return new RetryableError('calendar_unavailable', message, { ...backOff, providerResponse });
   }
-  if (status === 412) return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
+  if (status === 412)
+    return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
   const codes: Record<number, string> = {
     400: 'calendar_request_invalid',
     401: 'calendar_unauthorized',

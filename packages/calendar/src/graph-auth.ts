@@ -64,7 +64,13 @@ export const createMicrosoftTokenSource = ({
                 throw new PermanentError(
                   'microsoft_app_rejected',
                   `Microsoft refused the app's client credentials for tenant ${tenantId}: ${error.message}`,
-                  { providerResponse: { status: error.status, error: error.error, error_description: error.description } },
+                  {
+                    providerResponse: {
+                      status: error.status,
+                      error: error.error,
+                      error_description: error.description,
+                    },
+                  },
                 );
               }
             },

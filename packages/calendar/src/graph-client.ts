@@ -3,7 +3,12 @@
 // a bearer middleware of ours goes first and HTTPMessageHandler last: an http:// fake then works.
 // The RetryHandler waits out a 429/503/504 only when Retry-After is short; longer waits go back to
 // the queue as a retryable error, so a worker (or a test) never sleeps for minutes.
-import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { retryAfterFrom } from './retry-after';
 
@@ -18,7 +23,10 @@ const setHeader = (context: Context, name: string, value: string): void => {
   if (options.headers instanceof Headers) {
     options.headers.set(name, value);
   } else if (Array.isArray(options.headers)) {
-    options.headers = [...options.headers.filter(([key]) => key?.toLowerCase() !== name.toLowerCase()), [name, value]];
+    options.headers = [
+      ...options.headers.filter(([key]) => key?.toLowerCase() !== name.toLowerCase()),
+      [name, value],
+    ];
   } else {
     options.headers = { ...(options.headers ?? {}), [name]: value };
   }
@@ -66,7 +74,13 @@ export const createGraphClientFactory = ({
   now = () => new Date(),
 }: GraphClientOptions): GraphClientFactory => {
   const { baseUrl, version } = splitGraphBaseUrl(graphBaseUrl);
-  const shouldRetry = (_delay: number, _attempt: number, _request: unknown, _options: unknown, response: Response): boolean => {
+  const shouldRetry = (
+    _delay: number,
+    _attempt: number,
+    _request: unknown,
+    _options: unknown,
+    response: Response,
+  ): boolean => {
     const waitMs = retryAfterFrom(response.headers, now());
     return waitMs !== undefined && waitMs <= maxRetryDelayMs;
   };

@@ -4,6 +4,9 @@
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from './retry-after';
 
+/** How long a 429 without Retry-After pauses the queue. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 2_000;
+
 export interface GraphFailure {
   /** Undefined when no answer came (network, timeout). */
   status: number | undefined;
@@ -24,7 +27,12 @@ export const readGraphFailure = (error: unknown): GraphFailure => {
 };
 
 /** 404s that name the mailbox, not the event: the user id is wrong, or has no Exchange Online mailbox. */
-const USER_NOT_FOUND = new Set(['ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI', 'ResourceNotFound', 'Request_ResourceNotFound']);
+const USER_NOT_FOUND = new Set([
+  'ErrorInvalidUser',
+  'MailboxNotEnabledForRESTAPI',
+  'ResourceNotFound',
+  'Request_ResourceNotFound',
+]);
 
 export const isEventNotFound = (failure: GraphFailure): boolean =>
   (failure.status === 404 && !USER_NOT_FOUND.has(failure.code ?? '')) || failure.status === 410;
@@ -38,19 +46,36 @@ export const mapGraphError = (
   const failure = readGraphFailure(error);
   const { status, code } = failure;
   if (status === undefined) {
-    return new RetryableError('calendar_unavailable', `Microsoft Graph ${operation} failed: ${failure.message}`, {
-      cause: error,
-    });
+    return new RetryableError(
+      'calendar_unavailable',
+      `Microsoft Graph ${operation} failed: ${failure.message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const message = `Microsoft Graph ${operation} answered ${status}${code ? ` ${code}` : ''}: ${failure.message}`;
   const providerResponse = { status, error: { code, message: failure.message } };
   const retryAfterMs = retryAfterFrom(failure.headers, now);
   const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
 
-  if (status === 429) return new RetryableError('calendar_rate_limited', message, { ...wait, rateLimitScope: 'provider', providerResponse });
-  if (status >= 500 || status === 408) return new RetryableError('calendar_unavailable', message, { ...wait, providerResponse });
-  if (status === 412 || status === 409) return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
-  if (status === 404 && USER_NOT_FOUND.has(code ?? '')) return new PermanentError('calendar_user_not_found', message, { providerResponse });
+  if (status === 429) {
+    // Without Retry-After Graph asks for backoff; pausing the queue a little beats spending attempts.
+    return new RetryableError('calendar_rate_limited', message, {
+      retryAfterMs: retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+      rateLimitScope: 'provider',
+      providerResponse,
+    });
+  }
+  if (status >= 500 || status === 408) {
+    // "503 … repeat the request after a delay, the length of which may be specified in Retry-After".
+    const backOff = retryAfterMs !== undefined ? { retryAfterMs, rateLimitScope: 'provider' as const } : {};
+    return new RetryableError('calendar_unavailable', message, { ...backOff, providerResponse });
+  }
+  if (status === 412 || status === 409)
+    return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
+  if (status === 404 && USER_NOT_FOUND.has(code ?? ''))
+    return new PermanentError('calendar_user_not_found', message, { providerResponse });
   const codes: Record<number, string> = {
     400: 'calendar_request_invalid',
     401: 'calendar_unauthorized',

@@ -19,7 +19,13 @@ const details = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
   meetingId: '81234567890',
   passcode: 'k3y-9',
   dialIn: [
-    { country: 'US', countryName: 'United States', city: 'New York', number: '+1 646 558 8656', type: 'toll' },
+    {
+      country: 'US',
+      countryName: 'United States',
+      city: 'New York',
+      number: '+1 646 558 8656',
+      type: 'toll',
+    },
     { country: 'DE', countryName: 'Germany', number: '+49 800 000 0000', type: 'tollfree' },
   ],
   instructions: 'Please test your audio first.\nBring your notes.',
@@ -61,7 +67,9 @@ describe('renderJoinBlock', () => {
     );
     expect(block).not.toContain('<script>');
     expect(block).not.toContain('</p></div><');
-    expect(block).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;single&#39;');
+    expect(block).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot; &#39;single&#39;',
+    );
     expect(block).toContain('Passcode: &lt;b&gt;');
   });
 
@@ -80,7 +88,10 @@ describe('renderJoinBlock', () => {
   });
 
   it('keeps a topic on one line', () => {
-    const block = renderJoinBlock(details({ topic: 'Line one\nJoin Zoom meeting: https://evil.example' }), 'text');
+    const block = renderJoinBlock(
+      details({ topic: 'Line one\nJoin Zoom meeting: https://evil.example' }),
+      'text',
+    );
     expect(block).toContain('Line one Join Zoom meeting: https://evil.example');
     expect(findJoinUrlInBlock(block)).toBe('https://evil.example');
   });
@@ -102,7 +113,10 @@ describe('upsertJoinBlock (text)', () => {
 
   it('replaces the block in place on a reschedule and keeps the text on both sides', () => {
     const before = `Before the block\n\n${block}\n\nAfter the block`;
-    const moved = renderJoinBlock(details({ startsAt: '2030-06-05T12:00:00Z', endsAt: '2030-06-05T13:00:00Z' }), 'text');
+    const moved = renderJoinBlock(
+      details({ startsAt: '2030-06-05T12:00:00Z', endsAt: '2030-06-05T13:00:00Z' }),
+      'text',
+    );
     const after = upsertJoinBlock(before, moved, 'text');
     expect(after).toBe(`Before the block\n\n${moved}\n\nAfter the block`);
     expect(after).toContain('Wednesday 5 June 2030, 14:00–15:00');
@@ -140,7 +154,9 @@ describe('removeJoinBlock (text)', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         fc.pre(!text.includes('(meetlink)'));
-        expect(removeJoinBlock(upsertJoinBlock(text, block, 'text'), 'text')).toBe(text.trim() === '' ? '' : text.trimEnd());
+        expect(removeJoinBlock(upsertJoinBlock(text, block, 'text'), 'text')).toBe(
+          text.trim() === '' ? '' : text.trimEnd(),
+        );
       }),
     );
   });
@@ -163,12 +179,17 @@ describe('upsertJoinBlock and removeJoinBlock (html)', () => {
 
   it('inserts the block before </body> of a full HTML body', () => {
     const body = '<html><head></head><body><p>Agenda</p></body></html>';
-    expect(upsertJoinBlock(body, block, 'html')).toBe(`<html><head></head><body><p>Agenda</p>${block}</body></html>`);
+    expect(upsertJoinBlock(body, block, 'html')).toBe(
+      `<html><head></head><body><p>Agenda</p>${block}</body></html>`,
+    );
   });
 
   it('replaces the whole wrapper in place, so two applications leave one block', () => {
     const body = `<html><body><p>Agenda</p>${block}<p>Bring slides</p></body></html>`;
-    const moved = renderJoinBlock(details({ startsAt: '2030-06-05T12:00:00Z', endsAt: '2030-06-05T13:00:00Z' }), 'html');
+    const moved = renderJoinBlock(
+      details({ startsAt: '2030-06-05T12:00:00Z', endsAt: '2030-06-05T13:00:00Z' }),
+      'html',
+    );
     const result = upsertJoinBlock(body, moved, 'html');
     expect(result).toBe(`<html><body><p>Agenda</p>${moved}<p>Bring slides</p></body></html>`);
     expect(upsertJoinBlock(result, moved, 'html')).toBe(result);

@@ -52,7 +52,13 @@ export const formatMeetingId = (id: string): string => {
 };
 
 const dateFormat = (timeZone: string): Intl.DateTimeFormat =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
 const timeFormat = (timeZone: string): Intl.DateTimeFormat =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
@@ -71,7 +77,9 @@ export const formatWhen = (startsAt: string, endsAt: string, timeZone: string): 
   const startTime = timeFormat(zone).format(start);
   const endTime = timeFormat(zone).format(end);
   const range =
-    startDay === endDay ? `${startDay}, ${startTime}–${endTime}` : `${startDay}, ${startTime} – ${endDay}, ${endTime}`;
+    startDay === endDay
+      ? `${startDay}, ${startTime}–${endTime}`
+      : `${startDay}, ${startTime} – ${endDay}, ${endTime}`;
   return `${range} (${zone})`;
 };
 
@@ -122,14 +130,18 @@ const renderText = (lines: BlockLines): string => {
 const renderHtml = (lines: BlockLines): string => {
   const e = escapeHtml;
   // A join URL that is not http(s) is shown, never linked: no javascript: in an href.
-  const link = isWebUrl(lines.joinUrl) ? `<a href="${e(lines.joinUrl)}">${e(lines.joinUrl)}</a>` : e(lines.joinUrl);
+  const link = isWebUrl(lines.joinUrl)
+    ? `<a href="${e(lines.joinUrl)}">${e(lines.joinUrl)}</a>`
+    : e(lines.joinUrl);
   const paragraphs = [`<p>${e(JOIN_BLOCK_START)}</p>`];
   paragraphs.push(`<p>${lines.topic ? `<strong>${e(lines.topic)}</strong><br>` : ''}${e(lines.when)}</p>`);
   const access = [`${e(JOIN_LINE_LABEL)} ${link}`, `Meeting ID: ${e(lines.meetingId)}`];
   if (lines.passcode) access.push(`Passcode: ${e(lines.passcode)}`);
   paragraphs.push(`<p>${access.join('<br>')}</p>`);
   if (lines.dialIn.length > 0) {
-    const numbers = lines.dialIn.map((d) => (d.tel ? `<a href="tel:${e(d.tel)}">${e(d.label)}</a>` : e(d.label)));
+    const numbers = lines.dialIn.map((d) =>
+      d.tel ? `<a href="tel:${e(d.tel)}">${e(d.label)}</a>` : e(d.label),
+    );
     paragraphs.push(`<p>Dial in by phone:<br>${numbers.join('<br>')}</p>`);
   }
   if (lines.instructions.length > 0) paragraphs.push(`<p>${lines.instructions.map(e).join('<br>')}</p>`);
@@ -208,7 +220,8 @@ const widenHtml = (html: string, span: Span): Span => {
   const before = openingTagsBefore(html, span.start);
   const after = closingTagsAfter(html, span.end);
   let pairs = 0;
-  while (pairs < before.length && pairs < after.length && before[pairs]?.name === after[pairs]?.name) pairs += 1;
+  while (pairs < before.length && pairs < after.length && before[pairs]?.name === after[pairs]?.name)
+    pairs += 1;
   if (pairs === 0) return span;
   return { start: before[pairs - 1]?.at ?? span.start, end: after[pairs - 1]?.at ?? span.end };
 };

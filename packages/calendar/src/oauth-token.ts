@@ -64,7 +64,9 @@ export const createTokenRequester = ({
       });
       text = await response.text();
     } catch (cause) {
-      throw new RetryableError('calendar_unavailable', `${vendor} token endpoint unreachable (${grant})`, { cause });
+      throw new RetryableError('calendar_unavailable', `${vendor} token endpoint unreachable (${grant})`, {
+        cause,
+      });
     }
     const status = response.status;
     let json: unknown;
@@ -87,21 +89,30 @@ export const createTokenRequester = ({
     const retryAfterMs = retryAfterFrom(response.headers, now());
     if (status === 429) {
       throw new RetryableError('calendar_rate_limited', `${vendor} token endpoint answered 429 (${grant})`, {
+        retryAfterMs: retryAfterMs ?? 2_000,
         rateLimitScope: 'provider',
         providerResponse: { status },
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       });
     }
     if (status >= 500 || status === 408) {
-      throw new RetryableError('calendar_unavailable', `${vendor} token endpoint answered ${status} (${grant})`, {
-        providerResponse: { status },
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      });
+      throw new RetryableError(
+        'calendar_unavailable',
+        `${vendor} token endpoint answered ${status} (${grant})`,
+        {
+          providerResponse: { status },
+          ...(retryAfterMs !== undefined ? { retryAfterMs, rateLimitScope: 'provider' as const } : {}),
+        },
+      );
     }
     const refused = GrantErrorBody.safeParse(json);
-    if (refused.success) throw new OAuthGrantError(refused.data.error, refused.data.error_description, status);
-    throw new PermanentError('calendar_oauth_rejected', `${vendor} token endpoint answered ${status} (${grant})`, {
-      providerResponse: { status },
-    });
+    if (refused.success)
+      throw new OAuthGrantError(refused.data.error, refused.data.error_description, status);
+    throw new PermanentError(
+      'calendar_oauth_rejected',
+      `${vendor} token endpoint answered ${status} (${grant})`,
+      {
+        providerResponse: { status },
+      },
+    );
   };
 };

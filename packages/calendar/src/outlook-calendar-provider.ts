@@ -10,7 +10,13 @@ import { createMicrosoftTokenSource } from './graph-auth';
 import { createGraphClientFactory, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 import type { GraphClientFactory } from './graph-client';
 import { isEventNotFound, mapGraphError, readGraphFailure } from './graph-errors';
-import { findJoinUrlInBlock, hasCurrentJoinBlock, removeJoinBlock, renderJoinBlock, upsertJoinBlock } from './join-block';
+import {
+  findJoinUrlInBlock,
+  hasCurrentJoinBlock,
+  removeJoinBlock,
+  renderJoinBlock,
+  upsertJoinBlock,
+} from './join-block';
 
 export const DEFAULT_MS_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
@@ -53,7 +59,9 @@ interface GraphEvent {
 
 const EVENT_FIELDS = ['id', 'subject', 'body', 'location', 'isCancelled'];
 
-export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOptions = {}): CalendarProvider => {
+export const createOutlookCalendarProvider = (
+  options: OutlookCalendarProviderOptions = {},
+): CalendarProvider => {
   const now = options.now ?? (() => new Date());
   const maxConflictRetries = options.maxConflictRetries ?? 3;
   const tokens =
@@ -83,7 +91,10 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     `/users/${encodeURIComponent(ref.userId)}/events/${encodeURIComponent(ref.eventId)}`;
 
   /** One Graph call with the host's token; a 401 drops the token and tries once more with a new one. */
-  const withHostAuth = async <T>(host: HostRef, call: (client: ReturnType<GraphClientFactory>) => Promise<T>): Promise<T> => {
+  const withHostAuth = async <T>(
+    host: HostRef,
+    call: (client: ReturnType<GraphClientFactory>) => Promise<T>,
+  ): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
       const token = await tokens.getAccessToken(host);
       try {
@@ -98,7 +109,10 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     }
   };
 
-  const getEvent = async (ref: Extract<CalendarRef, { provider: 'outlook' }>, host: HostRef): Promise<GraphEvent | null> => {
+  const getEvent = async (
+    ref: Extract<CalendarRef, { provider: 'outlook' }>,
+    host: HostRef,
+  ): Promise<GraphEvent | null> => {
     try {
       return (await withHostAuth(host, (client) =>
         client
@@ -140,7 +154,10 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
 
   const asOutlook = (ref: CalendarRef): Extract<CalendarRef, { provider: 'outlook' }> => {
     if (ref.provider !== 'outlook') {
-      throw new PermanentError('calendar_provider_mismatch', `a ${ref.provider} event was handed to the Outlook adapter`);
+      throw new PermanentError(
+        'calendar_provider_mismatch',
+        `a ${ref.provider} event was handed to the Outlook adapter`,
+      );
     }
     return ref;
   };
@@ -169,7 +186,8 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
         }
         const current = event.body?.content ?? '';
         const locationCurrent =
-          (event.location?.displayName ?? '') === details.joinUrl && (event.location?.locationUri ?? '') === details.joinUrl;
+          (event.location?.displayName ?? '') === details.joinUrl &&
+          (event.location?.locationUri ?? '') === details.joinUrl;
         // Exchange rewrites the HTML it stores, so "the same block" is judged by its text.
         if (locationCurrent && hasCurrentJoinBlock(current, block)) return 'unchanged';
         const outcome = await patchEvent(ref, host, event['@odata.etag'], {
@@ -178,7 +196,10 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
         });
         if (outcome === 'patched') return 'patched';
         if (outcome === 'gone') {
-          throw new PermanentError('calendar_event_gone', `Outlook event ${ref.eventId} was deleted while we wrote to it`);
+          throw new PermanentError(
+            'calendar_event_gone',
+            `Outlook event ${ref.eventId} was deleted while we wrote to it`,
+          );
         }
       }
       throw conflictError(anyRef);

@@ -14,7 +14,10 @@ const readHeader = (headers: HeaderSource, name: string): string | undefined => 
 };
 
 /** Milliseconds to wait, or undefined when the header is missing or unreadable. */
-export const parseRetryAfter = (value: string | null | undefined, now: Date = new Date()): number | undefined => {
+export const parseRetryAfter = (
+  value: string | null | undefined,
+  now: Date = new Date(),
+): number | undefined => {
   if (value === null || value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;

@@ -38,7 +38,11 @@ describe('Google Calendar provider', () => {
     google.addUser({ email: 'ada@example.com' });
     const key = google.addServiceAccount({ clientEmail: 'meetlink@fake-project.iam.gserviceaccount.com' });
     serviceAccount = { client_email: key.client_email, private_key: key.private_key ?? '' };
-    provider = createGoogleCalendarProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, serviceAccount });
+    provider = createGoogleCalendarProvider({
+      rootUrl: google.rootUrl,
+      tokenUrl: google.tokenUrl,
+      serviceAccount,
+    });
   });
 
   afterAll(async () => {
@@ -94,7 +98,9 @@ describe('Google Calendar provider', () => {
     it('replaces the block on a reschedule: same link, new times, text around it kept', async () => {
       const id = seed('Agenda');
       await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      google.editEvent('ada@example.com', id, { description: `${stored(id).description ?? ''}\n\nPS: bring the contract` });
+      google.editEvent('ada@example.com', id, {
+        description: `${stored(id).description ?? ''}\n\nPS: bring the contract`,
+      });
       const moved = joinDetails({ startsAt: '2030-06-05T12:00:00Z', endsAt: '2030-06-05T13:00:00Z' });
       await expect(provider.applyJoinBlock(ref(id), HOST, moved)).resolves.toBe('patched');
       const description = stored(id).description ?? '';
@@ -108,7 +114,10 @@ describe('Google Calendar provider', () => {
 
     it('writes the block as escaped HTML into a description Google saved as HTML', async () => {
       const id = seed('<p>Agenda</p><br>Notes from the <b>host</b>');
-      const hostile = joinDetails({ topic: '<script>alert("x")</script>', instructions: '<img src=x onerror=alert(1)>' });
+      const hostile = joinDetails({
+        topic: '<script>alert("x")</script>',
+        instructions: '<img src=x onerror=alert(1)>',
+      });
       await provider.applyJoinBlock(ref(id), HOST, hostile);
       const description = stored(id).description ?? '';
       expect(description.startsWith('<p>Agenda</p><br>Notes from the <b>host</b>')).toBe(true);
@@ -124,7 +133,9 @@ describe('Google Calendar provider', () => {
       const [refused, accepted] = patches();
       expect(refused?.status).toBe(400);
       expect(refused?.query['conferenceDataVersion']).toBe('1');
-      expect(refused?.body).toMatchObject({ conferenceData: { conferenceSolution: { key: { type: 'addOn' } } } });
+      expect(refused?.body).toMatchObject({
+        conferenceData: { conferenceSolution: { key: { type: 'addOn' } } },
+      });
       expect(accepted?.status).toBe(200);
       expect(accepted?.body).not.toHaveProperty('conferenceData');
       expect(stored(id).conferenceData).toBeUndefined();
@@ -257,10 +268,30 @@ describe('Google Calendar provider', () => {
         uri: joinDetails().joinUrl,
         passcode: 'k3y-9Q',
       });
-      expect(conference?.entryPoints?.[1]).toMatchObject({ entryPointType: 'phone', uri: 'tel:+16465588656', regionCode: 'US' });
+      expect(conference?.entryPoints?.[1]).toMatchObject({
+        entryPointType: 'phone',
+        uri: 'tel:+16465588656',
+        regionCode: 'US',
+      });
       await expect(addOnProvider.applyJoinBlock(ref(id), HOST, joinDetails())).resolves.toBe('unchanged');
-      await expect(addOnProvider.removeJoinBlock(ref(id), HOST, joinDetails().joinUrl)).resolves.toBe('removed');
+      await expect(addOnProvider.removeJoinBlock(ref(id), HOST, joinDetails().joinUrl)).resolves.toBe(
+        'removed',
+      );
       expect(addOnGoogle.getEvent('ada@example.com', id)?.conferenceData).toBeUndefined();
+    });
+
+    it('replaces its own conference when the booking gets a new meeting (a new host)', async () => {
+      const id = addOnGoogle.seedEvent('ada@example.com').id;
+      await addOnProvider.applyJoinBlock(ref(id), HOST, joinDetails());
+      const next = joinDetails({
+        meetingId: '89999999999',
+        joinUrl: 'https://zoom.us/j/89999999999?pwd=bmV3',
+      });
+      await expect(addOnProvider.applyJoinBlock(ref(id), HOST, next)).resolves.toBe('patched');
+      const event = addOnGoogle.getEvent('ada@example.com', id);
+      expect(event?.conferenceData?.conferenceId).toBe('89999999999');
+      expect(event?.location).toBe(next.joinUrl);
+      expect(count(event?.description ?? '', JOIN_BLOCK_START)).toBe(1);
     });
 
     it('leaves a conference someone else added (a Google Meet) alone', async () => {
@@ -277,7 +308,13 @@ describe('Google Calendar provider', () => {
 
   describe('errors', () => {
     it('maps a 403 rateLimitExceeded with Retry-After to a provider-wide rate limit', async () => {
-      google.inject({ kind: 'rate_limit', status: 403, reason: 'rateLimitExceeded', times: 1, retryAfterSeconds: 7 });
+      google.inject({
+        kind: 'rate_limit',
+        status: 403,
+        reason: 'rateLimitExceeded',
+        times: 1,
+        retryAfterSeconds: 7,
+      });
       const error = await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()));
       expect(error).toBeInstanceOf(RetryableError);
       expect(error.code).toBe('calendar_rate_limited');
@@ -286,9 +323,13 @@ describe('Google Calendar provider', () => {
 
     it('maps 429 and userRateLimitExceeded the same way, and a usage limit to the host alone', async () => {
       google.inject({ kind: 'rate_limit', status: 429, reason: 'rateLimitExceeded', times: 1 });
-      expect((await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()))).code).toBe('calendar_rate_limited');
+      expect((await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()))).code).toBe(
+        'calendar_rate_limited',
+      );
       google.inject({ kind: 'rate_limit', status: 403, reason: 'userRateLimitExceeded', times: 1 });
-      expect((await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()))).code).toBe('calendar_rate_limited');
+      expect((await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()))).code).toBe(
+        'calendar_rate_limited',
+      );
       google.inject({ kind: 'rate_limit', status: 403, reason: 'quotaExceeded', times: 1 });
       const quota = await rejectionOf(provider.applyJoinBlock(ref(seed()), HOST, joinDetails()));
       expect(quota.details).toMatchObject({ rateLimitScope: 'subject' });
@@ -343,7 +384,11 @@ describe('Google Calendar provider', () => {
 
     it('says when Google does not know the host', async () => {
       const error = await rejectionOf(
-        provider.applyJoinBlock(ref(seed()), { memberId: 'mem_x', email: 'nobody@example.com' }, joinDetails()),
+        provider.applyJoinBlock(
+          ref(seed()),
+          { memberId: 'mem_x', email: 'nobody@example.com' },
+          joinDetails(),
+        ),
       );
       expect(error.code).toBe('google_delegation_refused');
       expect(error.message).toContain('Invalid email or User ID');
@@ -365,8 +410,8 @@ describe('Google Calendar provider', () => {
       let connections: TestConnections;
       const oauthClient = { clientId: 'meetlink-web', clientSecret: 'web-secret' };
 
-      beforeAll(async () => {
-        connections = await openConnections();
+      beforeAll(() => {
+        connections = openConnections();
       });
 
       afterAll(async () => {
@@ -374,7 +419,11 @@ describe('Google Calendar provider', () => {
       });
 
       const connect = async (ttlSeconds: number, expiresAt?: string): Promise<void> => {
-        const issued = google.issueUserTokens({ ...oauthClient, email: 'ada@example.com', accessTokenTtlSeconds: ttlSeconds });
+        const issued = google.issueUserTokens({
+          ...oauthClient,
+          email: 'ada@example.com',
+          accessTokenTtlSeconds: ttlSeconds,
+        });
         await connections.store.connect(HOST.memberId, 'google', {
           accessToken: issued.accessToken,
           refreshToken: issued.refreshToken,
@@ -394,14 +443,18 @@ describe('Google Calendar provider', () => {
 
       it('writes with the stored access token', async () => {
         await connect(3600);
-        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');
+        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe(
+          'patched',
+        );
         expect(google.requests().filter((r) => r.path === '/token')).toHaveLength(0);
       });
 
       it('refreshes an expired access token and saves the new one', async () => {
         await connect(3600, new Date(Date.now() - 1000).toISOString());
         const before = await connections.store.get(HOST.memberId, 'google');
-        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');
+        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe(
+          'patched',
+        );
         const after = await connections.store.get(HOST.memberId, 'google');
         expect(after?.tokens?.accessToken).not.toBe(before?.tokens?.accessToken);
         expect(after?.tokens?.refreshToken).toBe(before?.tokens?.refreshToken);

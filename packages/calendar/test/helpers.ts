@@ -11,7 +11,15 @@ export const joinDetails = (overrides: Partial<JoinDetails> = {}): JoinDetails =
   joinUrl: 'https://zoom.us/j/81234567890?pwd=Zm9vYmFy',
   meetingId: '81234567890',
   passcode: 'k3y-9Q',
-  dialIn: [{ country: 'US', countryName: 'United States', city: 'New York', number: '+1 646 558 8656', type: 'toll' }],
+  dialIn: [
+    {
+      country: 'US',
+      countryName: 'United States',
+      city: 'New York',
+      number: '+1 646 558 8656',
+      type: 'toll',
+    },
+  ],
   instructions: 'Please join five minutes early.',
   startsAt: '2030-06-04T08:00:00Z',
   endsAt: '2030-06-04T08:30:00Z',
@@ -22,7 +30,9 @@ export const joinDetails = (overrides: Partial<JoinDetails> = {}): JoinDetails =
 export const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 
 /** The error a promise rejects with (fails the test if it resolves). */
-export const rejectionOf = async (promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> => {
+export const rejectionOf = async (
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> => {
   try {
     await promise;
   } catch (error) {
@@ -37,7 +47,7 @@ export interface TestConnections {
 }
 
 /** A member-connection store on REDIS_URL (started by the jest global setup), removed afterwards. */
-export const openConnections = async (): Promise<TestConnections> => {
+export const openConnections = (): TestConnections => {
   const url = process.env['REDIS_URL'];
   if (!url) throw new Error('REDIS_URL is not set: run through jest (its global setup starts Redis)');
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });

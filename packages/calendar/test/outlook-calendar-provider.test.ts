@@ -16,7 +16,11 @@ describe('Outlook calendar provider', () => {
   let graph: FakeGraph;
   let provider: CalendarProvider;
 
-  const ref = (eventId: string, userId = HOST.email): CalendarRef => ({ provider: 'outlook', userId, eventId });
+  const ref = (eventId: string, userId = HOST.email): CalendarRef => ({
+    provider: 'outlook',
+    userId,
+    eventId,
+  });
   const make = (options: OutlookCalendarProviderOptions = {}): CalendarProvider =>
     createOutlookCalendarProvider({
       graphBaseUrl: graph.baseUrl,
@@ -58,7 +62,10 @@ describe('Outlook calendar provider', () => {
       const id = seed('<p>Agenda: pricing</p>');
       await expect(provider.applyJoinBlock(ref(id), HOST, joinDetails())).resolves.toBe('patched');
       const event = stored(id);
-      expect(event.location).toEqual({ displayName: joinDetails().joinUrl, locationUri: joinDetails().joinUrl });
+      expect(event.location).toEqual({
+        displayName: joinDetails().joinUrl,
+        locationUri: joinDetails().joinUrl,
+      });
       expect(event.body.contentType).toBe('html');
       expect(event.body.content).toContain('<p>Agenda: pricing</p><div data-meetlink="join-details">');
       expect(event.body.content).toContain(`<a href="${joinDetails().joinUrl}">`);
@@ -84,7 +91,9 @@ describe('Outlook calendar provider', () => {
     });
 
     it('converts a plain-text body and keeps its text', async () => {
-      const id = graph.seedEvent(USER_ID, { body: { contentType: 'text', content: 'Agenda:\n1. <pricing> & terms' } }).id;
+      const id = graph.seedEvent(USER_ID, {
+        body: { contentType: 'text', content: 'Agenda:\n1. <pricing> & terms' },
+      }).id;
       await provider.applyJoinBlock(ref(id), HOST, joinDetails());
       const content = stored(id).body.content;
       expect(content).toContain('Agenda:<br>');
@@ -121,7 +130,10 @@ describe('Outlook calendar provider', () => {
       await provider.applyJoinBlock(
         ref(id),
         HOST,
-        joinDetails({ topic: 'Ada <script>steal()</script>', instructions: '"><img src=x onerror=alert(1)>' }),
+        joinDetails({
+          topic: 'Ada <script>steal()</script>',
+          instructions: '"><img src=x onerror=alert(1)>',
+        }),
       );
       const content = stored(id).body.content;
       expect(content).not.toContain('<script>');
@@ -141,7 +153,9 @@ describe('Outlook calendar provider', () => {
     it('gives up with a retryable conflict when the event keeps changing', async () => {
       const id = seed();
       graph.inject({ kind: 'concurrent_edit', times: 100 });
-      const error = await rejectionOf(make({ maxConflictRetries: 1 }).applyJoinBlock(ref(id), HOST, joinDetails()));
+      const error = await rejectionOf(
+        make({ maxConflictRetries: 1 }).applyJoinBlock(ref(id), HOST, joinDetails()),
+      );
       expect(error).toBeInstanceOf(RetryableError);
       expect(error.code).toBe('calendar_edit_conflict');
       expect(patches()).toHaveLength(2);
@@ -151,7 +165,9 @@ describe('Outlook calendar provider', () => {
       const missing = await rejectionOf(provider.applyJoinBlock(ref('AAMkADnope='), HOST, joinDetails()));
       expect(missing).toBeInstanceOf(PermanentError);
       expect(missing.code).toBe('calendar_event_not_found');
-      const nobody = await rejectionOf(provider.applyJoinBlock(ref('AAMkADnope=', 'nobody@contoso.example'), HOST, joinDetails()));
+      const nobody = await rejectionOf(
+        provider.applyJoinBlock(ref('AAMkADnope=', 'nobody@contoso.example'), HOST, joinDetails()),
+      );
       expect(nobody.code).toBe('calendar_user_not_found');
     });
   });
@@ -244,14 +260,19 @@ describe('Outlook calendar provider', () => {
 
   describe('credentials', () => {
     it('fails with member_not_connected without app credentials or a member connection', async () => {
-      const bare = createOutlookCalendarProvider({ graphBaseUrl: graph.baseUrl, authorityHost: graph.authorityHost });
+      const bare = createOutlookCalendarProvider({
+        graphBaseUrl: graph.baseUrl,
+        authorityHost: graph.authorityHost,
+      });
       const error = await rejectionOf(bare.applyJoinBlock(ref(seed()), HOST, joinDetails()));
       expect(error).toBeInstanceOf(PermanentError);
       expect(error.code).toBe('member_not_connected');
     });
 
     it('says when Microsoft refuses the app secret', async () => {
-      const error = await rejectionOf(make({ clientSecret: 'wrong' }).applyJoinBlock(ref(seed()), HOST, joinDetails()));
+      const error = await rejectionOf(
+        make({ clientSecret: 'wrong' }).applyJoinBlock(ref(seed()), HOST, joinDetails()),
+      );
       expect(error).toBeInstanceOf(PermanentError);
       expect(error.code).toBe('microsoft_app_rejected');
       expect(error.message).toContain('AADSTS7000215');
@@ -266,8 +287,8 @@ describe('Outlook calendar provider', () => {
     describe("with the member's own tokens", () => {
       let connections: TestConnections;
 
-      beforeAll(async () => {
-        connections = await openConnections();
+      beforeAll(() => {
+        connections = openConnections();
       });
 
       afterAll(async () => {
@@ -296,17 +317,23 @@ describe('Outlook calendar provider', () => {
 
       it('writes with the stored delegated token', async () => {
         await connect(new Date(Date.now() + 3_600_000).toISOString());
-        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');
+        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe(
+          'patched',
+        );
         expect(patches()[0]?.principal).toBe(USER_ID);
       });
 
       it('refreshes an expired token at the common endpoint and keeps the rotated refresh token', async () => {
         await connect(new Date(Date.now() - 1000).toISOString());
         const before = await connections.store.get(HOST.memberId, 'microsoft');
-        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');
+        await expect(memberProvider().applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe(
+          'patched',
+        );
         const after = await connections.store.get(HOST.memberId, 'microsoft');
         expect(after?.tokens?.refreshToken).not.toBe(before?.tokens?.refreshToken);
-        expect(graph.requests().find((r) => r.grantType === 'refresh_token')?.path).toBe('/common/oauth2/v2.0/token');
+        expect(graph.requests().find((r) => r.grantType === 'refresh_token')?.path).toBe(
+          '/common/oauth2/v2.0/token',
+        );
       });
 
       it('marks the connection broken when the grant was revoked', async () => {
@@ -322,7 +349,9 @@ describe('Outlook calendar provider', () => {
         await connect(new Date(Date.now() + 3_600_000).toISOString());
         graph.addUser({ id: 'other-user', userPrincipalName: 'bob@contoso.example' });
         const id = graph.seedEvent('other-user').id;
-        const error = await rejectionOf(memberProvider().applyJoinBlock(ref(id, 'bob@contoso.example'), HOST, joinDetails()));
+        const error = await rejectionOf(
+          memberProvider().applyJoinBlock(ref(id, 'bob@contoso.example'), HOST, joinDetails()),
+        );
         expect(error.code).toBe('calendar_access_denied');
       });
     });

@@ -13,3 +13,16 @@ export const SANDBOX_ZOOM = {
   clientId: 'sandbox-zoom-client',
   clientSecret: 'sandbox-zoom-secret',
 } as const;
+
+/** The fake Microsoft tenant's app registration (client credentials). */
+export const SANDBOX_MICROSOFT = {
+  tenantId: 'sandbox-tenant',
+  clientId: 'sandbox-graph-client',
+  clientSecret: 'sandbox-graph-secret',
+} as const;
+
+/** Calendar events the sandbox seeds for the demo booking's host. */
+export const SANDBOX_CALENDAR_EVENTS = {
+  google: { provider: 'google', calendarId: 'ada@example.com', eventId: 'demogoogleevent1' },
+  outlook: { provider: 'outlook', userId: 'ada@example.com', eventId: 'demo-outlook-event' },
+} as const;

@@ -1,9 +1,9 @@
-// `npm run demo`: sends a signed sample booking to a running pipeline and follows its status until
-// every step has settled.
+// `npm run demo`: sends signed sample bookings (one with a Google event, one with an Outlook event) to
+// a running pipeline and follows each until every step has settled.
 import { randomUUID } from 'node:crypto';
 import { sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
-import type { BookingStatus } from '@meetlink/events';
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+import type { BookingStatus, CalendarRef } from '@meetlink/events';
+import { SANDBOX_ADMIN_TOKEN, SANDBOX_CALENDAR_EVENTS, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
 
 export interface DemoOptions {
   env: Record<string, string | undefined>;
@@ -16,11 +16,12 @@ const isSettled = (status: BookingStatus): boolean =>
     (s) => s.version === status.version && ['done', 'skipped', 'failed'].includes(s.state),
   );
 
-export const runDemo = async ({
-  env,
-  print = console.log,
-  timeoutMs = 30_000,
-}: DemoOptions): Promise<number> => {
+const calendars: CalendarRef[] = [
+  { ...SANDBOX_CALENDAR_EVENTS.google },
+  { ...SANDBOX_CALENDAR_EVENTS.outlook },
+];
+
+export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: DemoOptions): Promise<number> => {
   const url = env['INTAKE_URL'] ?? `http://localhost:${env['PORT'] ?? SANDBOX_PORT}`;
   const secret = (env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET).split(',')[0]!.trim();
   const adminToken = env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN;
@@ -30,54 +31,46 @@ export const runDemo = async ({
     print(`No intake API answers at ${url}/healthz. Start the pipeline first: npm start`);
     return 1;
   }
-  const bookingId = `bk_demo_${randomUUID().slice(0, 8)}`;
-  const booking = sampleBooking({
-    bookingId,
-    calendar: { provider: 'google', calendarId: 'primary', eventId: `demo${bookingId.slice(8)}` },
-  });
-  const body = JSON.stringify(sampleEvent(booking));
-  const headers = signWebhook({ secret, id: `msg_${randomUUID()}`, timestamp: Date.now() / 1000, body });
-  const res = await fetch(`${url}/v1/events`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-  print(`POST ${url}/v1/events -> ${res.status} ${await res.text()}`);
-  if (res.status !== 202) return 1;
 
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    const statusRes = await fetch(`${url}/v1/bookings/${bookingId}`, {
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
-    if (statusRes.status !== 200) {
-      print(`GET /v1/bookings/${bookingId} -> ${statusRes.status} ${await statusRes.text()}`);
-      return 1;
-    }
-    const status = (await statusRes.json()) as BookingStatus;
-    const line = Object.entries(status.steps)
-      .map(([name, step]) => `${name}=${step.state}`)
-      .join('  ');
-    if (line !== last) print(`  ${line}`);
-    last = line;
-    if (isSettled(status)) {
-      for (const [name, step] of Object.entries(status.steps)) {
-        print(
-          `  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`,
-        );
+  const follow = async (bookingId: string): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const res = await fetch(`${url}/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      if (res.status !== 200) {
+        print(`GET /v1/bookings/${bookingId} -> ${res.status} ${await res.text()}`);
+        return false;
       }
-      if (status.meeting) {
-        print(`  meeting    ${status.meeting.id}  ${status.meeting.joinUrl}  passcode ${status.meeting.passcode ?? '(none)'}`);
+      const status = (await res.json()) as BookingStatus;
+      const line = Object.entries(status.steps)
+        .map(([name, step]) => `${name}=${step.state}`)
+        .join('  ');
+      if (line !== last) print(`  ${line}`);
+      last = line;
+      if (isSettled(status)) {
+        for (const [name, step] of Object.entries(status.steps)) {
+          print(`  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`);
+        }
+        if (status.meeting) {
+          print(`  meeting    ${status.meeting.id}  ${status.meeting.joinUrl}  passcode ${status.meeting.passcode ?? '(none)'}`);
+        }
+        return !Object.values(status.steps).some((s) => s.state === 'failed');
       }
-      const hasFailed = Object.values(status.steps).some((s) => s.state === 'failed');
-      print(
-        hasFailed ? 'A step failed; see its lastError above.' : `Booking ${bookingId}: every step settled.`,
-      );
-      return hasFailed ? 1 : 0;
+      await new Promise((r) => setTimeout(r, 250));
     }
-    await new Promise((r) => setTimeout(r, 250));
+    print(`Booking ${bookingId} did not settle within ${timeoutMs / 1000}s; are the workers running?`);
+    return false;
+  };
+
+  let isOk = true;
+  for (const calendar of calendars) {
+    const bookingId = `bk_demo_${randomUUID().slice(0, 8)}`;
+    const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId, calendar })));
+    const headers = signWebhook({ secret, id: `msg_${randomUUID()}`, timestamp: Date.now() / 1000, body });
+    const res = await fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    print(`\n${calendar.provider} booking: POST ${url}/v1/events -> ${res.status} ${await res.text()}`);
+    isOk = res.status === 202 && (await follow(bookingId)) && isOk;
   }
-  print(`Booking ${bookingId} did not settle within ${timeoutMs / 1000}s; are the workers running?`);
-  return 1;
+  print(isOk ? '\nEvery step settled.' : '\nA step failed; see its lastError above.');
+  return isOk ? 0 : 1;
 };

@@ -1,13 +1,15 @@
 // The vendors sandbox mode fakes: each one only while its real credentials are absent from the env.
-import { startFakeZoom, startSmtpSink } from '@meetlink/fakes';
-import type { FakeZoom, SmtpSink } from '@meetlink/fakes';
-import { SANDBOX_TOKEN_ENCRYPTION_KEY, SANDBOX_ZOOM } from './defaults';
+import { startFakeGoogleCalendar, startFakeGraph, startFakeZoom, startSmtpSink } from '@meetlink/fakes';
+import type { FakeGoogleCalendar, FakeGraph, FakeZoom, SmtpSink } from '@meetlink/fakes';
+import { SANDBOX_CALENDAR_EVENTS, SANDBOX_MICROSOFT, SANDBOX_TOKEN_ENCRYPTION_KEY, SANDBOX_ZOOM } from './defaults';
 
 export interface SandboxFakes {
   /** Variables that point the apps at the fakes. */
   env: Record<string, string>;
   zoom: FakeZoom | null;
   smtp: SmtpSink | null;
+  google: FakeGoogleCalendar | null;
+  graph: FakeGraph | null;
   /** One line per fake, for the start banner. */
   lines: string[];
   close(): Promise<void>;
@@ -49,12 +51,66 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
   } else {
     lines.push('Emails:         sent through SMTP_URL');
   }
+  let google: FakeGoogleCalendar | null = null;
+  if (!env['GOOGLE_SERVICE_ACCOUNT_JSON'] && !env['GOOGLE_CLIENT_ID']) {
+    google = await startFakeGoogleCalendar();
+    const fake = google;
+    const { calendarId, eventId } = SANDBOX_CALENDAR_EVENTS.google;
+    fake.addUser({ email: calendarId });
+    const serviceAccount = fake.addServiceAccount();
+    fake.seedEvent(calendarId, {
+      id: eventId,
+      summary: 'Intro call (demo event)',
+      description: 'Agenda written by the booking system.',
+      start: { dateTime: '2030-01-15T10:00:00+01:00' },
+      end: { dateTime: '2030-01-15T10:30:00+01:00' },
+    });
+    Object.assign(out, {
+      GOOGLE_API_ROOT_URL: fake.rootUrl,
+      GOOGLE_OAUTH_TOKEN_URL: fake.tokenUrl,
+      GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount),
+    });
+    lines.push(`Google:         fake at ${fake.rootUrl} (event ${eventId} in ${calendarId})`);
+    closers.push(() => fake.close());
+  } else {
+    lines.push('Google:         real (GOOGLE_* credentials set)');
+  }
+
+  let graph: FakeGraph | null = null;
+  if (!env['MS_CLIENT_ID']) {
+    graph = await startFakeGraph();
+    const fake = graph;
+    const { userId, eventId } = SANDBOX_CALENDAR_EVENTS.outlook;
+    fake.addApp(SANDBOX_MICROSOFT);
+    fake.addUser({ id: 'ada-object-id', userPrincipalName: userId, tenantId: SANDBOX_MICROSOFT.tenantId });
+    fake.seedEvent(userId, {
+      id: eventId,
+      subject: 'Intro call (demo event)',
+      body: { contentType: 'html', content: '<p>Agenda written by the booking system.</p>' },
+      start: { dateTime: '2030-01-15T09:00:00.0000000', timeZone: 'UTC' },
+      end: { dateTime: '2030-01-15T09:30:00.0000000', timeZone: 'UTC' },
+    });
+    Object.assign(out, {
+      GRAPH_BASE_URL: fake.baseUrl,
+      MS_AUTHORITY_HOST: fake.authorityHost,
+      MS_TENANT_ID: SANDBOX_MICROSOFT.tenantId,
+      MS_CLIENT_ID: SANDBOX_MICROSOFT.clientId,
+      MS_CLIENT_SECRET: SANDBOX_MICROSOFT.clientSecret,
+    });
+    lines.push(`Outlook:        fake at ${fake.baseUrl} (event ${eventId} of ${userId})`);
+    closers.push(() => fake.close());
+  } else {
+    lines.push('Outlook:        real (MS_* credentials set)');
+  }
+
   if (!env['TOKEN_ENCRYPTION_KEY']) out['TOKEN_ENCRYPTION_KEY'] = SANDBOX_TOKEN_ENCRYPTION_KEY;
 
   return {
     env: out,
     zoom,
     smtp,
+    google,
+    graph,
     lines,
     close: async () => {
       for (const close of closers.reverse()) await close();

@@ -7,7 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { GoogleApiError, invalidValue } from './google-errors';
 import type { FakeGoogleConferenceData, FakeGoogleEvent } from './types';
 
-const STRING_FIELDS = new Set(['summary', 'description', 'location', 'colorId', 'transparency', 'visibility', 'status']);
+const STRING_FIELDS = new Set([
+  'summary',
+  'description',
+  'location',
+  'colorId',
+  'transparency',
+  'visibility',
+  'status',
+]);
 const BOOLEAN_FIELDS = new Set([
   'anyoneCanAddSelf',
   'attendeesOmitted',
@@ -57,7 +65,8 @@ const checkDateTime = (field: string, value: unknown): void => {
   if (date !== undefined && (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))) {
     throw invalidValue(`Invalid value for: ${field}.date`);
   }
-  if (timeZone !== undefined && typeof timeZone !== 'string') throw invalidValue(`Invalid value for: ${field}.timeZone`);
+  if (timeZone !== undefined && typeof timeZone !== 'string')
+    throw invalidValue(`Invalid value for: ${field}.timeZone`);
 };
 
 const schemeFor: Record<string, RegExp> = {
@@ -77,17 +86,20 @@ const checkAddOnConference = (data: Record<string, unknown>): FakeGoogleConferen
     const type = entry['entryPointType'];
     const uri = entry['uri'];
     if (typeof type !== 'string' || !ENTRY_POINT_TYPES.has(type)) throw invalidConferenceData();
-    if (typeof uri !== 'string' || uri.length > 1300 || !(schemeFor[type] ?? /^/).test(uri)) throw invalidConferenceData();
+    if (typeof uri !== 'string' || uri.length > 1300 || !(schemeFor[type] ?? /^/).test(uri))
+      throw invalidConferenceData();
     if (type === 'video') videos += 1;
     for (const code of ['pin', 'accessCode', 'meetingCode', 'passcode', 'password']) {
       const value = entry[code];
-      if (value !== undefined && (typeof value !== 'string' || value.length > 128)) throw invalidConferenceData();
+      if (value !== undefined && (typeof value !== 'string' || value.length > 128))
+        throw invalidConferenceData();
     }
     if (entry['label'] !== undefined && (typeof entry['label'] !== 'string' || entry['label'].length > 512)) {
       throw invalidConferenceData();
     }
   }
-  if (videos > 1 || entryPoints.every((e) => isObject(e) && e['entryPointType'] === 'more')) throw invalidConferenceData();
+  if (videos > 1 || entryPoints.every((e) => isObject(e) && e['entryPointType'] === 'more'))
+    throw invalidConferenceData();
   if (data['notes'] !== undefined && (typeof data['notes'] !== 'string' || data['notes'].length > 2048)) {
     throw invalidConferenceData();
   }
@@ -112,7 +124,7 @@ export const planPatch = (body: unknown, context: PatchContext): PatchPlan => {
   if (!isObject(body)) throw invalidValue('Invalid value for: resource');
   const ignoredFields: string[] = [];
   const changes: Array<(event: FakeGoogleEvent) => void> = [];
-  const fields = body as Record<string, unknown>;
+  const fields = body;
 
   for (const [field, value] of Object.entries(fields)) {
     if (READ_ONLY_FIELDS.has(field)) {
@@ -187,7 +199,12 @@ export const planPatch = (body: unknown, context: PatchContext): PatchPlan => {
 
   const start = fields['start'];
   const end = fields['end'];
-  if (isObject(start) && isObject(end) && typeof start['dateTime'] === 'string' && typeof end['dateTime'] === 'string') {
+  if (
+    isObject(start) &&
+    isObject(end) &&
+    typeof start['dateTime'] === 'string' &&
+    typeof end['dateTime'] === 'string'
+  ) {
     if (Date.parse(end['dateTime']) < Date.parse(start['dateTime'])) {
       throw new GoogleApiError(400, {
         domain: 'calendar',

@@ -25,13 +25,15 @@ export const playFaults =
   (req, res, next) => {
     const status = state.takeFault('status', req.method, req.path);
     if (status) {
-      if (status.retryAfterSeconds !== undefined) state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
+      if (status.retryAfterSeconds !== undefined)
+        state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
       next(backendError(status.status, status.retryAfterSeconds));
       return;
     }
     const limit = state.takeFault('rate_limit', req.method, req.path);
     if (limit) {
-      if (limit.retryAfterSeconds !== undefined) state.recordRetryAfter(recordOf(res), limit.retryAfterSeconds);
+      if (limit.retryAfterSeconds !== undefined)
+        state.recordRetryAfter(recordOf(res), limit.retryAfterSeconds);
       next(rateLimited(limit.status, limit.reason, limit.retryAfterSeconds));
       return;
     }
@@ -74,7 +76,10 @@ const SEND_UPDATES = new Set(['all', 'externalOnly', 'none']);
 const checkPatchQuery = (req: Request): { conferenceDataVersion: number } => {
   const sendUpdates = queryString(req, 'sendUpdates');
   if (sendUpdates !== undefined && !SEND_UPDATES.has(sendUpdates)) {
-    throw invalidParameter('sendUpdates', `Invalid value '${sendUpdates}'. Values must match the following regular expression: 'all|externalOnly|none'`);
+    throw invalidParameter(
+      'sendUpdates',
+      `Invalid value '${sendUpdates}'. Values must match the following regular expression: 'all|externalOnly|none'`,
+    );
   }
   const sendNotifications = queryString(req, 'sendNotifications');
   if (sendNotifications !== undefined && sendNotifications !== 'true' && sendNotifications !== 'false') {
@@ -82,7 +87,10 @@ const checkPatchQuery = (req: Request): { conferenceDataVersion: number } => {
   }
   const version = queryString(req, 'conferenceDataVersion') ?? '0';
   if (version !== '0' && version !== '1') {
-    throw invalidParameter('conferenceDataVersion', `Invalid value '${version}'. Values must be within the range: [0, 1]`);
+    throw invalidParameter(
+      'conferenceDataVersion',
+      `Invalid value '${version}'. Values must be within the range: [0, 1]`,
+    );
   }
   return { conferenceDataVersion: Number(version) };
 };
@@ -126,7 +134,10 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
       state.touch(event);
     }
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== event.etag) throw conditionNotMet();
-    const plan = planPatch(req.body, { conferenceDataVersion, acceptAddOnConferenceData: state.acceptAddOnConferenceData });
+    const plan = planPatch(req.body, {
+      conferenceDataVersion,
+      acceptAddOnConferenceData: state.acceptAddOnConferenceData,
+    });
     if (plan.ignoredFields.length > 0) record.ignoredFields = plan.ignoredFields;
     plan.apply(event);
     state.touch(event);

@@ -25,13 +25,22 @@ describe('fake Google Calendar', () => {
 
   const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
     const iat = Math.floor(Date.now() / 1000);
-    return { iss: account.client_email, scope: SCOPE, aud: google.tokenUrl, iat, exp: iat + 3600, sub: 'ada@example.com', ...overrides };
+    return {
+      iss: account.client_email,
+      scope: SCOPE,
+      aud: google.tokenUrl,
+      iat,
+      exp: iat + 3600,
+      sub: 'ada@example.com',
+      ...overrides,
+    };
   };
 
   const grant = async (overrides: Record<string, unknown> = {}, key = account.private_key ?? '') =>
     fetch(google.tokenUrl, form({ grant_type: JWT_BEARER, assertion: signJwt(key, claims(overrides)) }));
 
-  const token = async (): Promise<string> => ((await (await grant()).json()) as { access_token: string }).access_token;
+  const token = async (): Promise<string> =>
+    ((await (await grant()).json()) as { access_token: string }).access_token;
 
   const api = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(`${google.rootUrl}calendar/v3${path}`, {
@@ -61,14 +70,21 @@ describe('fake Google Calendar', () => {
     it('grants a delegated token for a JWT signed with the registered key', async () => {
       const response = await grant();
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, access_token: expect.stringMatching(/^ya29\./) });
+      expect(await response.json()).toMatchObject({
+        token_type: 'Bearer',
+        expires_in: 3599,
+        access_token: expect.stringMatching(/^ya29\./) as unknown,
+      });
     });
 
     it('refuses a JWT signed with another key', async () => {
       const other = google.addServiceAccount();
       const response = await grant({}, other.private_key ?? '');
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+      expect(await response.json()).toEqual({
+        error: 'invalid_grant',
+        error_description: 'Invalid JWT Signature.',
+      });
     });
 
     it('refuses an unknown issuer, a wrong audience and a long-lived or expired JWT', async () => {
@@ -81,7 +97,7 @@ describe('fake Google Calendar', () => {
       });
       const iat = Math.floor(Date.now() / 1000);
       expect((await (await grant({ iat, exp: iat + 7200 })).json()) as object).toMatchObject({
-        error_description: expect.stringContaining('short-lived token'),
+        error_description: expect.stringContaining('short-lived token') as unknown,
       });
       expect((await grant({ iat: iat - 7200, exp: iat - 3600 })).status).toBe(400);
     });
@@ -98,23 +114,49 @@ describe('fake Google Calendar', () => {
     });
 
     it('refreshes a user token with the client secret, and refuses a revoked grant', async () => {
-      const issued = google.issueUserTokens({ clientId: 'web', clientSecret: 's3cret', email: 'ada@example.com' });
+      const issued = google.issueUserTokens({
+        clientId: 'web',
+        clientSecret: 's3cret',
+        email: 'ada@example.com',
+      });
       const ok = await fetch(
         google.tokenUrl,
-        form({ grant_type: 'refresh_token', refresh_token: issued.refreshToken, client_id: 'web', client_secret: 's3cret' }),
+        form({
+          grant_type: 'refresh_token',
+          refresh_token: issued.refreshToken,
+          client_id: 'web',
+          client_secret: 's3cret',
+        }),
       );
-      expect(await ok.json()).toMatchObject({ access_token: expect.any(String), scope: SCOPE, token_type: 'Bearer' });
+      expect(await ok.json()).toMatchObject({
+        access_token: expect.any(String) as unknown,
+        scope: SCOPE,
+        token_type: 'Bearer',
+      });
       const wrongSecret = await fetch(
         google.tokenUrl,
-        form({ grant_type: 'refresh_token', refresh_token: issued.refreshToken, client_id: 'web', client_secret: 'nope' }),
+        form({
+          grant_type: 'refresh_token',
+          refresh_token: issued.refreshToken,
+          client_id: 'web',
+          client_secret: 'nope',
+        }),
       );
       expect(wrongSecret.status).toBe(401);
       google.revokeUserTokens('ada@example.com');
       const revoked = await fetch(
         google.tokenUrl,
-        form({ grant_type: 'refresh_token', refresh_token: issued.refreshToken, client_id: 'web', client_secret: 's3cret' }),
+        form({
+          grant_type: 'refresh_token',
+          refresh_token: issued.refreshToken,
+          client_id: 'web',
+          client_secret: 's3cret',
+        }),
       );
-      expect(await revoked.json()).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+      expect(await revoked.json()).toEqual({
+        error: 'invalid_grant',
+        error_description: 'Token has been expired or revoked.',
+      });
       expect((await api(`/calendars/primary/events/x`, { token: issued.accessToken })).status).toBe(401);
     });
 
@@ -132,7 +174,13 @@ describe('fake Google Calendar', () => {
       expect(await response.json()).toEqual({
         error: {
           errors: [
-            { domain: 'global', reason: 'authError', message: 'Invalid Credentials', locationType: 'header', location: 'Authorization' },
+            {
+              domain: 'global',
+              reason: 'authError',
+              message: 'Invalid Credentials',
+              locationType: 'header',
+              location: 'Authorization',
+            },
           ],
           code: 401,
           message: 'Invalid Credentials',
@@ -141,12 +189,17 @@ describe('fake Google Calendar', () => {
     });
 
     it('answers 403 for a token without a calendar scope', async () => {
-      const issued = google.issueUserTokens({ clientId: 'web', clientSecret: 's', email: 'ada@example.com', scope: 'openid email' });
+      const issued = google.issueUserTokens({
+        clientId: 'web',
+        clientSecret: 's',
+        email: 'ada@example.com',
+        scope: 'openid email',
+      });
       const response = await api('/calendars/primary/events/abc', { token: issued.accessToken });
       expect(response.status).toBe(403);
-      expect(((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe(
-        'insufficientPermissions',
-      );
+      expect(
+        ((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason,
+      ).toBe('insufficientPermissions');
     });
 
     it('reads an event through primary or the calendar id, with its ETag', async () => {
@@ -154,27 +207,46 @@ describe('fake Google Calendar', () => {
       const bearer = await token();
       const viaPrimary = await api(`/calendars/primary/events/${event.id}`, { token: bearer });
       expect(viaPrimary.headers.get('etag')).toBe(event.etag);
-      expect(await viaPrimary.json()).toMatchObject({ kind: 'calendar#event', id: event.id, summary: 'Intro', etag: event.etag });
-      const viaId = await api(`/calendars/${encodeURIComponent('ada@example.com')}/events/${event.id}`, { token: bearer });
+      expect(await viaPrimary.json()).toMatchObject({
+        kind: 'calendar#event',
+        id: event.id,
+        summary: 'Intro',
+        etag: event.etag,
+      });
+      const viaId = await api(`/calendars/${encodeURIComponent('ada@example.com')}/events/${event.id}`, {
+        token: bearer,
+      });
       expect(viaId.status).toBe(200);
     });
 
-    it("answers 404 for an event that never existed or a calendar the user cannot see", async () => {
+    it('answers 404 for an event that never existed or a calendar the user cannot see', async () => {
       const bearer = await token();
       const missing = await api('/calendars/primary/events/nope', { token: bearer });
       expect(missing.status).toBe(404);
       expect(await missing.json()).toEqual({
-        error: { errors: [{ domain: 'global', reason: 'notFound', message: 'Not Found' }], code: 404, message: 'Not Found' },
+        error: {
+          errors: [{ domain: 'global', reason: 'notFound', message: 'Not Found' }],
+          code: 404,
+          message: 'Not Found',
+        },
       });
       const event = google.seedEvent('bob@example.com');
-      expect((await api(`/calendars/${encodeURIComponent('bob@example.com')}/events/${event.id}`, { token: bearer })).status).toBe(404);
+      expect(
+        (
+          await api(`/calendars/${encodeURIComponent('bob@example.com')}/events/${event.id}`, {
+            token: bearer,
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('still returns a deleted event, as cancelled, and 404 once purged', async () => {
       const event = google.seedEvent('ada@example.com');
       google.deleteEvent('ada@example.com', event.id);
       const bearer = await token();
-      expect(await (await api(`/calendars/primary/events/${event.id}`, { token: bearer })).json()).toMatchObject({
+      expect(
+        await (await api(`/calendars/primary/events/${event.id}`, { token: bearer })).json(),
+      ).toMatchObject({
         status: 'cancelled',
       });
       google.deleteEvent('ada@example.com', event.id, { purge: true });
@@ -208,7 +280,13 @@ describe('fake Google Calendar', () => {
       expect(await stale.json()).toEqual({
         error: {
           errors: [
-            { domain: 'global', reason: 'conditionNotMet', message: 'Precondition Failed', locationType: 'header', location: 'If-Match' },
+            {
+              domain: 'global',
+              reason: 'conditionNotMet',
+              message: 'Precondition Failed',
+              locationType: 'header',
+              location: 'If-Match',
+            },
           ],
           code: 412,
           message: 'Precondition Failed',
@@ -222,22 +300,33 @@ describe('fake Google Calendar', () => {
       const event = google.seedEvent('ada@example.com');
       const bad = await patch(event.id, { description: 'x' }, '?sendUpdates=everyone');
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { error: { errors: Array<{ reason: string; location: string }> } }).error.errors[0]).toMatchObject({
+      expect(
+        ((await bad.json()) as { error: { errors: Array<{ reason: string; location: string }> } }).error
+          .errors[0],
+      ).toMatchObject({
         reason: 'invalidParameter',
         location: 'sendUpdates',
       });
       expect((await patch(event.id, { description: 'x' }, '?conferenceDataVersion=2')).status).toBe(400);
-      expect((await patch(event.id, { description: 'x' }, '?sendUpdates=externalOnly&conferenceDataVersion=1')).status).toBe(200);
+      expect(
+        (await patch(event.id, { description: 'x' }, '?sendUpdates=externalOnly&conferenceDataVersion=1'))
+          .status,
+      ).toBe(200);
     });
 
     it('answers 400 parseError to a body that is not JSON, and invalid to a wrong type', async () => {
       const event = google.seedEvent('ada@example.com');
       const garbled = await patch(event.id, '{"description": ');
       expect(garbled.status).toBe(400);
-      expect(((await garbled.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('parseError');
+      expect(
+        ((await garbled.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason,
+      ).toBe('parseError');
       const wrongType = await patch(event.id, { location: 42 });
       expect(wrongType.status).toBe(400);
-      expect(((await wrongType.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('invalid');
+      expect(
+        ((await wrongType.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]
+          ?.reason,
+      ).toBe('invalid');
     });
 
     it('ignores unknown and read-only fields, and logs them', async () => {
@@ -260,7 +349,9 @@ describe('fake Google Calendar', () => {
         end: { dateTime: '2030-01-01T09:00:00Z' },
       });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('timeRangeEmpty');
+      expect(
+        ((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason,
+      ).toBe('timeRangeEmpty');
     });
 
     describe('conferenceData', () => {
@@ -287,7 +378,11 @@ describe('fake Google Calendar', () => {
       it('silently drops a conference without a key type', async () => {
         const event = google.seedEvent('ada@example.com');
         const { conferenceSolution: _solution, ...untyped } = zoom;
-        const response = await patch(event.id, { conferenceData: { ...untyped, conferenceSolution: { name: 'Zoom' } } }, '?conferenceDataVersion=1');
+        const response = await patch(
+          event.id,
+          { conferenceData: { ...untyped, conferenceSolution: { name: 'Zoom' } } },
+          '?conferenceDataVersion=1',
+        );
         expect(response.status).toBe(200);
         expect(google.getEvent('ada@example.com', event.id)?.conferenceData).toBeUndefined();
       });
@@ -312,26 +407,34 @@ describe('fake Google Calendar', () => {
             exp: iat + 3600,
             sub: 'ada@example.com',
           });
-          const { access_token } = (await (await fetch(addOn.tokenUrl, form({ grant_type: JWT_BEARER, assertion }))).json()) as {
+          const { access_token } = (await (
+            await fetch(addOn.tokenUrl, form({ grant_type: JWT_BEARER, assertion }))
+          ).json()) as {
             access_token: string;
           };
           const event = addOn.seedEvent('ada@example.com');
-          const response = await fetch(`${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`, {
-            method: 'PATCH',
-            headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ conferenceData: zoom }),
-          });
+          const response = await fetch(
+            `${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`,
+            {
+              method: 'PATCH',
+              headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ conferenceData: zoom }),
+            },
+          );
           expect(response.status).toBe(200);
           expect(addOn.getEvent('ada@example.com', event.id)?.conferenceData).toMatchObject({
             ...zoom,
-            signature: expect.any(String),
+            signature: expect.any(String) as unknown,
           });
           const bad = { ...zoom, entryPoints: [{ entryPointType: 'video', uri: 'ftp://zoom.us/j/1' }] };
-          const refused = await fetch(`${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`, {
-            method: 'PATCH',
-            headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ conferenceData: bad }),
-          });
+          const refused = await fetch(
+            `${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`,
+            {
+              method: 'PATCH',
+              headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ conferenceData: bad }),
+            },
+          );
           expect(refused.status).toBe(400);
         } finally {
           await addOn.close();
@@ -342,14 +445,22 @@ describe('fake Google Calendar', () => {
 
   describe('faults', () => {
     it('answers an injected rate limit as Google does, with Retry-After, on API calls only', async () => {
-      google.inject({ kind: 'rate_limit', status: 403, reason: 'userRateLimitExceeded', times: 1, retryAfterSeconds: 3 });
+      google.inject({
+        kind: 'rate_limit',
+        status: 403,
+        reason: 'userRateLimitExceeded',
+        times: 1,
+        retryAfterSeconds: 3,
+      });
       const bearer = await token();
       const response = await api('/calendars/primary/events/x', { token: bearer });
       expect(response.status).toBe(403);
       expect(response.headers.get('retry-after')).toBe('3');
       expect(await response.json()).toEqual({
         error: {
-          errors: [{ domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' }],
+          errors: [
+            { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' },
+          ],
           code: 403,
           message: 'User Rate Limit Exceeded',
         },
@@ -362,7 +473,9 @@ describe('fake Google Calendar', () => {
       google.inject({ kind: 'status', status: 500, times: 1 });
       const response = await api('/calendars/primary/events/x', { token: await token() });
       expect(response.status).toBe(500);
-      expect(((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason).toBe('backendError');
+      expect(
+        ((await response.json()) as { error: { errors: Array<{ reason: string }> } }).error.errors[0]?.reason,
+      ).toBe('backendError');
     });
   });
 });

@@ -12,7 +12,10 @@ import type {
   FakeGoogleServiceAccountInput,
 } from './types';
 
-export const CALENDAR_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
+export const CALENDAR_SCOPES = [
+  'https://www.googleapis.com/auth/calendar',
+  'https://www.googleapis.com/auth/calendar.events',
+];
 
 export interface ServiceAccountRecord {
   clientEmail: string;
@@ -82,8 +85,12 @@ export class FakeGoogleState {
     return this.users.has(lower(email));
   }
 
-  addServiceAccount(input: FakeGoogleServiceAccountInput = {}): { client_email: string; private_key?: string } {
-    const clientEmail = input.clientEmail ?? `meetlink-${randomBytes(3).toString('hex')}@fake-project.iam.gserviceaccount.com`;
+  addServiceAccount(input: FakeGoogleServiceAccountInput = {}): {
+    client_email: string;
+    private_key?: string;
+  } {
+    const clientEmail =
+      input.clientEmail ?? `meetlink-${randomBytes(3).toString('hex')}@fake-project.iam.gserviceaccount.com`;
     let privateKey: string | undefined;
     let publicKey: KeyObject;
     if (input.publicKey) {

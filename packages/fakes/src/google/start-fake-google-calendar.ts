@@ -81,12 +81,15 @@ export const startFakeGoogleCalendar = async (
       return event ? structuredClone(event) : undefined;
     },
     editEvent: (calendarId, eventId, changes) => state.editEvent(calendarId, eventId, changes),
-    deleteEvent: (calendarId, eventId, deleteOptions) => state.deleteEvent(calendarId, eventId, deleteOptions?.purge ?? false),
+    deleteEvent: (calendarId, eventId, deleteOptions) =>
+      state.deleteEvent(calendarId, eventId, deleteOptions?.purge ?? false),
     inject: (fault) => state.addFault(fault),
     requests: () => state.requests(),
     reset: () => state.reset(),
     close: async () => {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
       server.closeAllConnections();
       await closed;
     },

@@ -17,13 +17,16 @@ const decodePart = (part: string): Record<string, unknown> => {
   return value as Record<string, unknown>;
 };
 
-const invalidGrant = (description: string): TokenEndpointError => new TokenEndpointError(400, 'invalid_grant', description);
+const invalidGrant = (description: string): TokenEndpointError =>
+  new TokenEndpointError(400, 'invalid_grant', description);
 
 const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string | undefined) => {
-  if (!assertion) throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: assertion');
+  if (!assertion)
+    throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: assertion');
   const parts = assertion.split('.');
   const [headerPart, payloadPart, signaturePart] = parts;
-  if (parts.length !== 3 || !headerPart || !payloadPart || !signaturePart) throw invalidGrant('Invalid JWT: malformed');
+  if (parts.length !== 3 || !headerPart || !payloadPart || !signaturePart)
+    throw invalidGrant('Invalid JWT: malformed');
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
   try {
@@ -40,7 +43,8 @@ const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string |
     .update(`${headerPart}.${payloadPart}`)
     .verify(account.publicKey, Buffer.from(signaturePart, 'base64url'));
   if (!signatureOk) throw invalidGrant('Invalid JWT Signature.');
-  if (claims['aud'] !== tokenUrl && claims['aud'] !== REAL_TOKEN_URL) throw invalidGrant('Invalid JWT: Failed audience check.');
+  if (claims['aud'] !== tokenUrl && claims['aud'] !== REAL_TOKEN_URL)
+    throw invalidGrant('Invalid JWT: Failed audience check.');
   const nowSeconds = Math.floor(state.now().getTime() / 1000);
   const iat = claims['iat'];
   const exp = claims['exp'];
@@ -56,7 +60,8 @@ const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string |
     );
   }
   const scope = typeof claims['scope'] === 'string' ? claims['scope'] : '';
-  if (!scope.trim()) throw new TokenEndpointError(400, 'invalid_scope', 'Empty or missing scope not allowed.');
+  if (!scope.trim())
+    throw new TokenEndpointError(400, 'invalid_scope', 'Empty or missing scope not allowed.');
   const subject = typeof claims['sub'] === 'string' ? claims['sub'] : undefined;
   if (subject !== undefined) {
     const scopes = scope.split(/\s+/).filter(Boolean);
@@ -96,12 +101,15 @@ const clientCredentials = (req: express.Request): { clientId?: string; clientSec
 const refreshGrant = (state: FakeGoogleState, req: express.Request) => {
   const { clientId, clientSecret } = clientCredentials(req);
   const known = clientId ? state.oauthClientSecret(clientId) : undefined;
-  if (!clientId || known === undefined) throw new TokenEndpointError(401, 'invalid_client', 'The OAuth client was not found.');
+  if (!clientId || known === undefined)
+    throw new TokenEndpointError(401, 'invalid_client', 'The OAuth client was not found.');
   if (known !== clientSecret) throw new TokenEndpointError(401, 'invalid_client', 'Unauthorized');
   const refreshToken = (req.body as Record<string, string | undefined>)['refresh_token'];
-  if (!refreshToken) throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: refresh_token');
+  if (!refreshToken)
+    throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: refresh_token');
   const grant = state.findRefreshToken(refreshToken);
-  if (!grant || grant.revoked || grant.clientId !== clientId) throw invalidGrant('Token has been expired or revoked.');
+  if (!grant || grant.revoked || grant.clientId !== clientId)
+    throw invalidGrant('Token has been expired or revoked.');
   return {
     principal: grant.email,
     body: {
@@ -127,7 +135,8 @@ export const tokenRouter = (state: FakeGoogleState, tokenUrl: () => string): Rou
       let answer: { principal: string; body: Record<string, unknown> };
       if (grantType === JWT_BEARER) answer = jwtBearer(state, tokenUrl(), body['assertion']);
       else if (grantType === 'refresh_token') answer = refreshGrant(state, req);
-      else throw new TokenEndpointError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
+      else
+        throw new TokenEndpointError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
       if (record) record.principal = answer.principal;
       res.set('cache-control', 'no-cache, no-store, max-age=0, must-revalidate').json(answer.body);
     } catch (error) {

@@ -60,7 +60,14 @@ export type FakeGoogleEventInput = Partial<Omit<FakeGoogleEvent, 'kind' | 'etag'
 
 export type FakeGoogleFault =
   /** The next `times` API requests (or those matching `path`/`method`) fail with a 5xx. */
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; path?: RegExp; method?: string; retryAfterSeconds?: number }
+  | {
+      kind: 'status';
+      status: 500 | 502 | 503 | 504;
+      times: number;
+      path?: RegExp;
+      method?: string;
+      retryAfterSeconds?: number;
+    }
   /** The next `times` API requests get a rate-limit answer, as Google sends them: 403 or 429. */
   | {
       kind: 'rate_limit';

@@ -25,14 +25,32 @@ const READ_ONLY = new Set([
   'responseStatus',
 ]);
 const STRINGS = new Set(['subject', 'originalStartTimeZone', 'originalEndTimeZone', 'transactionId']);
-const BOOLEANS = new Set(['isAllDay', 'isReminderOn', 'responseRequested', 'hideAttendees', 'allowNewTimeProposals', 'isOnlineMeeting']);
+const BOOLEANS = new Set([
+  'isAllDay',
+  'isReminderOn',
+  'responseRequested',
+  'hideAttendees',
+  'allowNewTimeProposals',
+  'isOnlineMeeting',
+]);
 const ENUMS: Record<string, Set<string>> = {
   importance: new Set(['low', 'normal', 'high']),
   sensitivity: new Set(['normal', 'personal', 'private', 'confidential']),
   showAs: new Set(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']),
   onlineMeetingProvider: new Set(['unknown', 'teamsForBusiness', 'skypeForBusiness', 'skypeForConsumer']),
 };
-const OTHER_WRITABLE = new Set(['body', 'start', 'end', 'location', 'locations', 'attendees', 'categories', 'reminderMinutesBeforeStart', 'recurrence', 'organizer']);
+const OTHER_WRITABLE = new Set([
+  'body',
+  'start',
+  'end',
+  'location',
+  'locations',
+  'attendees',
+  'categories',
+  'reminderMinutesBeforeStart',
+  'recurrence',
+  'organizer',
+]);
 const LOCATION_STRINGS = new Set(['displayName', 'locationUri', 'locationEmailAddress', 'uniqueId']);
 const LOCATION_ENUMS: Record<string, Set<string>> = {
   locationType: new Set([
@@ -54,12 +72,19 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const notAString = (): Error =>
-  requestBodyRead("Cannot convert a primitive value to the expected type 'Edm.String'. See the inner exception for more details.");
+  requestBodyRead(
+    "Cannot convert a primitive value to the expected type 'Edm.String'. See the inner exception for more details.",
+  );
 const notAnObject = (): Error =>
-  requestBodyRead("An unexpected 'PrimitiveValue' node was found when reading from the JSON reader. A 'StartObject' node was expected.");
+  requestBodyRead(
+    "An unexpected 'PrimitiveValue' node was found when reading from the JSON reader. A 'StartObject' node was expected.",
+  );
 const notAnArray = (): Error =>
-  requestBodyRead("An unexpected 'StartObject' node was found when reading from the JSON reader. A 'StartArray' node was expected.");
-const badEnum = (value: unknown): Error => requestBodyRead(`Requested value '${String(value)}' was not found.`);
+  requestBodyRead(
+    "An unexpected 'StartObject' node was found when reading from the JSON reader. A 'StartArray' node was expected.",
+  );
+const badEnum = (value: unknown): Error =>
+  requestBodyRead(`Requested value '${String(value)}' was not found.`);
 
 const checkLocation = (value: unknown): FakeGraphLocation => {
   if (!isObject(value)) throw notAnObject();
@@ -75,15 +100,18 @@ const checkLocation = (value: unknown): FakeGraphLocation => {
       throw unknownProperty(key, 'Location');
     }
   }
-  return structuredClone(value) as FakeGraphLocation;
+  const location: FakeGraphLocation = structuredClone(value);
+  return location;
 };
 
 const checkBody = (value: unknown): FakeGraphItemBody => {
   if (!isObject(value)) throw notAnObject();
   for (const key of Object.keys(value)) {
-    if (key !== 'contentType' && key !== 'content' && !key.startsWith('@odata.')) throw unknownProperty(key, 'ItemBody');
+    if (key !== 'contentType' && key !== 'content' && !key.startsWith('@odata.'))
+      throw unknownProperty(key, 'ItemBody');
   }
-  const contentType = String(value['contentType'] ?? 'text').toLowerCase();
+  const rawType = value['contentType'] ?? 'text';
+  const contentType = typeof rawType === 'string' ? rawType.toLowerCase() : '';
   if (contentType !== 'text' && contentType !== 'html') throw badEnum(value['contentType']);
   const content = value['content'] ?? '';
   if (typeof content !== 'string') throw notAString();
@@ -141,7 +169,8 @@ export const applyPatch = (event: FakeGraphEvent, body: unknown): PatchResult =>
         target[key] = value ?? '';
       });
     } else if (BOOLEANS.has(key)) {
-      if (typeof value !== 'boolean') throw requestBodyRead("Cannot convert a primitive value to the expected type 'Edm.Boolean'.");
+      if (typeof value !== 'boolean')
+        throw requestBodyRead("Cannot convert a primitive value to the expected type 'Edm.Boolean'.");
       changes.push(() => {
         target[key] = value;
       });
@@ -156,7 +185,9 @@ export const applyPatch = (event: FakeGraphEvent, body: unknown): PatchResult =>
       const itemBody = checkBody(value);
       changes.push(() => {
         event.body =
-          itemBody.contentType === 'html' ? { contentType: 'html', content: asStoredHtml(itemBody.content) } : itemBody;
+          itemBody.contentType === 'html'
+            ? { contentType: 'html', content: asStoredHtml(itemBody.content) }
+            : itemBody;
         event.bodyPreview = previewOf(event.body);
       });
     } else if (key === 'location') {
@@ -184,7 +215,8 @@ export const applyPatch = (event: FakeGraphEvent, body: unknown): PatchResult =>
         target[key] = structuredClone(value);
       });
     } else if (key === 'reminderMinutesBeforeStart') {
-      if (!Number.isInteger(value)) throw requestBodyRead("Cannot convert a primitive value to the expected type 'Edm.Int32'.");
+      if (!Number.isInteger(value))
+        throw requestBodyRead("Cannot convert a primitive value to the expected type 'Edm.Int32'.");
       changes.push(() => {
         event.reminderMinutesBeforeStart = value as number;
       });
@@ -197,7 +229,8 @@ export const applyPatch = (event: FakeGraphEvent, body: unknown): PatchResult =>
   for (const change of changes) change();
 
   const wantsTeams =
-    (body['isOnlineMeeting'] === true || body['onlineMeetingProvider'] === 'teamsForBusiness') && !event.onlineMeeting;
+    (body['isOnlineMeeting'] === true || body['onlineMeetingProvider'] === 'teamsForBusiness') &&
+    !event.onlineMeeting;
   if (!wantsTeams) return {};
   // What Exchange does: a Teams meeting is created and its blob appended to the body.
   const joinUrl = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${randomBytes(24).toString('base64url')}%40thread.v2/0`;

@@ -32,7 +32,8 @@ export const playFaults =
   (req, res, next) => {
     const status = state.takeFault('status', req.method, req.path, apiPrefix);
     if (status) {
-      if (status.retryAfterSeconds !== undefined) state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
+      if (status.retryAfterSeconds !== undefined)
+        state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
       next(serverError(status.status, status.retryAfterSeconds));
       return;
     }
@@ -61,12 +62,17 @@ const requireBearer =
       return;
     }
     res.locals['principal'] = check.principal;
-    recordOf(res).principal = check.principal.kind === 'app' ? `app:${check.principal.clientId}` : check.principal.userId;
+    recordOf(res).principal =
+      check.principal.kind === 'app' ? `app:${check.principal.clientId}` : check.principal.userId;
     next();
   };
 
 /** The mailbox a path names, as the token may reach it. */
-const resolveMailbox = (state: FakeGraphState, principal: Principal, userParam: string | undefined): UserRecord => {
+const resolveMailbox = (
+  state: FakeGraphState,
+  principal: Principal,
+  userParam: string | undefined,
+): UserRecord => {
   if (principal.kind === 'user') {
     const self = state.requireUser(principal.userId);
     if (userParam === undefined) return self;
@@ -77,11 +83,17 @@ const resolveMailbox = (state: FakeGraphState, principal: Principal, userParam: 
     return self;
   }
   if (userParam === undefined) {
-    throw new GraphApiError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+    throw new GraphApiError(
+      400,
+      'BadRequest',
+      '/me request is only valid with delegated authentication flow.',
+    );
   }
   const user = state.findUser(userParam);
-  if (!user || (user.tenantId !== undefined && user.tenantId !== principal.tenantId)) throw invalidUser(userParam);
-  if (!principal.roles.includes('Calendars.ReadWrite') && !principal.roles.includes('Calendars.Read')) throw accessDenied();
+  if (!user || (user.tenantId !== undefined && user.tenantId !== principal.tenantId))
+    throw invalidUser(userParam);
+  if (!principal.roles.includes('Calendars.ReadWrite') && !principal.roles.includes('Calendars.Read'))
+    throw accessDenied();
   return user;
 };
 
@@ -147,10 +159,17 @@ const render = (event: FakeGraphEvent, req: Request, res: Response): Record<stri
   if (wanted) res.set('preference-applied', `outlook.body-content-type="${wanted}"`);
   const select = typeof req.query['$select'] === 'string' ? req.query['$select'] : undefined;
   if (!select) return out;
-  const fields = select.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = select
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const field of fields) {
     if (!EVENT_PROPERTIES.has(field)) {
-      throw new GraphApiError(400, 'RequestBroker--ParseUri', `Could not find a property named '${field}' on type 'Microsoft.OutlookServices.Event'.`);
+      throw new GraphApiError(
+        400,
+        'RequestBroker--ParseUri',
+        `Could not find a property named '${field}' on type 'Microsoft.OutlookServices.Event'.`,
+      );
     }
   }
   const picked: Record<string, unknown> = { '@odata.etag': out['@odata.etag'], id: out['id'] };
@@ -197,7 +216,8 @@ export const eventsRouter = (state: FakeGraphState, apiPrefix: string): Router =
       event.subject = `${event.subject} (edited)`;
       state.touch(event);
     }
-    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== event['@odata.etag']) throw changeKeyMismatch();
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== event['@odata.etag'])
+      throw changeKeyMismatch();
     if (req.body === undefined || req.body === null) throw requestBodyRead('The request body is empty.');
     const result = applyPatch(event, req.body);
     if (result.teamsJoinUrl) state.recordTeamsMeeting(user.id, event.id, result.teamsJoinUrl);

@@ -62,7 +62,12 @@ export class FakeGraphState {
 
   // ---- apps and users
 
-  addApp(input: { tenantId: string; clientId: string; clientSecret: string; applicationPermissions?: string[] }): void {
+  addApp(input: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    applicationPermissions?: string[];
+  }): void {
     this.apps.set(input.clientId, {
       tenantId: input.tenantId,
       clientId: input.clientId,
@@ -82,7 +87,9 @@ export class FakeGraphState {
   /** By object id or user principal name, case-insensitively. */
   findUser(idOrUpn: string): UserRecord | undefined {
     const wanted = lower(idOrUpn);
-    return [...this.users.values()].find((u) => lower(u.id) === wanted || lower(u.userPrincipalName) === wanted);
+    return [...this.users.values()].find(
+      (u) => lower(u.id) === wanted || lower(u.userPrincipalName) === wanted,
+    );
   }
 
   requireUser(idOrUpn: string): UserRecord {
@@ -94,7 +101,10 @@ export class FakeGraphState {
   private ensureUser(idOrUpn: string): UserRecord {
     const found = this.findUser(idOrUpn);
     if (found) return found;
-    const user = { id: idOrUpn, userPrincipalName: idOrUpn.includes('@') ? idOrUpn : `${idOrUpn}@example.com` };
+    const user = {
+      id: idOrUpn,
+      userPrincipalName: idOrUpn.includes('@') ? idOrUpn : `${idOrUpn}@example.com`,
+    };
     this.users.set(user.id, user);
     return user;
   }
@@ -122,10 +132,13 @@ export class FakeGraphState {
     return this.refreshTokens.get(token);
   }
 
-  checkAccessToken(token: string): { ok: true; principal: Principal } | { ok: false; reason: 'unknown' | 'expired' } {
+  checkAccessToken(
+    token: string,
+  ): { ok: true; principal: Principal } | { ok: false; reason: 'unknown' | 'expired' } {
     const record = this.accessTokens.get(token);
     if (!record) return { ok: false, reason: 'unknown' };
-    if (record.grantId && this.refreshTokens.get(record.grantId)?.revoked) return { ok: false, reason: 'unknown' };
+    if (record.grantId && this.refreshTokens.get(record.grantId)?.revoked)
+      return { ok: false, reason: 'unknown' };
     if (record.expiresAt <= this.now().getTime()) return { ok: false, reason: 'expired' };
     return { ok: true, principal: record.principal };
   }
@@ -188,7 +201,13 @@ export class FakeGraphState {
       body: { contentType: 'html', content: '' },
       start: { dateTime: fmt(startsAt), timeZone: 'UTC' },
       end: { dateTime: fmt(new Date(startsAt.getTime() + 30 * 60_000)), timeZone: 'UTC' },
-      location: { displayName: '', locationType: 'default', uniqueIdType: 'unknown', address: {}, coordinates: {} },
+      location: {
+        displayName: '',
+        locationType: 'default',
+        uniqueIdType: 'unknown',
+        address: {},
+        coordinates: {},
+      },
       locations: [],
       attendees: [],
       organizer: { emailAddress: { name: user.userPrincipalName, address: user.userPrincipalName } },

@@ -18,7 +18,12 @@ describe('fake Microsoft Graph', () => {
   const appToken = async (): Promise<string> => {
     const response = await fetch(
       tokenUrl(APP.tenantId),
-      form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      form({
+        grant_type: 'client_credentials',
+        client_id: APP.clientId,
+        client_secret: APP.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     );
     return ((await response.json()) as { access_token: string }).access_token;
   };
@@ -33,7 +38,8 @@ describe('fake Microsoft Graph', () => {
       },
     });
   };
-  const errorOf = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: { code: string; message: string } }).error;
 
   beforeAll(async () => {
     graph = await startFakeGraph();
@@ -53,37 +59,63 @@ describe('fake Microsoft Graph', () => {
     it('issues an app token for client credentials with a /.default scope', async () => {
       const response = await fetch(
         tokenUrl('contoso'),
-        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+        form({
+          grant_type: 'client_credentials',
+          client_id: APP.clientId,
+          client_secret: APP.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
       );
-      expect(await response.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, access_token: expect.any(String) });
+      expect(await response.json()).toMatchObject({
+        token_type: 'Bearer',
+        expires_in: 3599,
+        access_token: expect.any(String) as unknown,
+      });
     });
 
     it('refuses a wrong secret with AADSTS7000215 in the identity platform error shape', async () => {
       const response = await fetch(
         tokenUrl('contoso'),
-        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: 'nope', scope: 'https://graph.microsoft.com/.default' }),
+        form({
+          grant_type: 'client_credentials',
+          client_id: APP.clientId,
+          client_secret: 'nope',
+          scope: 'https://graph.microsoft.com/.default',
+        }),
       );
       expect(response.status).toBe(401);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toMatchObject({
         error: 'invalid_client',
         error_codes: [7000215],
-        trace_id: expect.any(String),
-        correlation_id: expect.any(String),
-        timestamp: expect.any(String),
+        trace_id: expect.any(String) as unknown,
+        correlation_id: expect.any(String) as unknown,
+        timestamp: expect.any(String) as unknown,
       });
-      expect(body['error_description']).toMatch(/^AADSTS7000215: Invalid client secret provided\..*\r\nTrace ID: /s);
+      expect(body['error_description']).toMatch(
+        /^AADSTS7000215: Invalid client secret provided\..*\r\nTrace ID: /s,
+      );
     });
 
     it('refuses a scope without /.default, and an app the tenant does not know', async () => {
       const badScope = await fetch(
         tokenUrl('contoso'),
-        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'Calendars.ReadWrite' }),
+        form({
+          grant_type: 'client_credentials',
+          client_id: APP.clientId,
+          client_secret: APP.clientSecret,
+          scope: 'Calendars.ReadWrite',
+        }),
       );
       expect(((await badScope.json()) as { error: string }).error).toBe('invalid_scope');
       const otherTenant = await fetch(
         tokenUrl('fabrikam'),
-        form({ grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+        form({
+          grant_type: 'client_credentials',
+          client_id: APP.clientId,
+          client_secret: APP.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
       );
       expect(await otherTenant.json()).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
     });
@@ -91,8 +123,19 @@ describe('fake Microsoft Graph', () => {
     it('rotates refresh tokens, keeps the old one usable, and refuses a revoked grant', async () => {
       const issued = graph.issueUserTokens({ ...APP, userId: USER.id });
       const refresh = (token: string) =>
-        fetch(tokenUrl('common'), form({ grant_type: 'refresh_token', refresh_token: token, client_id: APP.clientId, client_secret: APP.clientSecret }));
-      const first = (await (await refresh(issued.refreshToken)).json()) as { refresh_token: string; access_token: string };
+        fetch(
+          tokenUrl('common'),
+          form({
+            grant_type: 'refresh_token',
+            refresh_token: token,
+            client_id: APP.clientId,
+            client_secret: APP.clientSecret,
+          }),
+        );
+      const first = (await (await refresh(issued.refreshToken)).json()) as {
+        refresh_token: string;
+        access_token: string;
+      };
       expect(first.refresh_token).not.toBe(issued.refreshToken);
       expect((await refresh(issued.refreshToken)).status).toBe(200);
       graph.revokeUserTokens(USER.id);
@@ -111,32 +154,59 @@ describe('fake Microsoft Graph', () => {
       expect(body.error).toMatchObject({
         code: 'InvalidAuthenticationToken',
         message: 'Access token is empty.',
-        innerError: { date: expect.any(String), 'request-id': expect.any(String), 'client-request-id': expect.any(String) },
+        innerError: {
+          date: expect.any(String) as unknown,
+          'request-id': expect.any(String) as unknown,
+          'client-request-id': expect.any(String) as unknown,
+        },
       });
-      expect(response.headers.get('request-id')).toBe((body.error['innerError'] as Record<string, string>)['request-id']);
+      expect(response.headers.get('request-id')).toBe(
+        (body.error['innerError'] as Record<string, string>)['request-id'],
+      );
     });
 
     it('answers 401 for an expired token', async () => {
       const bearer = await appToken();
       graph.expireAccessTokens();
       const response = await call('/users/u-1/events/x', { token: bearer });
-      expect(await errorOf(response)).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' });
+      expect(await errorOf(response)).toMatchObject({
+        code: 'InvalidAuthenticationToken',
+        message: 'Lifetime validation failed, the token is expired.',
+      });
     });
 
     it('reads an event by user id or principal name, with @odata.etag, and only the $select fields', async () => {
       const event = graph.seedEvent('u-1', { subject: 'Intro' });
-      const full = (await (await call(`/users/u-1/events/${encodeURIComponent(event.id)}`)).json()) as Record<string, unknown>;
-      expect(full).toMatchObject({ id: event.id, subject: 'Intro', '@odata.etag': event['@odata.etag'], changeKey: event.changeKey });
+      const full = (await (await call(`/users/u-1/events/${encodeURIComponent(event.id)}`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(full).toMatchObject({
+        id: event.id,
+        subject: 'Intro',
+        '@odata.etag': event['@odata.etag'],
+        changeKey: event.changeKey,
+      });
       const picked = (await (
-        await call(`/users/${encodeURIComponent(USER.userPrincipalName)}/events/${encodeURIComponent(event.id)}?$select=subject,location`)
+        await call(
+          `/users/${encodeURIComponent(USER.userPrincipalName)}/events/${encodeURIComponent(event.id)}?$select=subject,location`,
+        )
       ).json()) as Record<string, unknown>;
-      expect(Object.keys(picked).sort()).toEqual(['@odata.context', '@odata.etag', 'id', 'location', 'subject']);
+      expect(Object.keys(picked).sort()).toEqual([
+        '@odata.context',
+        '@odata.etag',
+        'id',
+        'location',
+        'subject',
+      ]);
       const unknown = await call(`/users/u-1/events/${encodeURIComponent(event.id)}?$select=nonsense`);
       expect(unknown.status).toBe(400);
     });
 
     it('converts the body to the format the Prefer header asks for', async () => {
-      const event = graph.seedEvent('u-1', { body: { contentType: 'text', content: 'Line 1\n<b>not bold</b>' } });
+      const event = graph.seedEvent('u-1', {
+        body: { contentType: 'text', content: 'Line 1\n<b>not bold</b>' },
+      });
       const response = await call(`/users/u-1/events/${encodeURIComponent(event.id)}`, {
         headers: { prefer: 'outlook.body-content-type="html"' },
       });
@@ -151,7 +221,7 @@ describe('fake Microsoft Graph', () => {
       expect(await errorOf(await call('/users/u-1/events/nope'))).toEqual({
         code: 'ErrorItemNotFound',
         message: 'The specified object was not found in the store.',
-        innerError: expect.any(Object),
+        innerError: expect.any(Object) as unknown,
       });
       const unknown = await call('/users/ghost@contoso.example/events/nope');
       expect(unknown.status).toBe(404);
@@ -177,7 +247,9 @@ describe('fake Microsoft Graph', () => {
       const stored = graph.getEvent('u-1', event.id);
       expect(stored?.body.content).toMatch(/^<html><head>[\s\S]*<\/head><body><p>Hi<\/p><\/body><\/html>$/);
       expect(stored?.bodyPreview).toBe('Hi');
-      expect(stored?.locations).toEqual([{ displayName: 'https://zoom.us/j/1', locationUri: 'https://zoom.us/j/1' }]);
+      expect(stored?.locations).toEqual([
+        { displayName: 'https://zoom.us/j/1', locationUri: 'https://zoom.us/j/1' },
+      ]);
       expect(stored?.changeKey).not.toBe(event.changeKey);
     });
 
@@ -195,7 +267,10 @@ describe('fake Microsoft Graph', () => {
 
     it('refuses writes to the read-only onlineMeeting and onlineMeetingUrl', async () => {
       const event = graph.seedEvent('u-1');
-      for (const body of [{ onlineMeeting: { joinUrl: 'https://zoom.us/j/1' } }, { onlineMeetingUrl: 'https://zoom.us/j/1' }]) {
+      for (const body of [
+        { onlineMeeting: { joinUrl: 'https://zoom.us/j/1' } },
+        { onlineMeetingUrl: 'https://zoom.us/j/1' },
+      ]) {
         const response = await patch(event.id, body);
         expect(response.status).toBe(400);
         expect((await errorOf(response)).code).toBe('ErrorInvalidPropertySet');
@@ -207,16 +282,20 @@ describe('fake Microsoft Graph', () => {
       const event = graph.seedEvent('u-1');
       await patch(event.id, { isOnlineMeeting: true, onlineMeetingProvider: 'teamsForBusiness' });
       expect(graph.teamsMeetingsCreated()).toHaveLength(1);
-      expect(graph.getEvent('u-1', event.id)?.onlineMeeting?.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\//);
+      expect(graph.getEvent('u-1', event.id)?.onlineMeeting?.joinUrl).toMatch(
+        /^https:\/\/teams\.microsoft\.com\//,
+      );
     });
 
     it('checks types: a string where an object belongs, an unknown location field, a bad enum', async () => {
       const event = graph.seedEvent('u-1');
       expect((await errorOf(await patch(event.id, { location: 'Room 1' }))).code).toBe('RequestBodyRead');
-      expect((await errorOf(await patch(event.id, { location: { displayName: 'x', url: 'y' } }))).message).toContain(
-        "type 'Microsoft.OutlookServices.Location'",
-      );
-      expect((await errorOf(await patch(event.id, { body: { contentType: 'markdown', content: 'x' } }))).code).toBe('RequestBodyRead');
+      expect(
+        (await errorOf(await patch(event.id, { location: { displayName: 'x', url: 'y' } }))).message,
+      ).toContain("type 'Microsoft.OutlookServices.Location'");
+      expect(
+        (await errorOf(await patch(event.id, { body: { contentType: 'markdown', content: 'x' } }))).code,
+      ).toBe('RequestBodyRead');
       expect((await errorOf(await patch(event.id, '{"subject": '))).code).toBe('BadRequest');
     });
 
@@ -234,10 +313,14 @@ describe('fake Microsoft Graph', () => {
       graph.addUser({ id: 'u-2', userPrincipalName: 'bob@contoso.example', tenantId: 'contoso' });
       const bobs = graph.seedEvent('u-2');
       const ada = graph.issueUserTokens({ ...APP, userId: 'u-1' });
-      const response = await call(`/users/u-2/events/${encodeURIComponent(bobs.id)}`, { token: ada.accessToken });
+      const response = await call(`/users/u-2/events/${encodeURIComponent(bobs.id)}`, {
+        token: ada.accessToken,
+      });
       expect(response.status).toBe(403);
       const own = graph.seedEvent('u-1');
-      expect((await call(`/me/events/${encodeURIComponent(own.id)}`, { token: ada.accessToken })).status).toBe(200);
+      expect(
+        (await call(`/me/events/${encodeURIComponent(own.id)}`, { token: ada.accessToken })).status,
+      ).toBe(200);
     });
   });
 

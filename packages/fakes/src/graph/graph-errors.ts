@@ -35,7 +35,8 @@ export const itemNotFound = (): GraphApiError =>
 export const invalidUser = (id: string): GraphApiError =>
   new GraphApiError(404, 'ErrorInvalidUser', `The requested user '${id}' is invalid.`);
 
-export const tokenMissing = (): GraphApiError => new GraphApiError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+export const tokenMissing = (): GraphApiError =>
+  new GraphApiError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
 
 export const tokenInvalid = (): GraphApiError =>
   new GraphApiError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
@@ -46,7 +47,8 @@ export const tokenExpired = (): GraphApiError =>
 export const accessDenied = (): GraphApiError =>
   new GraphApiError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
 
-export const requestBodyRead = (message: string): GraphApiError => new GraphApiError(400, 'RequestBodyRead', message);
+export const requestBodyRead = (message: string): GraphApiError =>
+  new GraphApiError(400, 'RequestBodyRead', message);
 
 export const unknownProperty = (name: string, type = 'Event'): GraphApiError =>
   requestBodyRead(
@@ -74,11 +76,16 @@ export const changeKeyMismatch = (): GraphApiError =>
 export const segmentNotFound = (segment: string): GraphApiError =>
   new GraphApiError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
 
-export const throttled = (code: 'TooManyRequests' | 'ApplicationThrottled', retryAfterSeconds?: number): GraphApiError =>
+export const throttled = (
+  code: 'TooManyRequests' | 'ApplicationThrottled',
+  retryAfterSeconds?: number,
+): GraphApiError =>
   new GraphApiError(
     429,
     code,
-    code === 'ApplicationThrottled' ? 'Application is over its MailboxConcurrency limit.' : 'Please retry again later.',
+    code === 'ApplicationThrottled'
+      ? 'Application is over its MailboxConcurrency limit.'
+      : 'Please retry again later.',
     retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
   );
 
@@ -104,7 +111,10 @@ export class AadError extends Error {
   bodyFor(at: Date): Record<string, unknown> {
     const traceId = randomUUID();
     const correlationId = randomUUID();
-    const timestamp = at.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+    const timestamp = at
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d{3}Z$/, 'Z');
     return {
       error: this.error,
       error_description: `AADSTS${this.aadsts}: ${this.description}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,

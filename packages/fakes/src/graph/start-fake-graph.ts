@@ -57,10 +57,12 @@ export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promi
     addApp: (input) => state.addApp(input),
     addUser: (input) => state.addUser(input),
     issueUserTokens: ({ tenantId, clientId, clientSecret, userId, scope, accessTokenTtlSeconds = 3599 }) => {
-      if (!state.findApp(clientId)) state.addApp({ tenantId, clientId, clientSecret, applicationPermissions: [] });
+      if (!state.findApp(clientId))
+        state.addApp({ tenantId, clientId, clientSecret, applicationPermissions: [] });
       if (!state.findUser(userId)) state.addUser({ id: userId, userPrincipalName: userId });
       const user = state.requireUser(userId);
-      const grantScope = scope ?? 'https://graph.microsoft.com/Calendars.ReadWrite https://graph.microsoft.com/User.Read';
+      const grantScope =
+        scope ?? 'https://graph.microsoft.com/Calendars.ReadWrite https://graph.microsoft.com/User.Read';
       const refreshToken = state.issueRefreshToken({
         tenantId,
         clientId,
@@ -90,7 +92,9 @@ export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promi
     requests: () => state.requests(),
     reset: () => state.reset(),
     close: async () => {
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
       server.closeAllConnections();
       await closed;
     },

@@ -57,11 +57,20 @@ export interface FakeGraphEvent {
   organizer: { emailAddress: { name: string; address: string } };
 }
 
-export type FakeGraphEventInput = Partial<Omit<FakeGraphEvent, '@odata.etag' | 'changeKey' | 'createdDateTime' | 'lastModifiedDateTime'>>;
+export type FakeGraphEventInput = Partial<
+  Omit<FakeGraphEvent, '@odata.etag' | 'changeKey' | 'createdDateTime' | 'lastModifiedDateTime'>
+>;
 
 export type FakeGraphFault =
   /** The next `times` Graph requests (or those matching `path`/`method`) fail with a 5xx. */
-  | { kind: 'status'; status: 500 | 502 | 503 | 504; times: number; retryAfterSeconds?: number; path?: RegExp; method?: string }
+  | {
+      kind: 'status';
+      status: 500 | 502 | 503 | 504;
+      times: number;
+      retryAfterSeconds?: number;
+      path?: RegExp;
+      method?: string;
+    }
   /**
    * The next `times` Graph requests are throttled: 429 with Retry-After (default 1 s) and
    * `TooManyRequests`, or Outlook's `ApplicationThrottled` "MailboxConcurrency" answer.
@@ -102,7 +111,12 @@ export interface FakeGraph {
   /** 'http://127.0.0.1:<port>': MS_AUTHORITY_HOST; tokens at /{tenant}/oauth2/v2.0/token. */
   readonly authorityHost: string;
   /** An app registration with a client secret; with Calendars.ReadWrite as an application permission unless told otherwise. */
-  addApp(input: { tenantId: string; clientId: string; clientSecret: string; applicationPermissions?: string[] }): void;
+  addApp(input: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    applicationPermissions?: string[];
+  }): void;
   /** A mailbox: its object id and user principal name (either names it in a path). */
   addUser(input: { id: string; userPrincipalName: string; tenantId?: string }): void;
   /** Delegated tokens of one user for an app, as if they had consented. */
