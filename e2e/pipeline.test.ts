@@ -28,7 +28,11 @@ describe('the pipeline, end to end', () => {
     const status = await pipeline.waitForStatus('bk_e2e_1', allStepsSettled);
     expect(status.steps.conference).toMatchObject({ state: 'done', attempts: 1, lastError: null });
     const [meeting] = pipeline.fakes.zoom!.meetings();
-    expect(status.meeting).toMatchObject({ id: String(meeting!.id), joinUrl: meeting!.join_url, passcode: meeting!.password });
+    expect(status.meeting).toMatchObject({
+      id: String(meeting!.id),
+      joinUrl: meeting!.join_url,
+      passcode: meeting!.password,
+    });
     expect(status.steps.calendar).toMatchObject({ state: 'done', attempts: 1 });
     expect(status.steps.email).toMatchObject({ state: 'done', attempts: 1 });
     expect(status.steps.email.finishedAt).not.toBeNull();
@@ -55,7 +59,9 @@ describe('the pipeline, end to end', () => {
     expect(status).toMatchObject({ isCanceled: true, eventType: 'booking.canceled' });
     // Whether v1 made a meeting before v3 arrived depends on timing; either way none is left.
     expect(status.steps.conference.state).toBe('skipped');
-    expect(status.steps.conference.detail).toMatch(/^booking is canceled: (meeting deleted|no meeting needed)$/);
+    expect(status.steps.conference.detail).toMatch(
+      /^booking is canceled: (meeting deleted|no meeting needed)$/,
+    );
     expect(status.meeting).toBeNull();
     expect(pipeline.fakes.zoom!.meetings().filter((m) => m.agenda?.includes(bookingId))).toEqual([]);
   });

@@ -16,7 +16,10 @@ const serviceAccount = optional.transform((value, ctx) => {
     const json: unknown = JSON.parse(value.trim().startsWith('{') ? value : readFileSync(value, 'utf8'));
     return ServiceAccount.parse(json);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a service account key (JSON or a path to one): ${(error as Error).message}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a service account key (JSON or a path to one): ${(error as Error).message}`,
+    });
     return z.NEVER;
   }
 });
@@ -39,4 +42,5 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(Config, env);

@@ -32,7 +32,11 @@ export const patchCalendarEvent = async (
 
   if (snapshot.isCanceled || !isVideo) {
     const result = await provider.removeJoinBlock(calendar, host, null);
-    const said = { removed: 'join block removed', unchanged: 'no join block to remove', event_gone: 'event already gone' };
+    const said = {
+      removed: 'join block removed',
+      unchanged: 'no join block to remove',
+      event_gone: 'event already gone',
+    };
     return { state: 'done', detail: `${where}: ${said[result]}` };
   }
 
@@ -57,5 +61,8 @@ export const patchCalendarEvent = async (
     timezone: booking.host.timezone,
   };
   const result = await provider.applyJoinBlock(calendar, host, details);
-  return { state: 'done', detail: `${where}: join block ${result === 'patched' ? 'written' : 'already current'}` };
+  return {
+    state: 'done',
+    detail: `${where}: join block ${result === 'patched' ? 'written' : 'already current'}`,
+  };
 };

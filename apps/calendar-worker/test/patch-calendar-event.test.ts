@@ -4,7 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { EventType, sampleBooking } from '@meetlink/events';
-import type { Booking, BookingSnapshot, BookingStatus, CalendarRef, EventType as EventTypeName, MeetingDetails } from '@meetlink/events';
+import type {
+  Booking,
+  BookingSnapshot,
+  BookingStatus,
+  CalendarRef,
+  EventType as EventTypeName,
+  MeetingDetails,
+} from '@meetlink/events';
 import { startFakeGoogleCalendar, startFakeGraph } from '@meetlink/fakes';
 import type { FakeGoogleCalendar, FakeGraph } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
@@ -51,7 +58,11 @@ beforeAll(async () => {
       tokenUrl: google.tokenUrl,
       serviceAccount: { client_email: serviceAccount.client_email, private_key: serviceAccount.private_key! },
     }),
-    outlook: createOutlookCalendarProvider({ graphBaseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...APP }),
+    outlook: createOutlookCalendarProvider({
+      graphBaseUrl: graph.baseUrl,
+      authorityHost: graph.authorityHost,
+      ...APP,
+    }),
   };
   worker = createStepWorker({
     step: 'calendar',
@@ -87,7 +98,14 @@ const submit = async (booking: Booking, type: EventTypeName = EventType.created,
   await store.accept(snapshot, `msg_${snapshot.eventId}`);
   await store.setMeeting(
     booking.bookingId,
-    withMeeting ? { meeting, host: { memberId: 'mem_ada', email: HOST }, bookingVersion: booking.version, updatedAt: new Date().toISOString() } : null,
+    withMeeting
+      ? {
+          meeting,
+          host: { memberId: 'mem_ada', email: HOST },
+          bookingVersion: booking.version,
+          updatedAt: new Date().toISOString(),
+        }
+      : null,
   );
   await calendarQueue.add({ bookingId: booking.bookingId, version: booking.version });
 };
@@ -97,18 +115,32 @@ const waitForCalendar = async (bookingId: string, version: number): Promise<Book
   for (;;) {
     const status = await store.getStatus(bookingId);
     const step = status?.steps.calendar;
-    if (status && step?.version === version && ['done', 'skipped', 'failed'].includes(step.state)) return status;
+    if (status && step?.version === version && ['done', 'skipped', 'failed'].includes(step.state))
+      return status;
     if (Date.now() > deadline) throw new Error(`calendar step did not settle: ${JSON.stringify(step)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 };
 
-const bookingWith = (bookingId: string, version: number, calendar: CalendarRef | undefined, startsInDays = 3): Booking =>
-  sampleBooking({ bookingId, version, calendar, startsAt: new Date(Date.now() + startsInDays * 24 * 3600_000) });
+const bookingWith = (
+  bookingId: string,
+  version: number,
+  calendar: CalendarRef | undefined,
+  startsInDays = 3,
+): Booking =>
+  sampleBooking({
+    bookingId,
+    version,
+    calendar,
+    startsAt: new Date(Date.now() + startsInDays * 24 * 3600_000),
+  });
 
 describe('Google Calendar', () => {
   it('writes the join block and location, refreshes it on a reschedule, and takes it out on a cancel', async () => {
-    const event = google.seedEvent(HOST, { summary: 'Intro call', description: 'Notes from the booking system.' });
+    const event = google.seedEvent(HOST, {
+      summary: 'Intro call',
+      description: 'Notes from the booking system.',
+    });
     const ref: CalendarRef = { provider: 'google', calendarId: HOST, eventId: event.id };
     await submit(bookingWith('bk_g', 1, ref));
     expect((await waitForCalendar('bk_g', 1)).steps.calendar.state).toBe('done');
@@ -134,13 +166,16 @@ describe('Google Calendar', () => {
 
 describe('Outlook', () => {
   it('writes location and HTML body, never a Teams meeting, and removes them on a cancel', async () => {
-    const event = graph.seedEvent(HOST, { subject: 'Intro call', body: { contentType: 'html', content: '<p>Host notes</p>' } });
-    const ref: CalendarRef = { provider: 'outlook', userId: HOST, eventId: event.id! };
+    const event = graph.seedEvent(HOST, {
+      subject: 'Intro call',
+      body: { contentType: 'html', content: '<p>Host notes</p>' },
+    });
+    const ref: CalendarRef = { provider: 'outlook', userId: HOST, eventId: event.id };
     const booking = bookingWith('bk_o', 1, ref);
     booking.service.location.instructions = 'Bring <script>alert(1)</script> & questions';
     await submit(booking);
     expect((await waitForCalendar('bk_o', 1)).steps.calendar.state).toBe('done');
-    let stored = graph.getEvent(HOST, event.id!)!;
+    let stored = graph.getEvent(HOST, event.id)!;
     expect(stored.location?.locationUri).toBe(meeting.joinUrl);
     expect(stored.body?.content).toContain('Host notes');
     expect(stored.body?.content).not.toContain('<script>');
@@ -149,7 +184,7 @@ describe('Outlook', () => {
 
     await submit(bookingWith('bk_o', 2, ref), EventType.canceled, false);
     await waitForCalendar('bk_o', 2);
-    stored = graph.getEvent(HOST, event.id!)!;
+    stored = graph.getEvent(HOST, event.id)!;
     expect(stored.body?.content).not.toContain('zoom.us/j/');
     expect(stored.body?.content).toContain('Host notes');
   });
@@ -158,7 +193,10 @@ describe('Outlook', () => {
 describe('plain answers', () => {
   it('skips a booking without a calendar reference and says so', async () => {
     await submit(bookingWith('bk_none', 1, undefined));
-    expect((await waitForCalendar('bk_none', 1)).steps.calendar).toMatchObject({ state: 'skipped', detail: 'booking has no calendar reference' });
+    expect((await waitForCalendar('bk_none', 1)).steps.calendar).toMatchObject({
+      state: 'skipped',
+      detail: 'booking has no calendar reference',
+    });
   });
 
   it('fails at once when the host cannot be reached with any credential', async () => {

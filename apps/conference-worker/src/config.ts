@@ -21,10 +21,11 @@ export const Config = z
     /** `id:base64key[,older…]`: encrypts members' tokens at rest; the first key is current. */
     TOKEN_ENCRYPTION_KEY: optional,
   })
-  .refine(
-    (c) => [c.ZOOM_ACCOUNT_ID, c.ZOOM_CLIENT_ID, c.ZOOM_CLIENT_SECRET].filter(Boolean).length !== 2,
-    { message: 'ZOOM_ACCOUNT_ID needs ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (set all three or none)', path: ['ZOOM_ACCOUNT_ID'] },
-  );
+  .refine((c) => [c.ZOOM_ACCOUNT_ID, c.ZOOM_CLIENT_ID, c.ZOOM_CLIENT_SECRET].filter(Boolean).length !== 2, {
+    message: 'ZOOM_ACCOUNT_ID needs ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (set all three or none)',
+    path: ['ZOOM_ACCOUNT_ID'],
+  });
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(Config, env);

@@ -21,10 +21,16 @@ const zoom = createZoomAdapter(
   { redis: runtime.connection, keyPrefix: config.REDIS_PREFIX },
 );
 if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
-  runtime.logger.warn('no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected');
+  runtime.logger.warn(
+    'no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected',
+  );
 }
 const reconcileDeps = { provider: zoom.provider, store: runtime.store };
-const handOnDeps = { store: runtime.store, calendarQueue: runtime.queue('calendar'), emailQueue: runtime.queue('email') };
+const handOnDeps = {
+  store: runtime.store,
+  calendarQueue: runtime.queue('calendar'),
+  emailQueue: runtime.queue('email'),
+};
 runtime.run(
   'conference',
   (snapshot) => reconcileMeeting(snapshot, reconcileDeps),

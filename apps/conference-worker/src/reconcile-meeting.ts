@@ -129,7 +129,10 @@ export const reconcileMeeting = async (
   const { action, meeting } = result;
   if (!meeting) {
     const why = snapshot.isCanceled ? 'booking is canceled' : `location is ${booking.service.location.kind}`;
-    return { state: 'skipped', detail: action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed` };
+    return {
+      state: 'skipped',
+      detail: action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed`,
+    };
   }
   return { state: 'done', detail: `meeting ${meeting.id} ${action}` };
 };

@@ -65,13 +65,15 @@ export const startConferenceStep = async () => {
 
   const waitForConference = async (
     bookingId: string,
-    isDone: (s: BookingStatus) => boolean = (s) => ['done', 'skipped', 'failed'].includes(s.steps.conference.state),
+    isDone: (s: BookingStatus) => boolean = (s) =>
+      ['done', 'skipped', 'failed'].includes(s.steps.conference.state),
   ): Promise<BookingStatus> => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const status = await store.getStatus(bookingId);
       if (status && isDone(status)) return status;
-      if (Date.now() > deadline) throw new Error(`conference step did not settle: ${JSON.stringify(status?.steps.conference)}`);
+      if (Date.now() > deadline)
+        throw new Error(`conference step did not settle: ${JSON.stringify(status?.steps.conference)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   };
@@ -88,9 +90,24 @@ export const startConferenceStep = async () => {
     await zoom.close();
   };
 
-  return { zoom, store, redis, prefix, conferenceQueue, calendarQueue, emailQueue, startWorker, submit, waitForConference, close };
+  return {
+    zoom,
+    store,
+    redis,
+    prefix,
+    conferenceQueue,
+    calendarQueue,
+    emailQueue,
+    startWorker,
+    submit,
+    waitForConference,
+    close,
+  };
 };
 export type ConferenceStep = Awaited<ReturnType<typeof startConferenceStep>>;
 
-export const videoBooking = (bookingId: string, version = 1, startsAt = new Date(Date.now() + 48 * 3600_000)): Booking =>
-  sampleBooking({ bookingId, version, startsAt });
+export const videoBooking = (
+  bookingId: string,
+  version = 1,
+  startsAt = new Date(Date.now() + 48 * 3600_000),
+): Booking => sampleBooking({ bookingId, version, startsAt });

@@ -26,7 +26,11 @@ describe('the conference step against Zoom', () => {
     const meetings = step.zoom.meetings();
     expect(meetings).toHaveLength(1);
     const [meeting] = meetings;
-    expect(status.meeting).toMatchObject({ id: String(meeting!.id), joinUrl: meeting!.join_url, passcode: meeting!.password });
+    expect(status.meeting).toMatchObject({
+      id: String(meeting!.id),
+      joinUrl: meeting!.join_url,
+      passcode: meeting!.password,
+    });
     expect(status.meeting?.passcode).toMatch(/^[A-Za-z0-9]{10}$/);
     expect(meeting!.topic).toBe('Intro call with Grace Customer');
     expect(meeting!.duration).toBe(30);
@@ -41,7 +45,10 @@ describe('the conference step against Zoom', () => {
     const before = (await step.waitForConference('bk_move')).meeting!;
     const later = new Date(Date.now() + 72 * 3600_000);
     await step.submit(videoBooking('bk_move', 2, later), EventType.rescheduled);
-    const after = await step.waitForConference('bk_move', (s) => s.version === 2 && s.steps.conference.state === 'done');
+    const after = await step.waitForConference(
+      'bk_move',
+      (s) => s.version === 2 && s.steps.conference.state === 'done',
+    );
     expect(after.meeting).toMatchObject({ id: before.id, joinUrl: before.joinUrl });
     expect(Date.parse(after.meeting!.startTime)).toBe(Math.ceil(later.getTime() / 60_000) * 60_000);
     expect(step.zoom.meetings()).toHaveLength(1);
@@ -53,8 +60,15 @@ describe('the conference step against Zoom', () => {
     await step.submit(videoBooking('bk_cancel', 1));
     const { meeting } = await step.waitForConference('bk_cancel');
     await step.submit({ ...videoBooking('bk_cancel', 2) }, EventType.canceled);
-    const status = await step.waitForConference('bk_cancel', (s) => s.version === 2 && s.steps.conference.state !== 'pending' && s.steps.conference.state !== 'running');
-    expect(status.steps.conference).toMatchObject({ state: 'skipped', detail: 'booking is canceled: meeting deleted' });
+    const status = await step.waitForConference(
+      'bk_cancel',
+      (s) =>
+        s.version === 2 && s.steps.conference.state !== 'pending' && s.steps.conference.state !== 'running',
+    );
+    expect(status.steps.conference).toMatchObject({
+      state: 'skipped',
+      detail: 'booking is canceled: meeting deleted',
+    });
     expect(status.meeting).toBeNull();
     expect(step.zoom.meetings()).toHaveLength(0);
     expect(step.zoom.deletedMeetings().map((m) => String(m.id))).toEqual([meeting!.id]);
@@ -67,7 +81,10 @@ describe('the conference step against Zoom', () => {
     const booking = videoBooking('bk_host', 2);
     booking.host = { ...booking.host, memberId: 'mem_bob', name: 'Bob', email: 'bob@example.com' };
     await step.submit(booking, EventType.rescheduled);
-    const status = await step.waitForConference('bk_host', (s) => s.version === 2 && s.steps.conference.state === 'done');
+    const status = await step.waitForConference(
+      'bk_host',
+      (s) => s.version === 2 && s.steps.conference.state === 'done',
+    );
     expect(status.meeting?.id).not.toBe(first.id);
     expect(status.meeting?.hostMemberId).toBe('mem_bob');
     const live = step.zoom.meetings();
@@ -81,7 +98,10 @@ describe('the conference step against Zoom', () => {
     const inPerson = videoBooking('bk_room', 1);
     inPerson.service.location = { kind: 'in_person', instructions: 'Room 4' };
     await step.submit(inPerson);
-    expect((await step.waitForConference('bk_room')).steps.conference).toMatchObject({ state: 'skipped', detail: 'location is in_person: no meeting needed' });
+    expect((await step.waitForConference('bk_room')).steps.conference).toMatchObject({
+      state: 'skipped',
+      detail: 'location is in_person: no meeting needed',
+    });
     expect(step.zoom.meetings()).toHaveLength(0);
 
     await step.submit(videoBooking('bk_switch', 1));
@@ -89,7 +109,10 @@ describe('the conference step against Zoom', () => {
     const phone = videoBooking('bk_switch', 2);
     phone.service.location = { kind: 'phone' };
     await step.submit(phone, EventType.rescheduled);
-    await step.waitForConference('bk_switch', (s) => s.version === 2 && s.steps.conference.state === 'skipped');
+    await step.waitForConference(
+      'bk_switch',
+      (s) => s.version === 2 && s.steps.conference.state === 'skipped',
+    );
     expect(step.zoom.meetings()).toHaveLength(0);
   });
 
@@ -167,14 +190,22 @@ describe('the conference step under faults', () => {
   });
 
   it('fails at once, naming the rule, when the account passcode rules cannot be met', async () => {
-    step.zoom.addUser({ id: 'zu_strict', email: 'strict@example.com', accountId: 'acc_1', passwordRequirement: { only_allow_numeric: true, have_letter: true } });
+    step.zoom.addUser({
+      id: 'zu_strict',
+      email: 'strict@example.com',
+      accountId: 'acc_1',
+      passwordRequirement: { only_allow_numeric: true, have_letter: true },
+    });
     step.startWorker();
     const booking = videoBooking('bk_strict');
     booking.host = { ...booking.host, memberId: 'mem_strict', email: 'strict@example.com' };
     await step.submit(booking);
     const status = await step.waitForConference('bk_strict');
     expect(status.steps.conference).toMatchObject({ state: 'failed', attempts: 1 });
-    expect(status.steps.conference.lastError).toMatchObject({ code: 'passcode_policy_unsatisfiable', retryable: false });
+    expect(status.steps.conference.lastError).toMatchObject({
+      code: 'passcode_policy_unsatisfiable',
+      retryable: false,
+    });
     expect(status.steps.conference.lastError?.message).toMatch(/only_allow_numeric/);
     expect(step.zoom.meetings()).toHaveLength(0);
     // Later steps still run: the confirmation goes out without a meeting.
@@ -186,7 +217,12 @@ describe('the conference step under faults', () => {
       id: 'zu_digits',
       email: 'digits@example.com',
       accountId: 'acc_1',
-      passwordRequirement: { length: 8, only_allow_numeric: true, consecutive_characters_length: 4, weak_enhance_detection: true },
+      passwordRequirement: {
+        length: 8,
+        only_allow_numeric: true,
+        consecutive_characters_length: 4,
+        weak_enhance_detection: true,
+      },
     });
     step.startWorker();
     const booking = videoBooking('bk_digits');

@@ -9,4 +9,5 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => parseEnv(Config, env);
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(Config, env);

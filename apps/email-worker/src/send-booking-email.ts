@@ -37,11 +37,17 @@ export const sendBookingEmail = async (
 
   if (kind !== 'canceled' && isVideo && !meeting) {
     const conference = (await deps.store.getStatus(booking.bookingId))?.steps.conference;
-    notes.push(`without a join block: no meeting (${conference?.lastError?.code ?? conference?.state ?? 'unknown'})`);
+    notes.push(
+      `without a join block: no meeting (${conference?.lastError?.code ?? conference?.state ?? 'unknown'})`,
+    );
   }
   // The earlier email of this change went out without a meeting, and now there is one.
   if (!result.sent && meeting && result.previous.meetingId === null && kind !== 'canceled') {
-    const link = await deliverOnce(`meeting_link-${meeting.id}`, { kind: 'meeting_link', booking, meeting }, deps);
+    const link = await deliverOnce(
+      `meeting_link-${meeting.id}`,
+      { kind: 'meeting_link', booking, meeting },
+      deps,
+    );
     notes.push(link.sent ? 'meeting link email sent' : 'meeting link email already sent');
   }
   notes.push(describeSchedule(schedule));

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createEmailRenderer, createSmtpMailer } from '@meetlink/email';
 import { EventType, sampleBooking } from '@meetlink/events';
-import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeName, MeetingDetails } from '@meetlink/events';
+import type {
+  Booking,
+  BookingSnapshot,
+  BookingStatus,
+  EventType as EventTypeName,
+  MeetingDetails,
+} from '@meetlink/events';
 import { startSmtpSink } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker, createWorker } from '@meetlink/queue';
@@ -66,7 +72,11 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     );
   };
 
-  const submit = async (booking: Booking, type: EventTypeName = EventType.created, meeting: MeetingDetails | null = meetingFor(booking.bookingId)) => {
+  const submit = async (
+    booking: Booking,
+    type: EventTypeName = EventType.created,
+    meeting: MeetingDetails | null = meetingFor(booking.bookingId),
+  ) => {
     const snapshot: BookingSnapshot = {
       bookingId: booking.bookingId,
       version: booking.version,
@@ -79,7 +89,14 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     await store.accept(snapshot, `msg_${snapshot.eventId}`);
     await store.setMeeting(
       booking.bookingId,
-      meeting ? { meeting, host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: booking.version, updatedAt: now().toISOString() } : null,
+      meeting
+        ? {
+            meeting,
+            host: { memberId: 'mem_ada', email: 'ada@example.com' },
+            bookingVersion: booking.version,
+            updatedAt: now().toISOString(),
+          }
+        : null,
     );
     await emailQueue.add({ bookingId: booking.bookingId, version: booking.version });
   };
@@ -89,7 +106,8 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     for (;;) {
       const status = await store.getStatus(bookingId);
       const step = status?.steps.email;
-      if (status && step && step.version === version && ['done', 'failed'].includes(step.state)) return status;
+      if (status && step && step.version === version && ['done', 'failed'].includes(step.state))
+        return status;
       if (Date.now() > deadline) throw new Error(`email step did not settle: ${JSON.stringify(step)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -107,12 +125,32 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     await sink.close();
   };
 
-  return { sink, store, redis, emailQueue, remindersQueue, deps, startWorkers, submit, waitForEmailStep, close };
+  return {
+    sink,
+    store,
+    redis,
+    emailQueue,
+    remindersQueue,
+    deps,
+    startWorkers,
+    submit,
+    waitForEmailStep,
+    close,
+  };
 };
 export type EmailStep = Awaited<ReturnType<typeof startEmailStep>>;
 
-export const bookingAt = (bookingId: string, version: number, startsInHours: number, offsets?: number[]): Booking => {
-  const booking = sampleBooking({ bookingId, version, startsAt: new Date(Date.now() + startsInHours * 3600_000) });
+export const bookingAt = (
+  bookingId: string,
+  version: number,
+  startsInHours: number,
+  offsets?: number[],
+): Booking => {
+  const booking = sampleBooking({
+    bookingId,
+    version,
+    startsAt: new Date(Date.now() + startsInHours * 3600_000),
+  });
   if (offsets) booking.reminderOffsetsMinutes = offsets;
   return booking;
 };

@@ -77,10 +77,16 @@ describe('booking emails', () => {
     await step.submit(bookingAt('bk_life', 3, 96), EventType.canceled, null);
     await step.waitForEmailStep('bk_life', 3);
     const ids = step.sink.messages().map((m) => m.messageId);
-    expect(ids).toEqual(['<bk_life.confirmation@meetlink.test>', '<bk_life.rescheduled-v2@meetlink.test>', '<bk_life.canceled@meetlink.test>']);
+    expect(ids).toEqual([
+      '<bk_life.confirmation@meetlink.test>',
+      '<bk_life.rescheduled-v2@meetlink.test>',
+      '<bk_life.canceled@meetlink.test>',
+    ]);
     const canceled = step.sink.messages()[2]!;
     expect(canceled.html).not.toContain('zoom.us/j/');
-    expect(canceled.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString()).toContain('METHOD:CANCEL');
+    expect(
+      canceled.attachments.find((a) => a.contentType.startsWith('text/calendar'))?.content.toString(),
+    ).toContain('METHOD:CANCEL');
   });
 
   it('confirms without a join block when there is no meeting, then sends the link once it exists', async () => {
@@ -90,9 +96,17 @@ describe('booking emails', () => {
     expect(first.steps.email.detail).toMatch(/without a join block/);
     expect(step.sink.messages()[0]!.html).not.toContain('zoom.us/j/');
     // The conference step succeeds later (ops retried it): the hand-off reaches email again.
-    await step.store.setMeeting('bk_late', { meeting: meetingFor('bk_late'), host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: 1, updatedAt: new Date().toISOString() });
+    await step.store.setMeeting('bk_late', {
+      meeting: meetingFor('bk_late'),
+      host: { memberId: 'mem_ada', email: 'ada@example.com' },
+      bookingVersion: 1,
+      updatedAt: new Date().toISOString(),
+    });
     await step.emailQueue.add({ bookingId: 'bk_late', version: 1 }, { jobId: 'bk_late-v1-m81234567890' });
-    await step.sink.waitFor((m) => m.messageId === '<bk_late.meeting_link-81234567890@meetlink.test>', 10_000);
+    await step.sink.waitFor(
+      (m) => m.messageId === '<bk_late.meeting_link-81234567890@meetlink.test>',
+      10_000,
+    );
     expect(step.sink.messages()).toHaveLength(2);
   });
 });
@@ -111,7 +125,9 @@ describe('reminders', () => {
     await step.submit(bookingAt('bk_rem', 2, 120), EventType.rescheduled);
     await step.waitForEmailStep('bk_rem', 2);
     const moved = await reminderState('bk_rem', 1440);
-    expect(Math.abs(moved!.runsAt! - (Date.parse(bookingAt('bk_rem', 2, 120).startsAt) - 1440 * 60_000))).toBeLessThan(5_000);
+    expect(
+      Math.abs(moved!.runsAt! - (Date.parse(bookingAt('bk_rem', 2, 120).startsAt) - 1440 * 60_000)),
+    ).toBeLessThan(5_000);
 
     await step.submit(bookingAt('bk_rem', 3, 120), EventType.canceled, null);
     await step.waitForEmailStep('bk_rem', 3);
@@ -134,12 +150,20 @@ describe('reminders', () => {
     // meeting changes meanwhile, and the reminder must carry the new one. Promote it instead of waiting.
     await step.submit(bookingAt('bk_fire', 1, 30.2 / 60, [30]));
     await step.waitForEmailStep('bk_fire', 1);
-    await step.store.setMeeting('bk_fire', { meeting: meetingFor('bk_fire', '89999999999'), host: { memberId: 'mem_ada', email: 'ada@example.com' }, bookingVersion: 1, updatedAt: new Date().toISOString() });
+    await step.store.setMeeting('bk_fire', {
+      meeting: meetingFor('bk_fire', '89999999999'),
+      host: { memberId: 'mem_ada', email: 'ada@example.com' },
+      bookingVersion: 1,
+      updatedAt: new Date().toISOString(),
+    });
     const job = await step.remindersQueue.queue.getJob('bk_fire-r30');
     await job!.promote();
     const reminder = await step.sink.waitFor((m) => (m.messageId ?? '').includes('reminder-30'), 10_000);
     expect(reminder.html).toContain('https://zoom.us/j/89999999999');
-    await step.remindersQueue.add({ bookingId: 'bk_fire', offsetMinutes: 30 }, { jobId: 'bk_fire-r30-again' });
+    await step.remindersQueue.add(
+      { bookingId: 'bk_fire', offsetMinutes: 30 },
+      { jobId: 'bk_fire-r30-again' },
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(step.sink.messages().filter((m) => (m.messageId ?? '').includes('reminder'))).toHaveLength(1);
 
@@ -147,7 +171,10 @@ describe('reminders', () => {
     await step.submit(bookingAt('bk_fire', 2, 30.2 / 60, [30]), EventType.canceled, null);
     await step.waitForEmailStep('bk_fire', 2);
     const before = step.sink.messages().length;
-    const late = await step.remindersQueue.add({ bookingId: 'bk_fire', offsetMinutes: 30 }, { jobId: 'bk_fire-r30-late' });
+    const late = await step.remindersQueue.add(
+      { bookingId: 'bk_fire', offsetMinutes: 30 },
+      { jobId: 'bk_fire-r30-late' },
+    );
     const deadline = Date.now() + 10_000;
     while ((await late.getState()) !== 'completed') {
       if (Date.now() > deadline) throw new Error('the late reminder never ran');

@@ -68,7 +68,13 @@ export const jobCatalog = {
   },
 } as const satisfies Record<
   string,
-  { queue: string; jobName: string; payload: z.ZodType; jobId: (payload: never) => string; retry: RetryPolicy }
+  {
+    queue: string;
+    jobName: string;
+    payload: z.ZodType;
+    jobId: (payload: never) => string;
+    retry: RetryPolicy;
+  }
 >;
 
 export type QueueKey = keyof typeof jobCatalog;

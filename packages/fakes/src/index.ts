@@ -19,7 +19,13 @@ export type {
   StartFakeZoomOptions,
 } from './zoom/types';
 export { startSmtpSink } from './smtp/start-smtp-sink';
-export type { ParsedAttachment, ParsedMessage, SmtpSink, SmtpSinkFault, StartSmtpSinkOptions } from './smtp/types';
+export type {
+  ParsedAttachment,
+  ParsedMessage,
+  SmtpSink,
+  SmtpSinkFault,
+  StartSmtpSinkOptions,
+} from './smtp/types';
 export { startFakeGoogleCalendar } from './google/start-fake-google-calendar';
 export type {
   FakeGoogleCalendar,

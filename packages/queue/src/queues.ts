@@ -70,7 +70,11 @@ export const isRateLimitDeferral = (error: unknown, job: Job): error is Retryabl
   (error.details.retryAfterMs ?? 0) > 0 &&
   job.attemptsStarted - job.attemptsMade <= MAX_RATE_LIMIT_DEFERRALS;
 
-export type Processor<Q extends QueueKey> = (payload: JobPayload<Q>, job: Job, token?: string) => Promise<void>;
+export type Processor<Q extends QueueKey> = (
+  payload: JobPayload<Q>,
+  job: Job,
+  token?: string,
+) => Promise<void>;
 
 /** Puts the running job back to sleep until `timestamp` without spending an attempt. */
 export const deferJob = async (job: Job, token: string | undefined, timestamp: number): Promise<never> => {

@@ -107,12 +107,19 @@ export const createStepWorker = <Q extends StepName>({
       // One run of a step per booking at a time, across processes, and the snapshot read inside the
       // lock: otherwise a job for an older version that read its snapshot just before a newer one
       // arrived could act after the newer job had converged (a meeting made for a canceled booking).
-      const lock = await tryLock(context.connection, `${context.prefix}:lock:{${payload.bookingId}}:${step}`, {
-        ttlMs: STEP_LOCK_TTL_MS,
-        waitMs: STEP_LOCK_WAIT_MS,
-      });
+      const lock = await tryLock(
+        context.connection,
+        `${context.prefix}:lock:{${payload.bookingId}}:${step}`,
+        {
+          ttlMs: STEP_LOCK_TTL_MS,
+          waitMs: STEP_LOCK_WAIT_MS,
+        },
+      );
       if (!lock) {
-        throw new RetryableError('booking_locked', `another worker is running the ${step} step of this booking`);
+        throw new RetryableError(
+          'booking_locked',
+          `another worker is running the ${step} step of this booking`,
+        );
       }
       try {
         await runStep(payload, job, log);

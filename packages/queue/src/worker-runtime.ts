@@ -32,7 +32,11 @@ export interface WorkerRuntime {
   /** A queue this worker hands work on to; closed on shutdown. */
   queue<Q extends QueueKey>(key: Q): TypedQueue<Q>;
   /** Starts a step worker; SIGTERM/SIGINT close it gracefully. */
-  run<S extends StepName>(step: S, process: StepProcessor, next?: (snapshot: BookingSnapshot) => Promise<void>): Worker;
+  run<S extends StepName>(
+    step: S,
+    process: StepProcessor,
+    next?: (snapshot: BookingSnapshot) => Promise<void>,
+  ): Worker;
   /** Starts a plain worker on a queue that is not a pipeline step (reminders). */
   consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
 }
@@ -52,7 +56,9 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
   installShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
   const register = (name: string, worker: Worker): Worker => {
     worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-    worker.on('ready', () => logger.info({ queue: name, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'));
+    worker.on('ready', () =>
+      logger.info({ queue: name, concurrency: config.WORKER_CONCURRENCY }, 'worker ready'),
+    );
     workers.push({ name, worker });
     refreshClosables();
     return worker;
