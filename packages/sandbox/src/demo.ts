@@ -3,7 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
 import type { BookingStatus, CalendarRef } from '@meetlink/events';
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_CALENDAR_EVENTS, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+import {
+  SANDBOX_ADMIN_TOKEN,
+  SANDBOX_CALENDAR_EVENTS,
+  SANDBOX_PORT,
+  SANDBOX_WEBHOOK_SECRET,
+} from './defaults';
 
 export interface DemoOptions {
   env: Record<string, string | undefined>;
@@ -21,7 +26,11 @@ const calendars: CalendarRef[] = [
   { ...SANDBOX_CALENDAR_EVENTS.outlook },
 ];
 
-export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: DemoOptions): Promise<number> => {
+export const runDemo = async ({
+  env,
+  print = console.log,
+  timeoutMs = 30_000,
+}: DemoOptions): Promise<number> => {
   const url = env['INTAKE_URL'] ?? `http://localhost:${env['PORT'] ?? SANDBOX_PORT}`;
   const secret = (env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET).split(',')[0]!.trim();
   const adminToken = env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN;
@@ -36,7 +45,9 @@ export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: 
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
-      const res = await fetch(`${url}/v1/bookings/${bookingId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const res = await fetch(`${url}/v1/bookings/${bookingId}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
       if (res.status !== 200) {
         print(`GET /v1/bookings/${bookingId} -> ${res.status} ${await res.text()}`);
         return false;
@@ -49,10 +60,14 @@ export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: 
       last = line;
       if (isSettled(status)) {
         for (const [name, step] of Object.entries(status.steps)) {
-          print(`  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`);
+          print(
+            `  ${name.padEnd(10)} ${step.state.padEnd(8)} attempts=${step.attempts}  ${step.lastError?.code ?? step.detail ?? ''}`,
+          );
         }
         if (status.meeting) {
-          print(`  meeting    ${status.meeting.id}  ${status.meeting.joinUrl}  passcode ${status.meeting.passcode ?? '(none)'}`);
+          print(
+            `  meeting    ${status.meeting.id}  ${status.meeting.joinUrl}  passcode ${status.meeting.passcode ?? '(none)'}`,
+          );
         }
         return !Object.values(status.steps).some((s) => s.state === 'failed');
       }
@@ -67,7 +82,11 @@ export const runDemo = async ({ env, print = console.log, timeoutMs = 30_000 }: 
     const bookingId = `bk_demo_${randomUUID().slice(0, 8)}`;
     const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId, calendar })));
     const headers = signWebhook({ secret, id: `msg_${randomUUID()}`, timestamp: Date.now() / 1000, body });
-    const res = await fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const res = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     print(`\n${calendar.provider} booking: POST ${url}/v1/events -> ${res.status} ${await res.text()}`);
     isOk = res.status === 202 && (await follow(bookingId)) && isOk;
   }

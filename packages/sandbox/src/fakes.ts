@@ -1,7 +1,12 @@
 // The vendors sandbox mode fakes: each one only while its real credentials are absent from the env.
 import { startFakeGoogleCalendar, startFakeGraph, startFakeZoom, startSmtpSink } from '@meetlink/fakes';
 import type { FakeGoogleCalendar, FakeGraph, FakeZoom, SmtpSink } from '@meetlink/fakes';
-import { SANDBOX_CALENDAR_EVENTS, SANDBOX_MICROSOFT, SANDBOX_TOKEN_ENCRYPTION_KEY, SANDBOX_ZOOM } from './defaults';
+import {
+  SANDBOX_CALENDAR_EVENTS,
+  SANDBOX_MICROSOFT,
+  SANDBOX_TOKEN_ENCRYPTION_KEY,
+  SANDBOX_ZOOM,
+} from './defaults';
 
 export interface SandboxFakes {
   /** Variables that point the apps at the fakes. */
@@ -36,7 +41,9 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
       ZOOM_CLIENT_ID: SANDBOX_ZOOM.clientId,
       ZOOM_CLIENT_SECRET: SANDBOX_ZOOM.clientSecret,
     });
-    lines.push(`Zoom:           fake at ${fake.apiBaseUrl} (users: ${SANDBOX_ZOOM_USERS.map((u) => u.email).join(', ')})`);
+    lines.push(
+      `Zoom:           fake at ${fake.apiBaseUrl} (users: ${SANDBOX_ZOOM_USERS.map((u) => u.email).join(', ')})`,
+    );
     closers.push(() => fake.close());
   } else {
     lines.push('Zoom:           real (ZOOM_* credentials set)');
