@@ -4,7 +4,7 @@ import { bookingJobId } from '@meetlink/events';
 import type { BookingSnapshot, MeetingDetails, MeetingRecord } from '@meetlink/events';
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
-import type { ConferenceProvider, HostRef, MeetingSpec } from './conference-provider';
+import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/zoom';
 
 export interface ReconcileMeetingDeps {
   provider: ConferenceProvider;

@@ -5,7 +5,6 @@ export {
   JOIN_BLOCK_START,
   escapeHtml,
   findJoinUrlInBlock,
-  formatMeetingId,
   formatWhen,
   hasCurrentJoinBlock,
   hasJoinBlock,
@@ -30,3 +29,5 @@ export { DEFAULT_GRAPH_BASE_URL } from './graph-client';
 export { mapGoogleError } from './google-errors';
 export { mapGraphError } from './graph-errors';
 export type { AccessTokenSource } from './access-tokens';
+/** Re-exported for callers that used it from here; it lives with the meeting contract. */
+export { formatMeetingId } from '@meetlink/events';

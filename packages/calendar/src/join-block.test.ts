@@ -1,10 +1,10 @@
+import { formatMeetingId } from '@meetlink/events';
 import fc from 'fast-check';
 import type { JoinDetails } from './calendar-provider';
 import {
   JOIN_BLOCK_END,
   JOIN_BLOCK_START,
   findJoinUrlInBlock,
-  formatMeetingId,
   formatWhen,
   hasJoinBlock,
   looksLikeHtml,

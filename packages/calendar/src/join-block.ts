@@ -1,6 +1,7 @@
 // The join block: the meeting's join details, rendered as plain text or HTML between two stable
 // marker lines, so it can be found again in an event description or body that the host (or the
 // booking system) also writes in. Upserting replaces the block in place; text around it is kept.
+import { formatMeetingId } from '@meetlink/events';
 import type { DialInNumber } from '@meetlink/events';
 import type { JoinDetails } from './calendar-provider';
 
@@ -35,21 +36,6 @@ const multiLine = (value: string): string[] =>
   defuseMarkers(value.replace(/\r\n?/g, '\n'))
     .split('\n')
     .map((line) => line.trimEnd());
-
-/** Zoom's own grouping: 11 digits as 3-4-4, 10 as 3-3-4, 9 as 3-3-3. */
-export const formatMeetingId = (id: string): string => {
-  const groups: Record<number, number[]> = { 9: [3, 3, 3], 10: [3, 3, 4], 11: [3, 4, 4] };
-  const sizes = /^\d+$/.test(id) ? groups[id.length] : undefined;
-  if (!sizes) return id;
-  let at = 0;
-  return sizes
-    .map((size) => {
-      const part = id.slice(at, at + size);
-      at += size;
-      return part;
-    })
-    .join(' ');
-};
 
 const dateFormat = (timeZone: string): Intl.DateTimeFormat =>
   new Intl.DateTimeFormat('en-GB', {

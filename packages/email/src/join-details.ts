@@ -1,6 +1,7 @@
 // The join block's facts, derived once from Zoom's meeting and shared by the HTML, the text part
 // and the ICS description. Its layout follows Zoom's own invitation text.
 import { PermanentError } from '@meetlink/errors';
+import { formatMeetingId } from '@meetlink/events';
 import type { DialInNumber, MeetingDetails } from '@meetlink/events';
 
 export interface OneTapEntry {
@@ -33,20 +34,6 @@ const ONE_TAP_COUNT = 2;
 /** Zoom can return dozens of numbers; an email shows the first few. */
 const DIAL_IN_COUNT = 8;
 
-const groupMeetingId = (id: string): string => {
-  const groups: Record<number, number[]> = { 9: [3, 3, 3], 10: [3, 3, 4], 11: [3, 4, 4] };
-  const sizes = groups[id.length];
-  if (!sizes) return id;
-  let at = 0;
-  return sizes
-    .map((size) => {
-      const part = id.slice(at, at + size);
-      at += size;
-      return part;
-    })
-    .join(' ');
-};
-
 /** Digits only, keeping a leading `+`: `+1 346 248 7799` → `+13462487799`. */
 const dialable = (number: string): string =>
   `${number.trim().startsWith('+') ? '+' : ''}${number.replace(/\D/g, '')}`;
@@ -78,7 +65,7 @@ export const buildJoinDetails = (meeting: MeetingDetails): JoinDetails => {
   const numbers = meeting.dialIn.filter((entry) => dialable(entry.number).replace('+', '').length > 0);
   return {
     joinUrl: checkJoinUrl(meeting.joinUrl),
-    meetingId: groupMeetingId(meeting.id),
+    meetingId: formatMeetingId(meeting.id),
     passcode: meeting.passcode,
     phonePasscode,
     oneTap: numbers.slice(0, ONE_TAP_COUNT).map((entry) => {

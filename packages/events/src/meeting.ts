@@ -44,3 +44,18 @@ export const MeetingRecord = z.object({
   updatedAt: z.string(),
 });
 export type MeetingRecord = z.infer<typeof MeetingRecord>;
+
+/** Zoom's own grouping: 11 digits as 3-4-4, 10 as 3-3-4, 9 as 3-3-3. */
+export const formatMeetingId = (id: string): string => {
+  const groups: Record<number, number[]> = { 9: [3, 3, 3], 10: [3, 3, 4], 11: [3, 4, 4] };
+  const sizes = /^\d+$/.test(id) ? groups[id.length] : undefined;
+  if (!sizes) return id;
+  let at = 0;
+  return sizes
+    .map((size) => {
+      const part = id.slice(at, at + size);
+      at += size;
+      return part;
+    })
+    .join(' ');
+};

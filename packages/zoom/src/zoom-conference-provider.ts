@@ -29,7 +29,8 @@ export interface MeetingSpec {
   marker: string;
 }
 
-export interface ZoomConferenceProvider {
+/** The port the conference worker converges meetings through; the Zoom adapter below implements it. */
+export interface ConferenceProvider {
   /** Creates a scheduled meeting with a passcode generated for the host's rules. */
   createMeeting(host: HostRef, spec: MeetingSpec): Promise<MeetingDetails>;
   /** PATCH then GET; the join link and passcode stay the same. Gone → PermanentError('zoom_meeting_not_found'). */
@@ -41,6 +42,9 @@ export interface ZoomConferenceProvider {
   /** Searches the host's upcoming meetings for the marker; the oldest match if there are several. */
   findMeetingByMarker(host: HostRef, marker: string): Promise<MeetingDetails | null>;
 }
+
+/** Kept for readers who look for the Zoom name. */
+export type ZoomConferenceProvider = ConferenceProvider;
 
 export interface ZoomConferenceProviderDeps {
   client: ZoomClient;
