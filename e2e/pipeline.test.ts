@@ -38,6 +38,43 @@ describe('the pipeline, end to end', () => {
     expect(status.steps.email.finishedAt).not.toBeNull();
   });
 
+  it('keeps the Outlook event, the Zoom meeting and the emails in step through a reschedule and a cancel', async () => {
+    const bookingId = 'bk_e2e_life';
+    const { userId, eventId } = SANDBOX_CALENDAR_EVENTS.outlook;
+    const at = (days: number) => new Date(Date.now() + days * 24 * 3600_000);
+    const calendar = { ...SANDBOX_CALENDAR_EVENTS.outlook };
+    await pipeline.send(sampleEvent(sampleBooking({ bookingId, version: 1, calendar, startsAt: at(3) })));
+    const created = await pipeline.waitForStatus(bookingId, allStepsSettled);
+    const joinUrl = created.meeting!.joinUrl;
+    expect(pipeline.fakes.graph!.getEvent(userId, eventId)?.location?.locationUri).toBe(joinUrl);
+
+    const moved = sampleBooking({ bookingId, version: 2, calendar, startsAt: at(5) });
+    await pipeline.send(sampleEvent(moved, EventType.rescheduled));
+    const rescheduled = await pipeline.waitForStatus(bookingId, (s) => s.version === 2 && allStepsSettled(s));
+    expect(rescheduled.meeting?.joinUrl).toBe(joinUrl); // same meeting, moved
+    const zoomMeeting = pipeline.fakes.zoom!.meetings().find((m) => String(m.id) === rescheduled.meeting!.id);
+    expect(Date.parse(zoomMeeting!.start_time!)).toBe(Date.parse(moved.startsAt));
+    const body = pipeline.fakes.graph!.getEvent(userId, eventId)?.body?.content ?? '';
+    expect(body).toContain('Agenda written by the booking system.'); // the text around the block survives
+    expect(body.split(rescheduled.meeting!.passcode!).length).toBe(2); // one block, not two
+
+    await pipeline.send(sampleEvent({ ...moved, version: 3 }, EventType.canceled));
+    await pipeline.waitForStatus(bookingId, (s) => s.version === 3 && allStepsSettled(s));
+    const event = pipeline.fakes.graph!.getEvent(userId, eventId)!;
+    expect(event.body?.content ?? '').not.toContain(joinUrl.split('?')[0]);
+    expect(event.location?.locationUri ?? '').toBe('');
+    expect(
+      pipeline.fakes.zoom!.meetings().find((m) => String(m.id) === rescheduled.meeting!.id),
+    ).toBeUndefined();
+
+    const sent = pipeline.fakes.smtp!.messages().filter((m) => (m.messageId ?? '').includes(bookingId));
+    expect(sent.map((m) => /^<[^.]+\.([^@]+)@/.exec(m.messageId ?? '')?.[1])).toEqual([
+      'confirmation',
+      'rescheduled-v2',
+      'canceled',
+    ]);
+  });
+
   it('says plainly when a step has nothing to do', async () => {
     const booking = sampleBooking({ bookingId: 'bk_e2e_2' });
     await pipeline.send(sampleEvent(booking));
