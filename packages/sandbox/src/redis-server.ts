@@ -3,8 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import Redis from 'ioredis';
+import { connect, createServer } from 'node:net';
 
 export class RedisServerMissingError extends Error {
   constructor() {
@@ -53,18 +52,26 @@ export interface RunningRedis {
   restart(): Promise<void>;
 }
 
-const waitForPing = async (url: string, deadline: number): Promise<void> => {
-  for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined); // connection refused until the server is up
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
-    } catch {
-      // not up yet
-    } finally {
-      client.disconnect();
-    }
+/** One inline PING over a plain socket: no client library, nothing left open afterwards. */
+const ping = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let answer = '';
+    const done = (isUp: boolean): void => {
+      socket.destroy();
+      resolve(isUp);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+    });
+  });
+
+const waitForPing = async (port: number, url: string, deadline: number): Promise<void> => {
+  while (!(await ping(port))) {
     if (Date.now() > deadline) throw new Error(`redis-server at ${url} did not answer PING in time`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -106,7 +113,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
       proc.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${stderr}`))),
     );
     exited.catch(() => undefined);
-    await Promise.race([waitForPing(url, Date.now() + (options.startTimeoutMs ?? 10_000)), exited]);
+    await Promise.race([waitForPing(port, url, Date.now() + (options.startTimeoutMs ?? 10_000)), exited]);
   };
 
   await launch();
