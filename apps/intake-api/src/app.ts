@@ -4,11 +4,24 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import type { BookingStore } from '@meetlink/store';
+import {
+  createOAuthStateStore,
+  createRedisMeetingEventLog,
+  createRedisProviderUserIndex,
+} from '@meetlink/store';
+import type { BookingStore, ConnectionProvider, MemberConnectionStore } from '@meetlink/store';
+import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
+import { createMemberAccess } from './oauth/member-access';
+import type { OAuthProvider } from './oauth/oauth-provider';
+import { rateLimit } from './rate-limit';
 import { bookingsRouter } from './routes/bookings';
+import { connectRouter } from './routes/connect';
+import { connectionsRouter } from './routes/connections';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
+import { zoomWebhooksRouter } from './routes/zoom-webhooks';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
   redis: Redis;
@@ -16,19 +29,53 @@ export interface AppDeps {
   conferenceQueue: TypedQueue<'conference'>;
   webhookSecrets: readonly string[];
   adminToken: string;
+  /** ADMIN_USER / ADMIN_PASSWORD: HTTP Basic as well as the bearer token. */
+  adminBasic?: { user: string; password: string } | undefined;
   maxBodyBytes: number;
   logger: Logger;
   now?: () => Date;
+  /** REDIS_PREFIX, for the keys the API writes itself (rate limits, OAuth states). Default 'meetlink'. */
+  prefix?: string;
+  /** Express's `trust proxy`, so `req.ip` (and the rate limit) sees the client behind a load balancer. */
+  trustProxy?: boolean | number | string;
+  /** Requests per client IP per minute on the public endpoints. */
+  rateLimits?: { events?: number; webhooks?: number; connect?: number };
+  /** Where browsers reach the API: connect links and OAuth redirect URIs are built on it. */
+  publicBaseUrl?: string;
+  /** Members' encrypted connections (needs TOKEN_ENCRYPTION_KEY); null: none. */
+  connections?: MemberConnectionStore | null;
+  /** The OAuth apps members connect through, by provider. */
+  oauthProviders?: Partial<Record<ConnectionProvider, OAuthProvider>>;
+  /** Zoom's user-OAuth app, for refreshing under the conference worker's lock. */
+  zoomUserApp?: { oauthBaseUrl: string; clientId: string; clientSecret: string } | undefined;
+  /** CONNECT_LINK_SECRET: signs connect links and OAuth states; empty: no connect flows. */
+  connectLinkSecrets?: readonly string[];
+  connectLinkTtlSeconds?: number;
+  /** ZOOM_WEBHOOK_SECRET_TOKEN; empty: /webhooks/zoom answers 501. */
+  zoomWebhookSecretTokens?: readonly string[];
 }
 
 export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express => {
+  const prefix = deps.prefix ?? 'meetlink';
+  const publicBaseUrl = deps.publicBaseUrl ?? 'http://localhost:3000';
+  const connections = deps.connections ?? null;
+  const providers = deps.oauthProviders ?? {};
+  const linkSecrets = deps.connectLinkSecrets ?? [];
+  const admin = createAdminCheck({ token: deps.adminToken, basic: deps.adminBasic });
+  const userIndex = createRedisProviderUserIndex({ redis: deps.redis, prefix });
+  const limits = { events: 1200, webhooks: 600, connect: 30, ...deps.rateLimits };
+  const limiter = (name: keyof typeof limits) =>
+    rateLimit({ redis: deps.redis, prefix, name, limit: limits[name], logger: deps.logger, now });
+
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(securityHeaders({ isHttps: new URL(publicBaseUrl).protocol === 'https:' }));
   app.use((req, res, next) => {
     const startedAt = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
+      // The path only: query strings carry OAuth codes, states and link signatures.
       deps.logger.info(
         { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) },
         'request',
@@ -37,8 +84,71 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
     next();
   });
   app.use(healthRouter(deps.redis));
+  app.use('/v1/events', limiter('events'));
+  app.use('/webhooks', limiter('webhooks'));
+  app.use('/connect', limiter('connect'));
   app.use(eventsRouter({ ...deps, now }));
-  app.use(bookingsRouter(deps));
+  app.use(bookingsRouter({ redis: deps.redis, store: deps.store, admin }));
+  app.use(
+    connectRouter({
+      redis: deps.redis,
+      prefix,
+      admin,
+      connect:
+        connections && linkSecrets.length > 0
+          ? {
+              linkSecrets,
+              states: createOAuthStateStore({ redis: deps.redis, prefix, secrets: linkSecrets, now }),
+              connections,
+              userIndex,
+              providers,
+              publicBaseUrl,
+            }
+          : null,
+      logger: deps.logger,
+      now,
+    }),
+  );
+  app.use(
+    connectionsRouter({
+      redis: deps.redis,
+      admin,
+      connections,
+      userIndex,
+      providers,
+      access: connections
+        ? createMemberAccess({
+            connections,
+            providers,
+            zoomApp: deps.zoomUserApp,
+            redis: deps.redis,
+            prefix,
+            now,
+          })
+        : null,
+      links:
+        linkSecrets.length > 0
+          ? { secrets: linkSecrets, publicBaseUrl, ttlSeconds: deps.connectLinkTtlSeconds ?? 3600 }
+          : null,
+      logger: deps.logger,
+      now,
+    }),
+  );
+  app.use(
+    zoomWebhooksRouter({
+      redis: deps.redis,
+      prefix,
+      secretTokens: deps.zoomWebhookSecretTokens ?? [],
+      userAppClientId: deps.zoomUserApp?.clientId,
+      store: deps.store,
+      events: createRedisMeetingEventLog({ redis: deps.redis, prefix }),
+      conferenceQueue: deps.conferenceQueue,
+      connections,
+      userIndex,
+      logger: deps.logger,
+      now,
+    }),
+  );
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

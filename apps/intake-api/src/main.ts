@@ -2,9 +2,14 @@
 import { loadOrExit } from '@meetlink/config';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, installShutdown } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
+import {
+  createRedisBookingStore,
+  createRedisMemberConnectionStore,
+  parseTokenKeyring,
+} from '@meetlink/store';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { oauthProvidersFromConfig } from './oauth/oauth-providers-from-config';
 
 const config = loadOrExit(() => loadConfig());
 const logger = createLogger({ name: 'intake-api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -12,17 +17,53 @@ const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 const store = createRedisBookingStore({ redis, prefix: config.REDIS_PREFIX });
 const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX, logger });
+const connections = config.TOKEN_ENCRYPTION_KEY
+  ? createRedisMemberConnectionStore({
+      redis,
+      prefix: config.REDIS_PREFIX,
+      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
+    })
+  : null;
+const { providers, zoomUserApp } = oauthProvidersFromConfig(config);
+const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 const app = createApp({
   redis,
   store,
   conferenceQueue,
   webhookSecrets: config.WEBHOOK_SECRETS,
   adminToken: config.ADMIN_TOKEN,
+  adminBasic:
+    config.ADMIN_USER && config.ADMIN_PASSWORD
+      ? { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD }
+      : undefined,
   maxBodyBytes: config.MAX_BODY_BYTES,
   logger,
+  prefix: config.REDIS_PREFIX,
+  trustProxy: config.TRUST_PROXY,
+  rateLimits: {
+    events: config.RATE_LIMIT_EVENTS_PER_MINUTE,
+    webhooks: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
+    connect: config.RATE_LIMIT_CONNECT_PER_MINUTE,
+  },
+  publicBaseUrl,
+  connections,
+  oauthProviders: providers,
+  zoomUserApp,
+  connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
+  connectLinkTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
+  zoomWebhookSecretTokens: config.ZOOM_WEBHOOK_SECRET_TOKEN ?? [],
 });
 const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT }, `intake API listening on http://localhost:${config.PORT}`);
+  logger.info(
+    {
+      publicBaseUrl,
+      connectProviders: Object.keys(providers),
+      connectFlows: Boolean(connections && config.CONNECT_LINK_SECRET),
+      zoomWebhooks: Boolean(config.ZOOM_WEBHOOK_SECRET_TOKEN),
+    },
+    'member connections',
+  );
 });
 installShutdown({
   logger,

@@ -5,7 +5,9 @@ import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
+import type { Logger } from '@meetlink/observability';
 import { createApp } from '../src/app';
+import type { AppDeps } from '../src/app';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -16,10 +18,20 @@ export const testRedisUrl = (): string => {
   return url;
 };
 
-export const startIntake = async (
-  options: { redisUrl?: string; secrets?: string[]; maxBodyBytes?: number } = {},
-) => {
-  const prefix = `t${randomUUID().slice(0, 8)}`;
+export interface StartIntakeOptions {
+  redisUrl?: string;
+  secrets?: string[];
+  maxBodyBytes?: number;
+  /** Listen here (default: a free port); connect tests need the port before the app exists. */
+  port?: number;
+  prefix?: string;
+  logger?: Logger;
+  /** Everything else the app takes: connections, OAuth providers, secrets… */
+  app?: Partial<AppDeps>;
+}
+
+export const startIntake = async (options: StartIntakeOptions = {}) => {
+  const prefix = options.prefix ?? `t${randomUUID().slice(0, 8)}`;
   const secrets = options.secrets ?? [generateSecret()];
   const redis = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'producer');
   redis.on('error', () => undefined);
@@ -33,9 +45,11 @@ export const startIntake = async (
     webhookSecrets: secrets,
     adminToken: ADMIN_TOKEN,
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024,
-    logger: createLogger({ name: 'intake-test', level: 'silent' }),
+    logger: options.logger ?? createLogger({ name: 'intake-test', level: 'silent' }),
+    prefix,
+    ...options.app,
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(options.port ?? 0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

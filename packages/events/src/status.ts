@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Booking, CanceledBooking, EventType } from './booking';
 import { MeetingDetails } from './meeting';
+import { MeetingEvent } from './meeting-events';
 
 export const StepName = z.enum(['conference', 'calendar', 'email']);
 export type StepName = z.infer<typeof StepName>;
@@ -51,5 +52,9 @@ export const BookingStatus = BookingSnapshot.extend({
     calendar: StepStatus,
     email: StepStatus,
   }),
+  /** What the video provider reported about the booking's meetings (host deleted or changed one), newest first. */
+  meetingEvents: z.array(MeetingEvent).optional(),
+  /** The newest such event that changed the booking's meeting and has not been reconciled since. */
+  meetingAlert: MeetingEvent.nullable().optional(),
 });
 export type BookingStatus = z.infer<typeof BookingStatus>;

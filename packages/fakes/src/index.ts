@@ -48,3 +48,5 @@ export type {
   FakeGraphRequest,
   StartFakeGraphOptions,
 } from './graph/types';
+export { signZoomWebhook, urlValidationEvent } from './zoom/webhook-events';
+export type { HostMeetingChanges, SignedZoomWebhook, ZoomWebhookEvent } from './zoom/webhook-events';

@@ -12,6 +12,9 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["webhook-signature"]',
   'headers.authorization',
   'headers["webhook-signature"]',
+  'req.headers["x-zm-signature"]',
+  'headers["x-zm-signature"]',
+  'headers.cookie',
   ...[
     'token',
     'accessToken',
@@ -19,6 +22,8 @@ export const REDACT_PATHS: readonly string[] = [
     'refreshToken',
     'refresh_token',
     'idToken',
+    'id_token',
+    'encryptedToken',
     'password',
     'passcode',
     'secret',

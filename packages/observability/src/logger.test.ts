@@ -29,4 +29,19 @@ describe('createLogger', () => {
     expect(text).toContain('"id":"123"');
     expect(text).toContain('[redacted]');
   });
+
+  it('redacts OAuth id tokens, Zoom webhook signatures and cookies', () => {
+    const { lines, logger } = capture();
+    logger.info(
+      {
+        grant: { id_token: 'eyJ.id.token' },
+        headers: { 'x-zm-signature': 'v0=abc123', cookie: 'meetlink_oauth_zoom=binding' },
+        answer: { encryptedToken: 'deadbeef' },
+      },
+      'oauth',
+    );
+    const text = lines.join('');
+    for (const secret of ['eyJ.id.token', 'v0=abc123', 'binding', 'deadbeef'])
+      expect(text).not.toContain(secret);
+  });
 });

@@ -26,3 +26,20 @@ export const SANDBOX_CALENDAR_EVENTS = {
   google: { provider: 'google', calendarId: 'ada@example.com', eventId: 'demogoogleevent1' },
   outlook: { provider: 'outlook', userId: 'ada@example.com', eventId: 'demo-outlook-event' },
 } as const;
+
+/** The fake Zoom's user-OAuth app: members connect their own Zoom account through it. */
+export const SANDBOX_ZOOM_USER_APP = {
+  clientId: 'sandbox-zoom-user-app',
+  clientSecret: 'sandbox-zoom-user-secret',
+} as const;
+
+/** The fake Google's web OAuth client: members connect their own calendar through it. */
+export const SANDBOX_GOOGLE_CLIENT = {
+  clientId: 'sandbox-google-web-client',
+  clientSecret: 'sandbox-google-web-secret',
+} as const;
+
+/** Signs connect links and OAuth states in sandbox mode. */
+export const SANDBOX_CONNECT_LINK_SECRET = 'sandbox-only-connect-link-secret-0123456789';
+/** The fake Zoom app's webhook Secret Token in sandbox mode. */
+export const SANDBOX_ZOOM_WEBHOOK_SECRET = 'sandbox-zoom-webhook-secret-token';

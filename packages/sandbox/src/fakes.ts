@@ -3,9 +3,13 @@ import { startFakeGoogleCalendar, startFakeGraph, startFakeZoom, startSmtpSink }
 import type { FakeGoogleCalendar, FakeGraph, FakeZoom, SmtpSink } from '@meetlink/fakes';
 import {
   SANDBOX_CALENDAR_EVENTS,
+  SANDBOX_CONNECT_LINK_SECRET,
+  SANDBOX_GOOGLE_CLIENT,
   SANDBOX_MICROSOFT,
   SANDBOX_TOKEN_ENCRYPTION_KEY,
   SANDBOX_ZOOM,
+  SANDBOX_ZOOM_USER_APP,
+  SANDBOX_ZOOM_WEBHOOK_SECRET,
 } from './defaults';
 
 export interface SandboxFakes {
@@ -33,6 +37,8 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
     zoom = await startFakeZoom();
     const fake = zoom;
     fake.addAccount(SANDBOX_ZOOM);
+    // Members connect their own Zoom account through this app (its authorize page is the fake's).
+    fake.addUserApp(SANDBOX_ZOOM_USER_APP);
     for (const user of SANDBOX_ZOOM_USERS) fake.addUser({ ...user, accountId: SANDBOX_ZOOM.accountId });
     Object.assign(out, {
       ZOOM_API_BASE_URL: fake.apiBaseUrl,
@@ -40,6 +46,9 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
       ZOOM_ACCOUNT_ID: SANDBOX_ZOOM.accountId,
       ZOOM_CLIENT_ID: SANDBOX_ZOOM.clientId,
       ZOOM_CLIENT_SECRET: SANDBOX_ZOOM.clientSecret,
+      ZOOM_USER_CLIENT_ID: SANDBOX_ZOOM_USER_APP.clientId,
+      ZOOM_USER_CLIENT_SECRET: SANDBOX_ZOOM_USER_APP.clientSecret,
+      ZOOM_WEBHOOK_SECRET_TOKEN: env['ZOOM_WEBHOOK_SECRET_TOKEN'] ?? SANDBOX_ZOOM_WEBHOOK_SECRET,
     });
     lines.push(
       `Zoom:           fake at ${fake.apiBaseUrl} (users: ${SANDBOX_ZOOM_USERS.map((u) => u.email).join(', ')})`,
@@ -65,6 +74,7 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
     const { calendarId, eventId } = SANDBOX_CALENDAR_EVENTS.google;
     fake.addUser({ email: calendarId });
     const serviceAccount = fake.addServiceAccount();
+    fake.addOAuthClient(SANDBOX_GOOGLE_CLIENT);
     fake.seedEvent(calendarId, {
       id: eventId,
       summary: 'Intro call (demo event)',
@@ -75,7 +85,10 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
     Object.assign(out, {
       GOOGLE_API_ROOT_URL: fake.rootUrl,
       GOOGLE_OAUTH_TOKEN_URL: fake.tokenUrl,
+      GOOGLE_OAUTH_AUTHORIZE_URL: fake.authorizeUrl,
       GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount),
+      GOOGLE_CLIENT_ID: SANDBOX_GOOGLE_CLIENT.clientId,
+      GOOGLE_CLIENT_SECRET: SANDBOX_GOOGLE_CLIENT.clientSecret,
     });
     lines.push(`Google:         fake at ${fake.rootUrl} (event ${eventId} in ${calendarId})`);
     closers.push(() => fake.close());
@@ -111,6 +124,7 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
   }
 
   if (!env['TOKEN_ENCRYPTION_KEY']) out['TOKEN_ENCRYPTION_KEY'] = SANDBOX_TOKEN_ENCRYPTION_KEY;
+  if (!env['CONNECT_LINK_SECRET']) out['CONNECT_LINK_SECRET'] = SANDBOX_CONNECT_LINK_SECRET;
 
   return {
     env: out,

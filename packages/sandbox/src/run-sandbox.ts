@@ -2,6 +2,7 @@
 // with its data under .data/redis; every app as its own process; Ctrl+C stops them all.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { buildConnectLink, parseSecretList } from '@meetlink/store';
 import { APP_NAMES, REPO_ROOT, spawnApp } from './app-process';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
 import { startSandboxFakes } from './fakes';
@@ -12,6 +13,31 @@ export interface SandboxOptions {
   env: Record<string, string | undefined>;
   print?: (line: string) => void;
 }
+
+/** The banner's connect lines: a ready link for the demo host (the fake Zoom's consent page), and how to get more. */
+const connectHints = (env: Record<string, string | undefined>, isZoomFake: boolean): string[] => {
+  const secrets = parseSecretList(env['CONNECT_LINK_SECRET'] ?? '');
+  const publicBaseUrl = env['PUBLIC_BASE_URL'];
+  if (secrets.length === 0 || !publicBaseUrl) return [];
+  const lines: string[] = [];
+  if (isZoomFake) {
+    const { url } = buildConnectLink({
+      publicBaseUrl,
+      secrets,
+      memberId: 'mem_ada',
+      provider: 'zoom',
+      ttlMs: 24 * 3_600_000,
+    });
+    lines.push(
+      `Connect Zoom:   ${url}`,
+      "                (mem_ada, through the fake Zoom's consent page; valid 24 h, once)",
+    );
+  }
+  lines.push(
+    `More links:     curl -X POST -H 'authorization: Bearer ${env['ADMIN_TOKEN'] ?? ''}' ${publicBaseUrl}/v1/connections/<member>/<zoom|google|microsoft>/link`,
+  );
+  return lines;
+};
 
 export const runSandbox = async ({ env, print = console.log }: SandboxOptions): Promise<number> => {
   let redis: RunningRedis | undefined;
@@ -38,9 +64,11 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     HOST: env['HOST'] ?? '127.0.0.1',
     WEBHOOK_SECRETS: env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET,
     ADMIN_TOKEN: env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN,
+    PUBLIC_BASE_URL: env['PUBLIC_BASE_URL'] ?? `http://localhost:${port}`,
     LOG_FORMAT: env['LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
   };
   const url = `http://localhost:${port}`;
+  const connectLines = connectHints(childEnv, fakes.zoom !== null);
   print(
     [
       '',
@@ -50,6 +78,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
       `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
       `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
       ...fakes.lines.map((line) => `  ${line}`),
+      ...connectLines.map((line) => `  ${line}`),
       '  Send a signed sample booking and follow it:  npm run demo',
       '  Stop: Ctrl+C',
       '',

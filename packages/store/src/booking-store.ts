@@ -1,7 +1,8 @@
 // The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking.
 import type { Redis } from 'ioredis';
 import { BookingSnapshot, BookingStatus, MeetingRecord, StepStatus, stepNames } from '@meetlink/events';
-import type { StepName } from '@meetlink/events';
+import type { MeetingEvent, StepName } from '@meetlink/events';
+import { meetingEventsKey, meetingIndexKey, parseMeetingEvents } from './meeting-events';
 
 export type AcceptOutcome =
   /** A newer version: stored, steps reset to pending, the caller must enqueue it. */
@@ -21,7 +22,10 @@ export interface BookingStore {
   getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
   getStatus(bookingId: string): Promise<BookingStatus | null>;
   getMeeting(bookingId: string): Promise<MeetingRecord | null>;
-  /** Records (or, with null, forgets) the booking's meeting. */
+  /**
+   * Records (or, with null, forgets) the booking's meeting. Recording also indexes the meeting id
+   * (until 30 days after it starts), so a provider's report about the meeting finds the booking.
+   */
   setMeeting(bookingId: string, record: MeetingRecord | null): Promise<void>;
   /** Applies `patch` to a step only while `version` is still the booking's newest; false otherwise. */
   updateStep(
@@ -68,6 +72,29 @@ step['updatedAt'] = ARGV[5]
 redis.call('HSET', KEYS[1], field, cjson.encode(step))
 return 1
 `;
+
+const MEETING_INDEX_AFTER_START_S = 30 * 24 * 3600;
+const MEETING_INDEX_MIN_S = 24 * 3600;
+
+/**
+ * The newest report that changed the booking's meeting, unless the conference step has converged
+ * since: it finished (done or skipped) after the report, or rewrote the meeting record after it.
+ */
+const unresolvedAlert = (
+  events: readonly MeetingEvent[],
+  record: MeetingRecord | null,
+  conference: StepStatus,
+): MeetingEvent | null => {
+  const newest = events.find((event) => event.outcome === 'reconcile_queued');
+  if (!newest) return null;
+  const at = Date.parse(newest.receivedAt);
+  const isRecordNewer = record !== null && Date.parse(record.updatedAt) >= at;
+  const isStepNewer =
+    (conference.state === 'done' || conference.state === 'skipped') &&
+    conference.finishedAt !== null &&
+    Date.parse(conference.finishedAt) >= at;
+  return isRecordNewer || isStepNewer ? null : newest;
+};
 
 export interface RedisBookingStoreOptions {
   redis: Redis;
@@ -121,13 +148,23 @@ export const createRedisBookingStore = ({
     getSnapshot,
 
     getStatus: async (bookingId) => {
-      const fields = await redis.hgetall(keyOf(bookingId));
+      const [fields, rawEvents] = await Promise.all([
+        redis.hgetall(keyOf(bookingId)),
+        redis.lrange(meetingEventsKey(prefix, bookingId), 0, -1),
+      ]);
       if (!fields['snapshot']) return null;
       const steps = Object.fromEntries(
         stepNames.map((name) => [name, StepStatus.parse(JSON.parse(fields[`step:${name}`] ?? 'null'))]),
-      );
-      const meeting = fields['meeting'] ? MeetingRecord.parse(JSON.parse(fields['meeting'])).meeting : null;
-      return BookingStatus.parse({ ...JSON.parse(fields['snapshot']), meeting, steps });
+      ) as Record<StepName, StepStatus>;
+      const record = fields['meeting'] ? MeetingRecord.parse(JSON.parse(fields['meeting'])) : null;
+      const meetingEvents = parseMeetingEvents(rawEvents);
+      return BookingStatus.parse({
+        ...JSON.parse(fields['snapshot']),
+        meeting: record?.meeting ?? null,
+        steps,
+        meetingEvents,
+        meetingAlert: unresolvedAlert(meetingEvents, record, steps.conference),
+      });
     },
 
     getMeeting: async (bookingId) => {
@@ -136,8 +173,23 @@ export const createRedisBookingStore = ({
     },
 
     setMeeting: async (bookingId, record) => {
-      if (record) await redis.hset(keyOf(bookingId), 'meeting', JSON.stringify(MeetingRecord.parse(record)));
-      else await redis.hdel(keyOf(bookingId), 'meeting');
+      if (!record) {
+        await redis.hdel(keyOf(bookingId), 'meeting');
+        return;
+      }
+      const parsed = MeetingRecord.parse(record);
+      const ttlSeconds = Math.max(
+        Math.ceil((Date.parse(parsed.meeting.startTime) - now().getTime()) / 1000) +
+          MEETING_INDEX_AFTER_START_S,
+        MEETING_INDEX_MIN_S,
+      );
+      await redis.set(
+        meetingIndexKey(prefix, parsed.meeting.provider, parsed.meeting.id),
+        bookingId,
+        'EX',
+        Number.isFinite(ttlSeconds) ? ttlSeconds : MEETING_INDEX_AFTER_START_S,
+      );
+      await redis.hset(keyOf(bookingId), 'meeting', JSON.stringify(parsed));
     },
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {

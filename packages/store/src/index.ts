@@ -2,3 +2,8 @@ export * from './booking-store';
 export * from './redis-lock';
 export * from './member-connections';
 export * from './email-log';
+export * from './connect-link';
+export * from './oauth-state';
+export * from './provider-user-index';
+export * from './meeting-events';
+export * from './reconnect-notice';

@@ -52,6 +52,10 @@ export interface MemberConnectionSummary {
   expiresAt: string | null;
   lastError: ConnectionError | null;
   updatedAt: string;
+  /** When the member last went through the OAuth flow (ISO); null for records older than the field. */
+  connectedAt: string | null;
+  /** When the token pair was last written, by the flow or a refresh (ISO); null when unknown. */
+  tokensUpdatedAt: string | null;
 }
 
 export interface MemberConnectionStore {
@@ -77,6 +81,11 @@ export interface MemberConnectionStore {
     error?: Omit<ConnectionError, 'at'>,
   ): Promise<boolean>;
   remove(memberId: string, provider: ConnectionProvider): Promise<void>;
+  /**
+   * Every connection (of one member, when given), as summaries, sorted by member and provider. It
+   * SCANs the prefix: fine for an admin listing, not for a hot path.
+   */
+  list(options?: { memberId?: string }): Promise<MemberConnectionSummary[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +225,7 @@ return 1
 const SAVE_TOKENS_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'connected' then return 0 end
 redis.call('HSET', KEYS[1], 'tokens', ARGV[1], 'expiresAt', ARGV[2], 'scope', ARGV[3],
-  'providerUserId', ARGV[4], 'updatedAt', ARGV[5])
+  'providerUserId', ARGV[4], 'updatedAt', ARGV[5], 'tokensUpdatedAt', ARGV[5])
 return 1
 `;
 
@@ -239,6 +248,12 @@ interface SecretPair {
   accessToken: string;
   refreshToken: string;
 }
+
+const isProvider = (value: string): value is ConnectionProvider =>
+  (connectionProviders as readonly string[]).includes(value);
+
+/** SCAN MATCH treats these as pattern characters. */
+const globEscape = (value: string): string => value.replace(/[*?[\]\\]/g, '\\$&');
 
 const isState = (value: string | undefined): value is ConnectionState =>
   value === 'connected' || value === 'broken' || value === 'revoked';
@@ -287,6 +302,8 @@ export const createRedisMemberConnectionStore = ({
       expiresAt: fields['expiresAt'] ?? null,
       lastError: parseError(fields['lastError']),
       updatedAt: fields['updatedAt'] ?? '',
+      connectedAt: fields['connectedAt'] ?? null,
+      tokensUpdatedAt: fields['tokensUpdatedAt'] ?? null,
     };
   };
 
@@ -341,6 +358,7 @@ export const createRedisMemberConnectionStore = ({
       readSummary(memberId, provider, await redis.hgetall(keyOf(memberId, provider))),
 
     connect: async (memberId, provider, tokens) => {
+      const at = now().toISOString();
       // One script: a reconnect replaces the whole record (state, tokens, last error) at once.
       await redis.eval(
         CONNECT_SCRIPT,
@@ -357,7 +375,11 @@ export const createRedisMemberConnectionStore = ({
         'providerUserId',
         tokens.providerUserId ?? '',
         'updatedAt',
-        now().toISOString(),
+        at,
+        'connectedAt',
+        at,
+        'tokensUpdatedAt',
+        at,
       );
     },
 
@@ -381,6 +403,41 @@ export const createRedisMemberConnectionStore = ({
 
     remove: async (memberId, provider) => {
       await redis.del(keyOf(memberId, provider));
+    },
+
+    list: async ({ memberId } = {}) => {
+      const head = `${prefix}:member-connection:{`;
+      const match = memberId === undefined ? `${head}*}:*` : `${head}${globEscape(memberId)}}:*`;
+      const keys = new Set<string>();
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
+        cursor = next;
+        for (const key of batch) keys.add(key);
+      } while (cursor !== '0');
+      const found: { memberId: string; provider: ConnectionProvider; key: string }[] = [];
+      for (const key of keys) {
+        const closing = key.lastIndexOf('}:');
+        const member = key.slice(head.length, closing);
+        const provider = key.slice(closing + 2);
+        if (isProvider(provider)) found.push({ memberId: member, provider, key });
+      }
+      found.sort((a, b) =>
+        a.memberId === b.memberId
+          ? connectionProviders.indexOf(a.provider) - connectionProviders.indexOf(b.provider)
+          : a.memberId < b.memberId
+            ? -1
+            : 1,
+      );
+      const pipeline = redis.pipeline();
+      for (const { key } of found) pipeline.hgetall(key);
+      const results = (await pipeline.exec()) ?? [];
+      return found.flatMap(({ memberId: member, provider }, index) => {
+        const [error, fields] = results[index] ?? [null, null];
+        if (error) throw error;
+        const summary = readSummary(member, provider, (fields ?? {}) as Record<string, string>);
+        return summary ? [summary] : [];
+      });
     },
   };
 };

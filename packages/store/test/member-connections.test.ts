@@ -128,4 +128,52 @@ describe('member-connection store', () => {
     await store().remove('m-rm', 'zoom');
     expect(await store().get('m-rm', 'zoom')).toBeNull();
   });
+
+  it('lists connections (all, or one member’s) with when they connected, and never a token', async () => {
+    const listed = createRedisMemberConnectionStore({
+      redis,
+      prefix: `${prefix}-list`,
+      keyring: parseTokenKeyring(k1),
+      now: () => new Date('2025-01-02T03:04:05.000Z'),
+    });
+    const pair = tokens(20);
+    await listed.connect('m-b', 'google', pair);
+    await listed.connect('m-a', 'microsoft', tokens(21));
+    await listed.connect('m-a', 'zoom', tokens(22));
+    await listed.connect('m-a*', 'zoom', tokens(23));
+    await listed.markRevoked('m-b', 'google');
+    const all = await listed.list();
+    expect(all.map((c) => `${c.memberId}/${c.provider}/${c.state}`)).toEqual([
+      'm-a/zoom/connected',
+      'm-a/microsoft/connected',
+      'm-a*/zoom/connected',
+      'm-b/google/revoked',
+    ]);
+    expect(all[0]).toMatchObject({
+      connectedAt: '2025-01-02T03:04:05.000Z',
+      tokensUpdatedAt: '2025-01-02T03:04:05.000Z',
+    });
+    expect(JSON.stringify(all)).not.toContain(pair.accessToken);
+    // A member id with glob characters matches only itself.
+    expect((await listed.list({ memberId: 'm-a*' })).map((c) => c.memberId)).toEqual(['m-a*']);
+    expect((await listed.list({ memberId: 'm-a' })).map((c) => c.provider)).toEqual(['zoom', 'microsoft']);
+    const keys = await redis.keys(`${prefix}-list:*`);
+    await redis.del(...keys);
+  });
+
+  it('keeps every member readable across a key rotation, and says which key is missing once it is dropped', async () => {
+    const before = store(k1);
+    const pairs = [tokens(30), tokens(31), tokens(32)];
+    for (const [i, pair] of pairs.entries())
+      await before.connect(`m-rot-${i}`, i === 1 ? 'google' : 'zoom', pair);
+    // Rotation: the new key first, the old one kept for reading.
+    const after = store(`${k2},${k1}`);
+    for (const [i, pair] of pairs.entries())
+      expect((await after.get(`m-rot-${i}`, i === 1 ? 'google' : 'zoom'))?.tokens).toEqual(pair);
+    // A refresh under the new ring re-encrypts with k2; the rest still need k1.
+    await after.saveTokens('m-rot-0', 'zoom', pairs[0]!);
+    const onlyNew = store(k2);
+    expect((await onlyNew.get('m-rot-0', 'zoom'))?.tokens).toEqual(pairs[0]);
+    await expect(onlyNew.get('m-rot-2', 'zoom')).rejects.toThrow(/"k1", which is not configured/);
+  });
 });

@@ -5,17 +5,19 @@ import { BookingId } from '@meetlink/events';
 import type { BookingStore } from '@meetlink/store';
 import { ApiError } from '../api-error';
 import { requireAdmin } from '../admin-auth';
+import type { AdminCheck } from '../admin-auth';
+import { noStore } from '../security-headers';
 import { withRedis } from '../with-redis';
 
 export interface BookingsRouteDeps {
   redis: Redis;
   store: BookingStore;
-  adminToken: string;
+  admin: AdminCheck;
 }
 
-export const bookingsRouter = ({ redis, store, adminToken }: BookingsRouteDeps): Router => {
+export const bookingsRouter = ({ redis, store, admin }: BookingsRouteDeps): Router => {
   const router = Router();
-  router.get('/v1/bookings/:bookingId', requireAdmin(adminToken), async (req, res) => {
+  router.get('/v1/bookings/:bookingId', requireAdmin(admin), noStore, async (req, res) => {
     const bookingId = BookingId.safeParse(req.params['bookingId']);
     if (!bookingId.success) {
       throw new ApiError(

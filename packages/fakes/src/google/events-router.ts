@@ -40,7 +40,7 @@ export const playFaults =
     next();
   };
 
-const requireBearer =
+export const requireBearer =
   (state: FakeGoogleState): RequestHandler =>
   (req, res, next) => {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -59,7 +59,7 @@ const requireBearer =
     next();
   };
 
-const tokenOf = (res: Response): AccessTokenRecord => res.locals['token'] as AccessTokenRecord;
+export const tokenOf = (res: Response): AccessTokenRecord => res.locals['token'] as AccessTokenRecord;
 
 const param = (req: Request, name: string): string => {
   const value = req.params[name];

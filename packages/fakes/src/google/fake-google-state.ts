@@ -81,6 +81,10 @@ export class FakeGoogleState {
     this.users.set(lower(input.email), { email: input.email, calendars });
   }
 
+  allUsers(): string[] {
+    return [...this.users.values()].map((u) => u.email);
+  }
+
   hasUser(email: string): boolean {
     return this.users.has(lower(email));
   }
@@ -218,6 +222,11 @@ export class FakeGoogleState {
   }
 
   /** The live record (not a copy); undefined when it never existed or was purged. */
+  /** A calendar's events, oldest first, as events.list walks them. */
+  listEvents(calendarId: string): FakeGoogleEvent[] {
+    return [...(this.calendars.get(lower(calendarId))?.values() ?? [])];
+  }
+
   findEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined {
     return this.calendars.get(lower(calendarId))?.get(eventId);
   }

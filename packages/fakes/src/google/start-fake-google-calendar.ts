@@ -4,7 +4,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { ConsentSession } from '../oauth-consent';
+import { authorizeRouter } from './authorize-router';
 import { FakeGoogleState } from './fake-google-state';
+import { eventsListRouter } from './events-list-router';
 import { eventsRouter, playFaults, renderErrors } from './events-router';
 import { notFound } from './google-errors';
 import { tokenRouter } from './token-endpoint';
@@ -33,6 +36,7 @@ export const startFakeGoogleCalendar = async (
 ): Promise<FakeGoogleCalendar> => {
   const now = options.now ?? (() => new Date());
   const state = new FakeGoogleState(now, options.acceptAddOnConferenceData ?? false);
+  const consent = new ConsentSession();
   let origin = '';
 
   const app = express();
@@ -40,8 +44,9 @@ export const startFakeGoogleCalendar = async (
   app.set('etag', false);
   app.use(logRequests(state));
   app.use(playFaults(state));
+  app.use(authorizeRouter(state, consent, () => origin));
   app.use(tokenRouter(state, () => `${origin}/token`));
-  app.use('/calendar/v3', eventsRouter(state));
+  app.use('/calendar/v3', eventsListRouter(state), eventsRouter(state));
   app.use((_req, _res, next) => next(notFound()));
   app.use(renderErrors);
 
@@ -54,6 +59,12 @@ export const startFakeGoogleCalendar = async (
   return {
     rootUrl: `${origin}/`,
     tokenUrl: `${origin}/token`,
+    authorizeUrl: `${origin}/o/oauth2/v2/auth`,
+    addOAuthClient: ({ clientId, clientSecret, redirectUris }) => {
+      state.addOAuthClient(clientId, clientSecret);
+      consent.registerRedirectUris(clientId, redirectUris);
+    },
+    signIn: (email, signInOptions) => consent.signIn(email, signInOptions),
     addUser: (input) => state.addUser(input),
     addServiceAccount: (input) => state.addServiceAccount(input),
     issueUserTokens: ({ clientId, clientSecret, email, scope, accessTokenTtlSeconds = 3599 }) => {
@@ -85,7 +96,10 @@ export const startFakeGoogleCalendar = async (
       state.deleteEvent(calendarId, eventId, deleteOptions?.purge ?? false),
     inject: (fault) => state.addFault(fault),
     requests: () => state.requests(),
-    reset: () => state.reset(),
+    reset: () => {
+      state.reset();
+      consent.reset();
+    },
     close: async () => {
       const closed = new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -122,6 +122,18 @@ export interface FakeGoogleCalendar {
   readonly rootUrl: string;
   /** 'http://127.0.0.1:<port>/token': GOOGLE_OAUTH_TOKEN_URL. */
   readonly tokenUrl: string;
+  /** 'http://127.0.0.1:<port>/o/oauth2/v2/auth': GOOGLE_OAUTH_AUTHORIZE_URL. */
+  readonly authorizeUrl: string;
+  /**
+   * A web OAuth client (authorization code flow; its refresh tokens work at /token too). With
+   * `redirectUris`, only those are accepted, exactly; without, any http(s) URI.
+   */
+  addOAuthClient(input: { clientId: string; clientSecret: string; redirectUris?: string[] }): void;
+  /**
+   * Who is signed in to Google in "the browser": the consent screen agrees as them (or, with `deny`,
+   * sends `error=access_denied` back). Nobody signed in: the only user, else an account chooser page.
+   */
+  signIn(email: string | null, options?: { deny?: boolean }): void;
   /** A user whose calendar is their email; `calendars` lists further calendar ids they may write to. */
   addUser(input: { email: string; calendars?: string[] }): void;
   /** Registers a service account; answers the key the adapter signs with. */
@@ -146,7 +158,7 @@ export interface FakeGoogleCalendar {
   deleteEvent(calendarId: string, eventId: string, options?: { purge?: boolean }): void;
   inject(fault: FakeGoogleFault): void;
   requests(): FakeGoogleRequest[];
-  /** Forget events, requests, faults and tokens; keep users, service accounts and OAuth clients. */
+  /** Forget events, requests, faults, tokens and who is signed in; keep users, service accounts and OAuth clients. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -24,7 +24,7 @@ import {
 import type { FakeGraphEvent } from './types';
 
 export const recordOf = (res: Response): RequestRecord => res.locals['record'] as RequestRecord;
-const principalOf = (res: Response): Principal => res.locals['principal'] as Principal;
+export const principalOf = (res: Response): Principal => res.locals['principal'] as Principal;
 
 /** Injected 5xx and throttling, answered before auth as Graph's front door would. */
 export const playFaults =
@@ -47,7 +47,7 @@ export const playFaults =
     next();
   };
 
-const requireBearer =
+export const requireBearer =
   (state: FakeGraphState): RequestHandler =>
   (req, res, next) => {
     const header = req.get('authorization');

@@ -84,6 +84,10 @@ export class FakeGraphState {
     this.users.set(input.id, { ...input });
   }
 
+  allUsers(): UserRecord[] {
+    return [...this.users.values()];
+  }
+
   /** By object id or user principal name, case-insensitively. */
   findUser(idOrUpn: string): UserRecord | undefined {
     const wanted = lower(idOrUpn);

@@ -5,7 +5,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { ConsentSession } from '../oauth-consent';
+import { authorizeRouter } from './authorize-router';
 import { FakeGraphState } from './fake-graph-state';
+import { meRouter } from './me-router';
 import { eventsRouter, playFaults, renderErrors } from './events-router';
 import { segmentNotFound } from './graph-errors';
 import { tokenRouter } from './token-endpoint';
@@ -34,13 +37,16 @@ const logRequests =
 export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promise<FakeGraph> => {
   const now = options.now ?? (() => new Date());
   const state = new FakeGraphState(now);
+  const consent = new ConsentSession();
+  let origin = '';
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(logRequests(state));
   app.use(playFaults(state, API_PREFIX));
-  app.use(API_PREFIX, eventsRouter(state, API_PREFIX));
+  app.use(API_PREFIX, meRouter(state, API_PREFIX), eventsRouter(state, API_PREFIX));
+  app.use(authorizeRouter(state, consent, () => origin));
   app.use(tokenRouter(state));
   app.use((req, _res, next) => next(segmentNotFound(req.path.split('/').filter(Boolean).at(-1) ?? '')));
   app.use(renderErrors(state));
@@ -49,11 +55,13 @@ export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promi
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     baseUrl: `${origin}${API_PREFIX}`,
     authorityHost: origin,
+    addRedirectUris: (clientId, uris) => consent.registerRedirectUris(clientId, uris),
+    signIn: (userId, signInOptions) => consent.signIn(userId, signInOptions),
     addApp: (input) => state.addApp(input),
     addUser: (input) => state.addUser(input),
     issueUserTokens: ({ tenantId, clientId, clientSecret, userId, scope, accessTokenTtlSeconds = 3599 }) => {
@@ -90,7 +98,10 @@ export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promi
     teamsMeetingsCreated: () => state.teamsMeetingsCreated(),
     inject: (fault) => state.addFault(fault),
     requests: () => state.requests(),
-    reset: () => state.reset(),
+    reset: () => {
+      state.reset();
+      consent.reset();
+    },
     close: async () => {
       const closed = new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

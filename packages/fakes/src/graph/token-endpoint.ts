@@ -7,7 +7,7 @@ import type { FakeGraphState, RequestRecord } from './fake-graph-state';
 import { AadError } from './graph-errors';
 
 const TOKEN_TTL_SECONDS = 3599;
-const MULTI_TENANT = new Set(['common', 'organizations']);
+export const MULTI_TENANT = new Set(['common', 'organizations']);
 
 const clientCredentialsOf = (req: Request): { clientId?: string; clientSecret?: string } => {
   const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
@@ -22,7 +22,7 @@ const clientCredentialsOf = (req: Request): { clientId?: string; clientSecret?: 
   };
 };
 
-const authenticateApp = (state: FakeGraphState, tenant: string, req: Request) => {
+export const authenticateApp = (state: FakeGraphState, tenant: string, req: Request) => {
   const { clientId, clientSecret } = clientCredentialsOf(req);
   if (!clientId) {
     throw new AadError(

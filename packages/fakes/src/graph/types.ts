@@ -117,6 +117,18 @@ export interface FakeGraph {
     clientSecret: string;
     applicationPermissions?: string[];
   }): void;
+  /**
+   * Registers the app's redirect URIs for the authorization code flow at
+   * /{tenant}/oauth2/v2.0/authorize: only those are accepted, exactly; an app without any accepts
+   * any http(s) URI.
+   */
+  addRedirectUris(clientId: string, uris: string[]): void;
+  /**
+   * Who is signed in to Microsoft in "the browser" (object id or UPN): /authorize consents as them
+   * (or, with `deny`, sends `error=access_denied` back). Nobody signed in: the only user of the
+   * tenant, else an account chooser page.
+   */
+  signIn(userId: string | null, options?: { deny?: boolean }): void;
   /** A mailbox: its object id and user principal name (either names it in a path). */
   addUser(input: { id: string; userPrincipalName: string; tenantId?: string }): void;
   /** Delegated tokens of one user for an app, as if they had consented. */

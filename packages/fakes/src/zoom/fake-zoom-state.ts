@@ -68,6 +68,10 @@ export class FakeZoomState {
     return [...this.users.values()].find((user) => user.email.toLowerCase() === email);
   }
 
+  allUsers(): UserRecord[] {
+    return [...this.users.values()];
+  }
+
   requireUser(userId: string): UserRecord {
     const user = this.users.get(userId);
     if (!user) throw new Error(`fake Zoom has no user ${userId}; addUser first`);

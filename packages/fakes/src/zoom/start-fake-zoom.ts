@@ -3,6 +3,8 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { ConsentSession } from '../oauth-consent';
+import { authorizeRouter } from './authorize-router';
 import { requireBearer } from './bearer-auth';
 import { renderErrors } from './error-renderer';
 import { FakeZoomState } from './fake-zoom-state';
@@ -12,12 +14,14 @@ import { oauthRouter } from './oauth-router';
 import { logRequests } from './request-log';
 import type { FakeZoom, StartFakeZoomOptions } from './types';
 import { buildUserSettings, usersRouter } from './user-settings';
+import { deauthorize, hostDeletesMeeting, hostUpdatesMeeting } from './webhook-events';
 import { routeNotFound } from './zoom-errors';
 
 export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise<FakeZoom> => {
   const now = options.now ?? (() => new Date());
   const state = new FakeZoomState(now, options.dailyCreateUpdateLimit ?? 100);
   const pendingTimers = new Set<NodeJS.Timeout>();
+  const consent = new ConsentSession();
   let origin = '';
 
   const app = express();
@@ -26,6 +30,7 @@ export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise
   app.use(logRequests(state));
   app.use(playFaults(state, pendingTimers));
   app.use(oauthRouter(state, () => origin));
+  app.use(authorizeRouter(state, consent, () => origin));
   app.use('/v2', requireBearer(state), usersRouter(state), meetingsRouter(state), (_req, _res, next) => {
     next(routeNotFound());
   });
@@ -40,6 +45,12 @@ export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise
   return {
     apiBaseUrl: `${origin}/v2`,
     oauthBaseUrl: origin,
+    authorizeUrl: `${origin}/oauth/authorize`,
+    addUserApp: ({ clientId, clientSecret, redirectUris }) => {
+      state.tokens.addUserApp({ clientId, clientSecret });
+      consent.registerRedirectUris(clientId, redirectUris);
+    },
+    signIn: (userId, signInOptions) => consent.signIn(userId, signInOptions),
     addAccount: (input) => state.tokens.addS2sApp(input),
     addUser: (input) => state.addUser(input),
     issueUserTokens: ({ clientId, clientSecret, userId, accessTokenTtlSeconds = 3600 }) => {
@@ -64,6 +75,9 @@ export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise
       );
     },
     revokeUserTokens: (userId) => state.tokens.revokeUser(userId),
+    deauthorize: (userId, clientId) => deauthorize(state, userId, clientId),
+    hostDeletesMeeting: (meetingId) => hostDeletesMeeting(state, Number(meetingId)),
+    hostUpdatesMeeting: (meetingId, changes) => hostUpdatesMeeting(state, Number(meetingId), changes),
     expireAccessTokens: () => state.tokens.expireAccessTokens(),
     inject: (fault) => state.faults.add(fault),
     meetings: () => state.meetings().map((m) => structuredClone(m)),
@@ -71,7 +85,10 @@ export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise
     requests: () => state.requests(),
     lastRetryAfter: () => state.lastRetryAfter(),
     userSettings: (userId) => buildUserSettings(state.requireUser(userId)),
-    reset: () => state.reset(),
+    reset: () => {
+      state.reset();
+      consent.reset();
+    },
     close: async () => {
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();

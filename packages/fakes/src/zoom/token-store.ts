@@ -67,6 +67,10 @@ export class TokenStore {
     this.userApps.set(app.clientId, app);
   }
 
+  isUserApp(clientId: string): boolean {
+    return this.userApps.has(clientId);
+  }
+
   /** The app whose credentials these are, if any. */
   findClient(clientId: string, clientSecret: string): { s2s?: S2sApp; user?: UserApp } | undefined {
     const s2s = this.s2sApps.get(clientId);

@@ -2,6 +2,7 @@
 // Field names follow Zoom's (and @zoom/rivet's) snake_case wherever a value mirrors the wire.
 import type { MeetingsGetMeetingResponse } from '@zoom/rivet/meetings';
 import type { UsersGetUserSettingsResponse } from '@zoom/rivet/users';
+import type { HostMeetingChanges, ZoomWebhookEvent } from './webhook-events';
 
 /** The account's passcode rules (`schedule_meeting.meeting_password_requirement` in user settings). */
 export interface MeetingPasswordRequirement {
@@ -131,6 +132,18 @@ export interface FakeZoom {
   readonly apiBaseUrl: string;
   /** 'http://127.0.0.1:<port>' (token endpoint at /oauth/token) */
   readonly oauthBaseUrl: string;
+  /** 'http://127.0.0.1:<port>/oauth/authorize': where the user-OAuth flow sends the browser. */
+  readonly authorizeUrl: string;
+  /**
+   * A user-OAuth app (authorization code flow). With `redirectUris`, /oauth/authorize accepts only
+   * those, exactly, as Zoom's allow list does; without, any http(s) URI.
+   */
+  addUserApp(input: { clientId: string; clientSecret: string; redirectUris?: string[] }): void;
+  /**
+   * Who is signed in to Zoom in "the browser": /oauth/authorize consents as them (or, with `deny`,
+   * sends `error=access_denied` back). Nobody signed in: the only user, else an account chooser page.
+   */
+  signIn(userId: string | null, options?: { deny?: boolean }): void;
   /** The Server-to-Server OAuth app of an account. */
   addAccount(input: { accountId: string; clientId: string; clientSecret: string }): void;
   addUser(input: FakeZoomUserInput): void;
@@ -150,6 +163,15 @@ export interface FakeZoom {
   }): string;
   /** Every token of that user stops working (124 on the API, invalid_grant at the token endpoint). */
   revokeUserTokens(userId: string): void;
+  /**
+   * The user removes the app in Zoom: their tokens die (as revokeUserTokens) and the answer is the
+   * `app_deauthorized` event Zoom then sends (sign it with signZoomWebhook).
+   */
+  deauthorize(userId: string, clientId: string): ZoomWebhookEvent;
+  /** The host deletes the meeting in Zoom; answers the `meeting.deleted` event. */
+  hostDeletesMeeting(meetingId: number | string): ZoomWebhookEvent;
+  /** The host edits the meeting in Zoom; answers the `meeting.updated` event (changed fields only). */
+  hostUpdatesMeeting(meetingId: number | string, changes: HostMeetingChanges): ZoomWebhookEvent;
   /** Every access token stops working with 124; refresh tokens stay valid. */
   expireAccessTokens(): void;
   inject(fault: FakeZoomFault): void;
@@ -162,7 +184,7 @@ export interface FakeZoom {
   lastRetryAfter(): FakeZoomRetryAfter | undefined;
   /** What GET /users/{id}/settings answers for that user. */
   userSettings(userId: string): UsersGetUserSettingsResponse;
-  /** Forget meetings, requests, faults, tokens and rate-limit counters; keep accounts and users. */
+  /** Forget meetings, requests, faults, tokens, rate-limit counters and who is signed in; keep accounts, apps and users. */
   reset(): void;
   close(): Promise<void>;
 }

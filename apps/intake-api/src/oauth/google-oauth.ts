@@ -1,0 +1,97 @@
+// Google's web-server flow: GOOGLE_OAUTH_AUTHORIZE_URL with access_type=offline and prompt=consent
+// (without both, Google sends no refresh token on a second connect), scopes `openid email` and
+// calendar.events; the code is exchanged at GOOGLE_OAUTH_TOKEN_URL. The member's email comes from
+// the id_token, read without checking its signature: it arrives straight from Google's token
+// endpoint over TLS and only labels the connection, it grants nothing. The cheap call is events.list
+// on the primary calendar (calendar.events allows it; calendarList would need another scope).
+import { PermanentError } from '@meetlink/errors';
+import type { OAuthProvider } from './oauth-provider';
+import { tokensFrom } from './oauth-provider';
+import { getJson, requestToken } from './provider-http';
+import type { ProviderHttpOptions } from './provider-http';
+
+export const GOOGLE_CONNECT_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events'];
+
+export interface GoogleOAuthOptions {
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** googleapis' rootUrl: the Calendar API is under {origin}/calendar/v3. */
+  apiRootUrl: string;
+  clientId: string;
+  clientSecret: string;
+  fetch?: typeof fetch;
+}
+
+const emailFromIdToken = (idToken: string | undefined): string | null => {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      email?: unknown;
+      sub?: unknown;
+    };
+    if (typeof claims.email === 'string') return claims.email;
+    return typeof claims.sub === 'string' ? claims.sub : null;
+  } catch {
+    return null;
+  }
+};
+
+export const createGoogleOAuth = ({
+  authorizeUrl,
+  tokenUrl,
+  apiRootUrl,
+  clientId,
+  clientSecret,
+  fetch,
+}: GoogleOAuthOptions): OAuthProvider => {
+  const http: ProviderHttpOptions = { vendor: 'Google', codePrefix: 'google', ...(fetch ? { fetch } : {}) };
+  const endpoint = { url: tokenUrl, clientAuth: 'form' as const, clientId, clientSecret };
+  const eventsUrl = `${new URL(apiRootUrl).origin}/calendar/v3/calendars/primary/events?maxResults=1`;
+
+  return {
+    provider: 'google',
+    vendor: 'Google',
+    authorizationUrl: ({ state, redirectUri }) => {
+      const url = new URL(authorizeUrl);
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        scope: GOOGLE_CONNECT_SCOPES.join(' '),
+        access_type: 'offline',
+        prompt: 'consent',
+        include_granted_scopes: 'true',
+        state,
+      }).toString();
+      return url.toString();
+    },
+    exchangeCode: async ({ code, redirectUri, now }) => {
+      const answer = await requestToken(http, endpoint, 'authorization code', {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+      });
+      if (!answer.refresh_token) {
+        throw new PermanentError(
+          'oauth_no_refresh_token',
+          'Google granted no refresh token (offline access was not given); connect again and allow offline access',
+        );
+      }
+      return tokensFrom(answer, now, null, emailFromIdToken(answer.id_token));
+    },
+    refresh: async (tokens, now) => {
+      const answer = await requestToken(http, endpoint, 'refresh token', {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken,
+      });
+      return tokensFrom(answer, now, tokens, tokens.providerUserId);
+    },
+    whoAmI: async (accessToken) => {
+      const list = (await getJson(http, 'events.list (primary)', eventsUrl, accessToken)) as {
+        summary?: unknown;
+      };
+      return { providerUserId: typeof list.summary === 'string' ? list.summary : null };
+    },
+  };
+};
