@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseEnv, workerEnv } from '@meetlink/config';
+import { parseEnv, reconnectNoticeEnv, workerEnv } from '@meetlink/config';
 
 const optional = z
   .string()
@@ -26,6 +26,7 @@ const serviceAccount = optional.transform((value, ctx) => {
 
 export const Config = z.object({
   ...workerEnv,
+  ...reconnectNoticeEnv,
   GOOGLE_API_ROOT_URL: z.url().default('https://www.googleapis.com/'),
   GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_SERVICE_ACCOUNT_JSON: serviceAccount,

@@ -2,7 +2,11 @@
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { loadOrExit } from '@meetlink/config';
 import { createWorkerRuntime } from '@meetlink/queue';
-import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
+import {
+  createRedisMemberConnectionStore,
+  parseTokenKeyring,
+  reconnectNotifierFromSettings,
+} from '@meetlink/store';
 import { loadConfig } from './config';
 import { patchCalendarEvent } from './patch-calendar-event';
 
@@ -36,4 +40,14 @@ const providers = {
     connections,
   }),
 };
-runtime.run('calendar', (snapshot) => patchCalendarEvent(snapshot, { providers, store: runtime.store }));
+const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
+runtime.run('calendar', (snapshot) => patchCalendarEvent(snapshot, { providers, store: runtime.store }), {
+  onFailed: async (snapshot, error) => {
+    const calendar = snapshot.booking.calendar;
+    if (!calendar) return;
+    const provider = calendar.provider === 'google' ? 'google' : 'microsoft';
+    const outcome = await notifyHost?.(snapshot.booking, error.code, provider);
+    if (outcome)
+      runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+  },
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, workerEnv } from '@meetlink/config';
+import { parseEnv, reconnectNoticeEnv, workerEnv } from '@meetlink/config';
 
 const optional = z
   .string()
@@ -9,6 +9,7 @@ const optional = z
 export const Config = z
   .object({
     ...workerEnv,
+    ...reconnectNoticeEnv,
     ZOOM_API_BASE_URL: z.url().default('https://api.zoom.us/v2'),
     ZOOM_OAUTH_BASE_URL: z.url().default('https://zoom.us'),
     /** Server-to-Server OAuth app: the admin connects the whole account once. */

@@ -1,6 +1,7 @@
 // Composition root of the conference worker.
 import { loadOrExit } from '@meetlink/config';
 import { createWorkerRuntime } from '@meetlink/queue';
+import { reconnectNotifierFromSettings } from '@meetlink/store';
 import { createZoomAdapter } from '@meetlink/zoom';
 import { loadConfig } from './config';
 import { handOnBooking, reconcileMeeting } from './reconcile-meeting';
@@ -31,8 +32,12 @@ const handOnDeps = {
   calendarQueue: runtime.queue('calendar'),
   emailQueue: runtime.queue('email'),
 };
-runtime.run(
-  'conference',
-  (snapshot) => reconcileMeeting(snapshot, reconcileDeps),
-  (snapshot) => handOnBooking(snapshot, handOnDeps),
-);
+const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
+runtime.run('conference', (snapshot) => reconcileMeeting(snapshot, reconcileDeps), {
+  next: (snapshot) => handOnBooking(snapshot, handOnDeps),
+  onFailed: async (snapshot, error) => {
+    const outcome = await notifyHost?.(snapshot.booking, error.code, 'zoom');
+    if (outcome)
+      runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+  },
+});

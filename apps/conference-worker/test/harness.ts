@@ -8,13 +8,20 @@ import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import type { StepWorkerOptions } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { createZoomAdapter } from '@meetlink/zoom';
 import { handOnBooking, reconcileMeeting } from '../src/reconcile-meeting';
 
 export const ACCOUNT = { accountId: 'acc_1', clientId: 'cid_1', clientSecret: 'secret_1' };
 
-export const startConferenceStep = async () => {
+export interface ConferenceStepOptions {
+  /** false: no Server-to-Server app, so only members' own connections count. Default true. */
+  serverToServer?: boolean;
+  onFailed?: StepWorkerOptions<'conference'>['onFailed'];
+}
+
+export const startConferenceStep = async (options: ConferenceStepOptions = {}) => {
   const zoom: FakeZoom = await startFakeZoom();
   zoom.addAccount(ACCOUNT);
   zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: ACCOUNT.accountId });
@@ -28,7 +35,12 @@ export const startConferenceStep = async () => {
   const calendarQueue = createQueue('calendar', context);
   const emailQueue = createQueue('email', context);
   const adapter = createZoomAdapter(
-    { apiBaseUrl: zoom.apiBaseUrl, oauthBaseUrl: zoom.oauthBaseUrl, ...ACCOUNT },
+    {
+      apiBaseUrl: zoom.apiBaseUrl,
+      oauthBaseUrl: zoom.oauthBaseUrl,
+      ...(options.serverToServer === false ? {} : ACCOUNT),
+      tokenEncryptionKey: 'test:c2FuZGJveC1vbmx5LXRva2VuLWtleS0zMi1ieXRlcyE=',
+    },
     { redis, keyPrefix: prefix },
   );
   const workers: Worker[] = [];
@@ -39,6 +51,7 @@ export const startConferenceStep = async () => {
       logger: createLogger({ name: 'conference-test', level: 'silent' }),
       process: (snapshot) => reconcileMeeting(snapshot, { provider: adapter.provider, store }),
       next: (snapshot) => handOnBooking(snapshot, { store, calendarQueue, emailQueue }),
+      ...(options.onFailed ? { onFailed: options.onFailed } : {}),
       ...context,
       // Quick retries for network faults; rate limits still wait for Retry-After (worker.rateLimit).
       workerOptions: { settings: { backoffStrategy: () => 50 } },

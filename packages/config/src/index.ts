@@ -63,3 +63,19 @@ export const workerEnv = {
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: positiveInt(5),
 };
+
+/**
+ * What a worker needs to email a host a reconnect link when their connection is missing or dead
+ * (all optional: without them the failure is only in the booking status).
+ */
+export const reconnectNoticeEnv = {
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Meetlink <no-reply@meetlink.local>'),
+  /** Where the intake API (and its /connect routes) is reachable from a browser. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** Comma-separated HMAC secrets of connect links; the first signs. */
+  CONNECT_LINK_SECRET: z.string().min(32).optional(),
+};

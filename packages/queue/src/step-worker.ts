@@ -2,6 +2,7 @@
 // running → done | skipped, or pending (retry scheduled) | failed, with the last error.
 import type { Job, Worker } from 'bullmq';
 import { PermanentError, RetryableError, summarizeError } from '@meetlink/errors';
+import type { ErrorSummary } from '@meetlink/errors';
 import type { BookingJob, BookingSnapshot, StepName } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
 import { tryLock } from '@meetlink/store';
@@ -33,6 +34,8 @@ export interface StepWorkerOptions<Q extends StepName> extends WorkerContext {
    * attempts left (later steps still have work: a confirmation goes out without a meeting).
    */
   next?: (snapshot: BookingSnapshot) => Promise<void>;
+  /** Told when the step failed for good (no attempts left, or a permanent error): never silent. */
+  onFailed?: (snapshot: BookingSnapshot, error: ErrorSummary) => Promise<void>;
   now?: () => Date;
 }
 
@@ -46,6 +49,7 @@ export const createStepWorker = <Q extends StepName>({
   logger,
   process,
   next,
+  onFailed,
   now = () => new Date(),
   ...context
 }: StepWorkerOptions<Q>): Worker => {
@@ -91,6 +95,11 @@ export const createStepWorker = <Q extends StepName>({
         finishedAt: isFinal ? now().toISOString() : null,
       });
       log.warn({ err: error, code: summary.code, isFinal }, 'step failed');
+      if (isFinal && onFailed) {
+        await onFailed(snapshot, summary).catch((notifyError: unknown) =>
+          log.error({ err: notifyError }, 'telling about a failed step failed too'),
+        );
+      }
       if (isFinal && next) {
         await next(snapshot).catch((handOffError: unknown) =>
           log.error({ err: handOffError }, 'hand-off after a failed step failed too'),

@@ -2,7 +2,7 @@
 // on, a step worker, and a graceful shutdown that closes them in the right order.
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
+import type { QueueKey, StepName } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import type { Logger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';
@@ -13,7 +13,7 @@ import type { Processor, TypedQueue } from './queues';
 import { installShutdown } from './shutdown';
 import type { Closable } from './shutdown';
 import { createStepWorker } from './step-worker';
-import type { StepProcessor } from './step-worker';
+import type { StepProcessor, StepWorkerOptions } from './step-worker';
 
 export interface WorkerRuntimeConfig {
   name: string;
@@ -35,7 +35,7 @@ export interface WorkerRuntime {
   run<S extends StepName>(
     step: S,
     process: StepProcessor,
-    next?: (snapshot: BookingSnapshot) => Promise<void>,
+    hooks?: Pick<StepWorkerOptions<S>, 'next' | 'onFailed'>,
   ): Worker;
   /** Starts a plain worker on a queue that is not a pipeline step (reminders). */
   consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
@@ -83,14 +83,14 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
       refreshClosables();
       return queue;
     },
-    run: (step, process, next) =>
+    run: (step, process, hooks = {}) =>
       register(
         step,
         createStepWorker({
           step,
           store,
           process,
-          ...(next ? { next } : {}),
+          ...hooks,
           ...context,
           concurrency: config.WORKER_CONCURRENCY,
         }),

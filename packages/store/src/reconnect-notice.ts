@@ -3,8 +3,9 @@
 // again. At most one a day per member and provider (SET NX EX 86400), whichever worker asks first;
 // a send that fails frees the slot so the next failure tries again.
 import type { Redis } from 'ioredis';
+import { createSmtpMailer } from '@meetlink/email';
 import type { Mailer } from '@meetlink/email';
-import { buildConnectLink } from './connect-link';
+import { buildConnectLink, parseSecretList } from './connect-link';
 import type { ConnectionProvider } from './member-connections';
 
 export const RECONNECT_NOTICE_INTERVAL_S = 24 * 3600;
@@ -102,4 +103,65 @@ export const notifyHostToReconnect = async ({
     await redis.del(key).catch(() => undefined);
     throw error;
   }
+};
+
+/** The step errors that mean the host must connect again. */
+export const RECONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'member_not_connected',
+  'connection_revoked',
+]);
+
+export interface ReconnectNotifierOptions {
+  mailer: Mailer;
+  redis: Redis;
+  prefix: string;
+  connectLink: { publicBaseUrl: string; secrets: readonly string[] };
+  now?: () => Date;
+}
+
+/**
+ * For a worker's "failed for good" hook: emails the booking's host a reconnect link when the failure
+ * is theirs to fix, at most once a day per provider. Other failures answer null.
+ */
+export const createReconnectNotifier =
+  ({ mailer, redis, prefix, connectLink, now = () => new Date() }: ReconnectNotifierOptions) =>
+  async (
+    booking: { bookingId: string; host: { memberId: string; email: string; name: string } },
+    errorCode: string,
+    provider: ConnectionProvider,
+  ): Promise<ReconnectNoticeOutcome | null> => {
+    if (!RECONNECT_ERROR_CODES.has(errorCode)) return null;
+    return notifyHostToReconnect({
+      member: booking.host,
+      provider,
+      reason: errorCode,
+      bookingId: booking.bookingId,
+      mailer,
+      redis,
+      prefix,
+      connectLink,
+      now: now(),
+    });
+  };
+
+export interface ReconnectNoticeSettings {
+  SMTP_URL?: string | undefined;
+  MAIL_FROM: string;
+  PUBLIC_BASE_URL?: string | undefined;
+  CONNECT_LINK_SECRET?: string | undefined;
+  REDIS_PREFIX: string;
+}
+
+/** The notifier a worker's main.ts wires in, or null when mail or connect links are not configured. */
+export const reconnectNotifierFromSettings = (settings: ReconnectNoticeSettings, redis: Redis) => {
+  if (!settings.SMTP_URL || !settings.PUBLIC_BASE_URL || !settings.CONNECT_LINK_SECRET) return null;
+  return createReconnectNotifier({
+    mailer: createSmtpMailer({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM }),
+    redis,
+    prefix: settings.REDIS_PREFIX,
+    connectLink: {
+      publicBaseUrl: settings.PUBLIC_BASE_URL,
+      secrets: parseSecretList(settings.CONNECT_LINK_SECRET),
+    },
+  });
 };
