@@ -53,7 +53,7 @@ describe('the pipeline, end to end', () => {
     const rescheduled = await pipeline.waitForStatus(bookingId, (s) => s.version === 2 && allStepsSettled(s));
     expect(rescheduled.meeting?.joinUrl).toBe(joinUrl); // same meeting, moved
     const zoomMeeting = pipeline.fakes.zoom!.meetings().find((m) => String(m.id) === rescheduled.meeting!.id);
-    expect(Date.parse(zoomMeeting!.start_time!)).toBe(Date.parse(moved.startsAt));
+    expect(Date.parse(zoomMeeting!.start_time)).toBe(Date.parse(moved.startsAt));
     const body = pipeline.fakes.graph!.getEvent(userId, eventId)?.body?.content ?? '';
     expect(body).toContain('Agenda written by the booking system.'); // the text around the block survives
     expect(body.split(rescheduled.meeting!.passcode!).length).toBe(2); // one block, not two

@@ -19,14 +19,15 @@ afterAll(async () => {
 });
 
 it('fails the step with member_not_connected and emails the host once, however many bookings fail', async () => {
-  let notify: ReturnType<typeof createReconnectNotifier> | undefined;
+  // The notifier needs the step's Redis, which exists only once the step has started.
+  const hooks: { notify?: ReturnType<typeof createReconnectNotifier> } = {};
   step = await startConferenceStep({
     serverToServer: false,
     onFailed: async (snapshot, error) => {
-      await notify?.(snapshot.booking, error.code, 'zoom');
+      await hooks.notify?.(snapshot.booking, error.code, 'zoom');
     },
   });
-  notify = createReconnectNotifier({
+  hooks.notify = createReconnectNotifier({
     mailer: createSmtpMailer({ smtpUrl: sink.smtpUrl, from: 'Meetlink <bookings@meetlink.test>' }),
     redis: step.redis,
     prefix: step.prefix,
