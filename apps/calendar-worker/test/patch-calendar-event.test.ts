@@ -17,6 +17,7 @@ import type { FakeGoogleCalendar, FakeGraph } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
+import { pollUntil } from '@meetlink/sandbox';
 import { patchCalendarEvent } from '../src/patch-calendar-event';
 
 jest.setTimeout(60_000);
@@ -110,17 +111,14 @@ const submit = async (booking: Booking, type: EventTypeName = EventType.created,
   await calendarQueue.add({ bookingId: booking.bookingId, version: booking.version });
 };
 
-const waitForCalendar = async (bookingId: string, version: number): Promise<BookingStatus> => {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const status = await store.getStatus(bookingId);
-    const step = status?.steps.calendar;
-    if (status && step?.version === version && ['done', 'skipped', 'failed'].includes(step.state))
-      return status;
-    if (Date.now() > deadline) throw new Error(`calendar step did not settle: ${JSON.stringify(step)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
+const waitForCalendar = async (bookingId: string, version: number): Promise<BookingStatus> =>
+  (await pollUntil(
+    () => store.getStatus(bookingId),
+    (status) =>
+      status?.steps.calendar.version === version &&
+      ['done', 'skipped', 'failed'].includes(status.steps.calendar.state),
+    { what: `the calendar step of ${bookingId} v${version}` },
+  ))!;
 
 const bookingWith = (
   bookingId: string,

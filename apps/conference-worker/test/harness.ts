@@ -10,6 +10,7 @@ import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
 import type { StepWorkerOptions } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
+import { pollUntil } from '@meetlink/sandbox';
 import { createZoomAdapter } from '@meetlink/zoom';
 import { handOnBooking, reconcileMeeting } from '../src/reconcile-meeting';
 
@@ -80,16 +81,12 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
     bookingId: string,
     isDone: (s: BookingStatus) => boolean = (s) =>
       ['done', 'skipped', 'failed'].includes(s.steps.conference.state),
-  ): Promise<BookingStatus> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const status = await store.getStatus(bookingId);
-      if (status && isDone(status)) return status;
-      if (Date.now() > deadline)
-        throw new Error(`conference step did not settle: ${JSON.stringify(status?.steps.conference)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  ): Promise<BookingStatus> =>
+    (await pollUntil(
+      () => store.getStatus(bookingId),
+      (status) => status !== null && isDone(status),
+      { what: `the conference step of ${bookingId}` },
+    ))!;
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));

@@ -1,6 +1,7 @@
 // Issue 3's behaviours, observed where they matter: the meetings the fake Zoom holds, the requests it
 // received, and the booking status.
 import { EventType } from '@meetlink/events';
+import { pollUntil } from '@meetlink/sandbox';
 import { startConferenceStep, videoBooking } from './harness';
 import type { ConferenceStep } from './harness';
 
@@ -123,11 +124,11 @@ describe('the conference step against Zoom', () => {
     // The same version again (a stalled job run twice), then an older version arriving late.
     await step.conferenceQueue.add({ bookingId: 'bk_replay', version: 2 }, { jobId: 'bk_replay-v2-again' });
     await step.conferenceQueue.add({ bookingId: 'bk_replay', version: 1 });
-    const deadline = Date.now() + 10_000;
-    while ((await step.conferenceQueue.queue.getJobCountByTypes('completed')) < 3) {
-      if (Date.now() > deadline) throw new Error('the replayed jobs did not complete');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await pollUntil(
+      () => step.conferenceQueue.queue.getJobCountByTypes('completed'),
+      (completed) => completed >= 3,
+      { timeoutMs: 10_000, what: 'the replayed jobs' },
+    );
     expect(step.zoom.meetings()).toHaveLength(1);
     expect(requestsTo('POST', /\/users\/.+\/meetings$/)).toHaveLength(1);
     expect(requestsTo('PATCH', /\/meetings\//)).toHaveLength(0);

@@ -15,6 +15,7 @@ import { startSmtpSink } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker, createWorker } from '@meetlink/queue';
 import { createRedisBookingStore, createRedisEmailLog } from '@meetlink/store';
+import { pollUntil } from '@meetlink/sandbox';
 import { sendBookingEmail } from '../src/send-booking-email';
 import { sendReminder } from '../src/send-reminder';
 
@@ -101,17 +102,13 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     await emailQueue.add({ bookingId: booking.bookingId, version: booking.version });
   };
 
-  const waitForEmailStep = async (bookingId: string, version: number): Promise<BookingStatus> => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const status = await store.getStatus(bookingId);
-      const step = status?.steps.email;
-      if (status && step && step.version === version && ['done', 'failed'].includes(step.state))
-        return status;
-      if (Date.now() > deadline) throw new Error(`email step did not settle: ${JSON.stringify(step)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const waitForEmailStep = async (bookingId: string, version: number): Promise<BookingStatus> =>
+    (await pollUntil(
+      () => store.getStatus(bookingId),
+      (status) =>
+        status?.steps.email.version === version && ['done', 'failed'].includes(status.steps.email.state),
+      { what: `the email step of ${bookingId} v${version}` },
+    ))!;
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));

@@ -1,5 +1,6 @@
 // Issue 5's delivery behaviours, observed in the SMTP sink and the reminders queue.
 import { EventType } from '@meetlink/events';
+import { pollUntil } from '@meetlink/sandbox';
 import { bookingAt, meetingFor, startEmailStep } from './harness';
 import type { EmailStep } from './harness';
 
@@ -175,11 +176,14 @@ describe('reminders', () => {
       { bookingId: 'bk_fire', offsetMinutes: 30 },
       { jobId: 'bk_fire-r30-late' },
     );
-    const deadline = Date.now() + 10_000;
-    while ((await late.getState()) !== 'completed') {
-      if (Date.now() > deadline) throw new Error('the late reminder never ran');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await pollUntil(
+      () => late.getState(),
+      (state) => state === 'completed',
+      {
+        timeoutMs: 10_000,
+        what: 'the late reminder',
+      },
+    );
     expect(step.sink.messages()).toHaveLength(before);
     expect(step.sink.messages().at(-1)?.messageId).toBe('<bk_fire.canceled@meetlink.test>');
   });

@@ -14,7 +14,7 @@ import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
 import { createMemberAccess } from './oauth/member-access';
 import type { OAuthProvider } from './oauth/oauth-provider';
-import { rateLimit } from './rate-limit';
+import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
 import { bookingsRouter } from './routes/bookings';
 import { connectRouter } from './routes/connect';
 import { connectionsRouter } from './routes/connections';
@@ -63,7 +63,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
   const linkSecrets = deps.connectLinkSecrets ?? [];
   const admin = createAdminCheck({ token: deps.adminToken, basic: deps.adminBasic });
   const userIndex = createRedisProviderUserIndex({ redis: deps.redis, prefix });
-  const limits = { events: 1200, webhooks: 600, connect: 30, ...deps.rateLimits };
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const limiter = (name: keyof typeof limits) =>
     rateLimit({ redis: deps.redis, prefix, name, limit: limits[name], logger: deps.logger, now });
 

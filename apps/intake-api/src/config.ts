@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commonEnv, parseEnv, positiveInt } from '@meetlink/config';
 import { decodeSecret } from '@meetlink/events';
 import { parseSecretList, parseTokenKeyring } from '@meetlink/store';
+import { DEFAULT_RATE_LIMITS } from './rate-limit';
 
 const webhookSecrets = z
   .string()
@@ -92,9 +93,9 @@ export const IntakeConfig = z
     TOKEN_ENCRYPTION_KEY: keyring,
     TRUST_PROXY: trustProxy,
     /** Requests per client IP per minute on the public endpoints. */
-    RATE_LIMIT_EVENTS_PER_MINUTE: positiveInt(1200),
-    RATE_LIMIT_WEBHOOKS_PER_MINUTE: positiveInt(600),
-    RATE_LIMIT_CONNECT_PER_MINUTE: positiveInt(30),
+    RATE_LIMIT_EVENTS_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.events),
+    RATE_LIMIT_WEBHOOKS_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.webhooks),
+    RATE_LIMIT_CONNECT_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.connect),
 
     // Zoom: the user-OAuth app members connect (ZOOM_USER_CLIENT_ID, or ZOOM_CLIENT_ID when there is
     // no Server-to-Server account); its webhook secret token.

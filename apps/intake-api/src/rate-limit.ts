@@ -76,3 +76,6 @@ export const rateLimit = ({
     next();
   };
 };
+
+/** Requests per client IP per minute on the public endpoints, unless configured otherwise. */
+export const DEFAULT_RATE_LIMITS = { events: 1200, webhooks: 600, connect: 30 } as const;

@@ -1,5 +1,5 @@
 // Stops and restarts a Redis of this test's own (not the shared one) under a running intake API.
-import { startRedisServer } from '@meetlink/sandbox';
+import { pollUntil, startRedisServer } from '@meetlink/sandbox';
 import type { RunningRedis } from '@meetlink/sandbox';
 import { sampleBooking, sampleEvent } from '@meetlink/events';
 import { startIntake } from './harness';
@@ -16,12 +16,8 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const waitUntil = async (check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+const waitUntil = async (check: () => Promise<boolean>): Promise<void> => {
+  await pollUntil(check, (isMet) => isMet, { timeoutMs: 15_000, everyMs: 100 });
 };
 
 it('answers 503 redis_unavailable while Redis is down and accepts again once it is back', async () => {

@@ -4,9 +4,8 @@
 // `quotaExceeded` (https://developers.google.com/workspace/calendar/api/guides/errors).
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from './retry-after';
+import { calendarRateLimited, calendarUnavailable } from './transient-errors';
 
-/** How long a rate limit without Retry-After pauses the queue. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 2_000;
 /** How long a host's Calendar usage limit without Retry-After delays its job. */
 export const DEFAULT_USAGE_LIMIT_WAIT_MS = 60_000;
 
@@ -107,25 +106,16 @@ export const mapGoogleError = (
     (status === 403 && reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded'))
   ) {
     // Google seldom sends Retry-After; pausing the queue a little still beats spending attempts.
-    return new RetryableError('calendar_rate_limited', message, {
-      retryAfterMs: retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
-      rateLimitScope: 'provider',
-      providerResponse,
-    });
+    return calendarRateLimited(message, retryAfterMs, providerResponse);
   }
   if (status === 403 && reasons.includes('quotaExceeded')) {
     // "Calendar usage limits exceeded": the host's own limit, not the whole project's.
-    return new RetryableError('calendar_rate_limited', message, {
-      retryAfterMs: retryAfterMs ?? DEFAULT_USAGE_LIMIT_WAIT_MS,
-      rateLimitScope: 'subject',
-      providerResponse,
+    return calendarRateLimited(message, retryAfterMs, providerResponse, {
+      scope: 'subject',
+      fallbackMs: DEFAULT_USAGE_LIMIT_WAIT_MS,
     });
   }
-  if (status >= 500 || status === 408) {
-    // A Retry-After on a 5xx asks the whole client to back off.
-    const backOff = retryAfterMs !== undefined ? { retryAfterMs, rateLimitScope: 'provider' as const } : {};
-    return new RetryableError('calendar_unavailable', message, { ...backOff, providerResponse });
-  }
+  if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
   if (status === 412)
     return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
   const codes: Record<number, string> = {

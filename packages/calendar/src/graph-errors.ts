@@ -3,9 +3,7 @@
 // (https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling).
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from './retry-after';
-
-/** How long a 429 without Retry-After pauses the queue. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 2_000;
+import { calendarRateLimited, calendarUnavailable } from './transient-errors';
 
 export interface GraphFailure {
   /** Undefined when no answer came (network, timeout). */
@@ -61,17 +59,10 @@ export const mapGraphError = (
 
   if (status === 429) {
     // Without Retry-After Graph asks for backoff; pausing the queue a little beats spending attempts.
-    return new RetryableError('calendar_rate_limited', message, {
-      retryAfterMs: retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
-      rateLimitScope: 'provider',
-      providerResponse,
-    });
+    return calendarRateLimited(message, retryAfterMs, providerResponse);
   }
-  if (status >= 500 || status === 408) {
-    // "503 … repeat the request after a delay, the length of which may be specified in Retry-After".
-    const backOff = retryAfterMs !== undefined ? { retryAfterMs, rateLimitScope: 'provider' as const } : {};
-    return new RetryableError('calendar_unavailable', message, { ...backOff, providerResponse });
-  }
+  // "503 … repeat the request after a delay, the length of which may be specified in Retry-After".
+  if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
   if (status === 412 || status === 409)
     return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
   if (status === 404 && USER_NOT_FOUND.has(code ?? ''))

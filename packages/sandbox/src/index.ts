@@ -4,3 +4,4 @@ export * from './redis-server';
 export * from './demo';
 export * from './run-sandbox';
 export * from './fakes';
+export * from './poll-until';
