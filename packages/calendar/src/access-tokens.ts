@@ -1,8 +1,8 @@
 // Access tokens for a host's calendar, both ways each vendor offers: an app credential that covers
 // every host of the organisation (Google domain-wide delegation, a Microsoft app's client
 // credentials), or the member's own OAuth tokens from the encrypted member-connection store.
-import { PermanentError, RetryableError } from '@meetlink/errors';
-import { TokenDecryptionError } from '@meetlink/store';
+import { PermanentError } from '@meetlink/errors';
+import { readMemberConnection, settleRefusedRefresh, usableTokens } from '@meetlink/store';
 import type {
   ConnectionProvider,
   ConnectionTokens,
@@ -101,43 +101,10 @@ export const createMemberTokenSource = ({
 }: MemberTokenSourceOptions): AccessTokenSource => {
   const rejected = new Map<string, string>();
 
-  const read = async (host: HostRef): Promise<MemberConnection | null> => {
-    try {
-      return await connections.get(host.memberId, provider);
-    } catch (error) {
-      if (error instanceof TokenDecryptionError) {
-        throw new PermanentError(
-          'connection_unreadable',
-          `member ${host.memberId}'s ${vendor} tokens: ${error.message}`,
-          { cause: error },
-        );
-      }
-      throw new RetryableError(
-        'connection_store_unavailable',
-        `member ${host.memberId}'s ${vendor} connection could not be read`,
-        {
-          cause: error,
-        },
-      );
-    }
-  };
-
-  const usable = (host: HostRef, connection: MemberConnection | null): ConnectionTokens => {
-    if (!connection) {
-      throw new PermanentError(
-        'member_not_connected',
-        `member ${host.memberId} has not connected a ${vendor} calendar`,
-      );
-    }
-    if (connection.state !== 'connected' || !connection.tokens) {
-      const reason = connection.lastError ? ` (${connection.lastError.code})` : '';
-      throw new PermanentError(
-        'connection_revoked',
-        `member ${host.memberId}'s ${vendor} connection is ${connection.state}${reason}: they must connect again`,
-      );
-    }
-    return connection.tokens;
-  };
+  const refOf = (host: HostRef) => ({ connections, memberId: host.memberId, provider, vendor });
+  const read = (host: HostRef): Promise<MemberConnection | null> => readMemberConnection(refOf(host));
+  const usable = (host: HostRef, connection: MemberConnection | null): ConnectionTokens =>
+    usableTokens(refOf(host), connection);
 
   const isFresh = (host: HostRef, tokens: ConnectionTokens): boolean =>
     Date.parse(tokens.expiresAt) - refreshMarginMs > now().getTime() &&
@@ -169,29 +136,10 @@ export const createMemberTokenSource = ({
         );
       }
       // Someone else may have refreshed (and the vendor retired our copy) meanwhile.
-      const again = await read(host);
-      if (
-        again?.state === 'connected' &&
-        again.tokens &&
-        again.tokens.refreshToken !== current.refreshToken
-      ) {
-        return again.tokens;
-      }
-      await connections.markBroken(host.memberId, provider, {
-        code: 'invalid_grant',
+      return settleRefusedRefresh(refOf(host), current, {
         message: `${vendor} refused the refresh token${error.description ? ` (${error.description})` : ''}; the member must connect again`,
+        providerResponse: { status: error.status, error: error.error, error_description: error.description },
       });
-      throw new PermanentError(
-        'connection_revoked',
-        `member ${host.memberId}'s ${vendor} refresh token was refused`,
-        {
-          providerResponse: {
-            status: error.status,
-            error: error.error,
-            error_description: error.description,
-          },
-        },
-      );
     }
     const next: ConnectionTokens = {
       accessToken: answer.access_token,

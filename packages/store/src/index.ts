@@ -7,3 +7,4 @@ export * from './oauth-state';
 export * from './provider-user-index';
 export * from './meeting-events';
 export * from './reconnect-notice';
+export * from './member-tokens';

@@ -4,7 +4,7 @@
 // refresh token on every use).
 import type { Redis } from 'ioredis';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { TokenDecryptionError, withLock } from '@meetlink/store';
+import { readMemberConnection, settleRefusedRefresh, usableTokens, withLock } from '@meetlink/store';
 import type { ConnectionTokens, MemberConnection, MemberConnectionStore } from '@meetlink/store';
 import type { HostRef } from './host';
 import { InvalidGrantError } from './oauth';
@@ -137,39 +137,15 @@ export const createUserTokenProvider = ({
   /** Access tokens Zoom refused, per member, until a refresh replaces them. */
   const rejected = new Map<string, string>();
 
-  const read = async (host: HostRef): Promise<MemberConnection | null> => {
-    try {
-      return await connections.get(host.memberId, 'zoom');
-    } catch (error) {
-      if (error instanceof TokenDecryptionError) {
-        throw new PermanentError(
-          'connection_unreadable',
-          `member ${host.memberId}'s Zoom tokens: ${error.message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-  };
-
-  const usable = (host: HostRef, connection: MemberConnection | null): ConnectionTokens => {
-    if (!connection) {
-      throw new PermanentError(
-        'member_not_connected',
-        `member ${host.memberId} has not connected a Zoom account`,
-      );
-    }
-    if (connection.state !== 'connected' || !connection.tokens) {
-      const reason = connection.lastError ? ` (${connection.lastError.code})` : '';
-      throw new PermanentError(
-        'connection_revoked',
-        `member ${host.memberId}'s Zoom connection is ${connection.state}${reason}: they must connect again`,
-      );
-    }
-    return connection.tokens;
-  };
+  const refOf = (host: HostRef) => ({
+    connections,
+    memberId: host.memberId,
+    provider: 'zoom' as const,
+    vendor: 'Zoom',
+  });
+  const read = (host: HostRef): Promise<MemberConnection | null> => readMemberConnection(refOf(host));
+  const usable = (host: HostRef, connection: MemberConnection | null): ConnectionTokens =>
+    usableTokens(refOf(host), connection);
 
   const isFresh = (host: HostRef, tokens: ConnectionTokens): boolean =>
     Date.parse(tokens.expiresAt) - refreshMarginMs > now().getTime() &&
@@ -209,25 +185,10 @@ export const createUserTokenProvider = ({
       if (!(error instanceof InvalidGrantError)) throw error;
       // A refresher whose lock had expired may have rotated the pair meanwhile: then ours was
       // merely stale, not revoked.
-      const again = await read(host);
-      if (
-        again?.state === 'connected' &&
-        again.tokens &&
-        again.tokens.refreshToken !== current.refreshToken
-      ) {
-        return again.tokens;
-      }
-      await connections.markBroken(host.memberId, 'zoom', {
-        code: 'invalid_grant',
+      return settleRefusedRefresh(refOf(host), current, {
         message: `Zoom refused the refresh token (${error.reason}); the member must connect Zoom again`,
+        providerResponse: { error: 'invalid_grant', reason: error.reason },
       });
-      throw new PermanentError(
-        'connection_revoked',
-        `member ${host.memberId}'s Zoom refresh token was refused`,
-        {
-          providerResponse: { error: 'invalid_grant', reason: error.reason },
-        },
-      );
     }
     // Save before use: the old refresh token is dead now, so this pair is the only one left.
     if (!(await connections.saveTokens(host.memberId, 'zoom', next))) {

@@ -5,7 +5,7 @@
 // so a plain refresh is safe. A refused refresh marks the connection broken, as the workers do.
 import type { Redis } from 'ioredis';
 import { PermanentError } from '@meetlink/errors';
-import { TokenDecryptionError } from '@meetlink/store';
+import { connectionRevoked, readMemberConnection, settleRefusedRefresh, usableTokens } from '@meetlink/store';
 import type { ConnectionProvider, ConnectionTokens, MemberConnectionStore } from '@meetlink/store';
 import { createOAuthTokenRequester, createUserTokenProvider } from '@meetlink/zoom';
 import type { ZoomTokenProvider } from '@meetlink/zoom';
@@ -32,12 +32,6 @@ export interface MemberAccessOptions {
   now?: () => Date;
 }
 
-const revoked = (memberId: string, vendor: string, state: string, reason?: string): PermanentError =>
-  new PermanentError(
-    'connection_revoked',
-    `member ${memberId}'s ${vendor} connection is ${state}${reason ? ` (${reason})` : ''}: they must connect again`,
-  );
-
 export const createMemberAccess = ({
   connections,
   providers,
@@ -58,31 +52,12 @@ export const createMemberAccess = ({
       })
     : undefined;
 
-  const read = async (memberId: string, provider: ConnectionProvider, vendor: string) => {
-    try {
-      return await connections.get(memberId, provider);
-    } catch (error) {
-      if (error instanceof TokenDecryptionError)
-        throw new PermanentError(
-          'connection_unreadable',
-          `member ${memberId}'s ${vendor} tokens: ${error.message}`,
-        );
-      throw error;
-    }
-  };
-
-  const usable = async (
-    memberId: string,
-    provider: ConnectionProvider,
-    vendor: string,
-  ): Promise<ConnectionTokens> => {
-    const connection = await read(memberId, provider, vendor);
-    if (!connection)
-      throw new PermanentError('member_not_connected', `member ${memberId} has not connected ${vendor}`);
-    if (connection.state !== 'connected' || !connection.tokens)
-      throw revoked(memberId, vendor, connection.state, connection.lastError?.code);
-    return connection.tokens;
-  };
+  const refOf = (memberId: string, provider: ConnectionProvider, vendor: string) => ({
+    connections,
+    memberId,
+    provider,
+    vendor,
+  });
 
   return {
     getAccessToken: async (memberId, provider, rejected) => {
@@ -90,7 +65,7 @@ export const createMemberAccess = ({
         if (!zoomTokens)
           throw new PermanentError('provider_not_configured', 'no Zoom user-OAuth app is configured');
         const host = { memberId, email: '' };
-        const before = (await read(memberId, 'zoom', 'Zoom'))?.tokens?.accessToken;
+        const before = (await readMemberConnection(refOf(memberId, 'zoom', 'Zoom')))?.tokens?.accessToken;
         if (rejected) await zoomTokens.invalidate(host, rejected);
         const { token } = await zoomTokens.getAccessToken(host);
         return { token, refreshed: token !== before };
@@ -98,7 +73,8 @@ export const createMemberAccess = ({
       const oauth = providers[provider];
       if (!oauth)
         throw new PermanentError('provider_not_configured', `no ${provider} OAuth app is configured`);
-      const tokens = await usable(memberId, provider, oauth.vendor);
+      const ref = refOf(memberId, provider, oauth.vendor);
+      const tokens = usableTokens(ref, await readMemberConnection(ref));
       const isFresh = Date.parse(tokens.expiresAt) - refreshMarginMs > now().getTime();
       if (isFresh && tokens.accessToken !== rejected) return { token: tokens.accessToken, refreshed: false };
       let next: ConnectionTokens;
@@ -107,17 +83,13 @@ export const createMemberAccess = ({
       } catch (error) {
         if (!(error instanceof InvalidGrantError)) throw error;
         // A worker may have refreshed meanwhile; only a pair nobody replaced is really dead.
-        const again = await read(memberId, provider, oauth.vendor);
-        if (again?.state === 'connected' && again.tokens && again.tokens.refreshToken !== tokens.refreshToken)
-          return { token: again.tokens.accessToken, refreshed: true };
-        await connections.markBroken(memberId, provider, {
-          code: 'invalid_grant',
+        const current = await settleRefusedRefresh(ref, tokens, {
           message: `${oauth.vendor} refused the refresh token; the member must connect again`,
         });
-        throw revoked(memberId, oauth.vendor, 'broken', 'invalid_grant');
+        return { token: current.accessToken, refreshed: true };
       }
       if (!(await connections.saveTokens(memberId, provider, next)))
-        throw revoked(memberId, oauth.vendor, 'revoked', 'revoked during the refresh');
+        throw connectionRevoked(memberId, oauth.vendor, 'revoked', 'revoked during the refresh');
       return { token: next.accessToken, refreshed: true };
     },
   };
