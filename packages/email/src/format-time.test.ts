@@ -30,6 +30,47 @@ describe('formatTimeSpan', () => {
   });
 });
 
+describe('formatTimeSpan across a DST change', () => {
+  /** 05:30Z is 1:30 AM EDT (UTC−4), 06:30Z is 1:30 AM EST (UTC−5): the clock reads the same twice. */
+  const fallBack = { startsAt: '2025-11-02T05:30:00Z', endsAt: '2025-11-02T06:30:00Z' };
+
+  it('gives each end its own zone when New York falls back inside the booking', () => {
+    expect(plain(formatTimeSpan(fallBack, 'en-US', 'America/New_York'))).toBe(
+      'Sunday, November 2, 2025 at 1:30 AM EDT – 1:30 AM EST',
+    );
+  });
+
+  it('gives each end its own offset where the locale has no zone abbreviation', () => {
+    const text = plain(formatTimeSpan(fallBack, 'de-DE', 'America/New_York'));
+    expect(text).toContain('Sonntag, 2. November 2025');
+    expect(text).toMatch(/01:30 GMT-4 – 01:30 GMT-5$/);
+  });
+
+  it('labels the start with the zone before the change, not after it', () => {
+    const early = { startsAt: '2025-11-02T04:30:00Z', endsAt: '2025-11-02T06:30:00Z' };
+    expect(plain(formatTimeSpan(early, 'en-US', 'America/New_York'))).toBe(
+      'Sunday, November 2, 2025 at 12:30 AM EDT – 1:30 AM EST',
+    );
+    const springForward = { startsAt: '2025-03-09T06:30:00Z', endsAt: '2025-03-09T07:30:00Z' };
+    expect(plain(formatTimeSpan(springForward, 'en-US', 'America/New_York'))).toBe(
+      'Sunday, March 9, 2025 at 1:30 AM EST – 3:30 AM EDT',
+    );
+  });
+
+  it('names both days when a span with a DST change also crosses midnight', () => {
+    const overnight = { startsAt: '2025-11-02T03:30:00Z', endsAt: '2025-11-02T06:30:00Z' };
+    expect(plain(formatTimeSpan(overnight, 'en-US', 'America/New_York'))).toBe(
+      'Saturday, November 1, 2025 at 11:30 PM EDT – Sunday, November 2, 2025 at 1:30 AM EST',
+    );
+  });
+
+  it('keeps the one-zone range for the same night in a zone without DST', () => {
+    expect(plain(formatTimeSpan(fallBack, 'en-US', 'UTC'))).toBe(
+      'Sunday, November 2, 2025, 5:30 – 6:30 AM UTC',
+    );
+  });
+});
+
 describe('formatShortStart', () => {
   it('is short enough for a subject line', () => {
     expect(plain(formatShortStart(span.startsAt, 'en-US', 'America/New_York'))).toBe(

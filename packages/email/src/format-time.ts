@@ -1,47 +1,77 @@
 // Booking times as the customer reads them: their locale, their time zone, and the zone named.
 // Intl formatters are costly to build and cheap to use, so they are cached per locale and zone.
 
+type Style = 'long' | 'short' | 'time' | 'zone' | 'offset' | 'day';
+
+const STYLES: Record<Style, Intl.DateTimeFormatOptions> = {
+  long: {
+    weekday: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  },
+  short: {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  },
+  time: { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' },
+  zone: { timeZoneName: 'longGeneric' },
+  /** "GMT-04:00": compares the UTC offsets of two instants. */
+  offset: { timeZoneName: 'longOffset' },
+  /** "2025-11-02" (en-CA): the local calendar day. */
+  day: { year: 'numeric', month: '2-digit', day: '2-digit' },
+};
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-const formatter = (
-  locale: string,
-  timeZone: string,
-  style: 'long' | 'short' | 'zone',
-): Intl.DateTimeFormat => {
+const formatter = (locale: string, timeZone: string, style: Style): Intl.DateTimeFormat => {
   const key = `${style}|${locale}|${timeZone}`;
   let found = formatters.get(key);
   if (!found) {
-    const options: Intl.DateTimeFormatOptions =
-      style === 'long'
-        ? {
-            weekday: 'long',
-            year: 'numeric',
-            month: 'long',
-            day: 'numeric',
-            hour: 'numeric',
-            minute: '2-digit',
-          }
-        : style === 'short'
-          ? { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
-          : {};
-    found = new Intl.DateTimeFormat(locale, {
-      ...options,
-      timeZone,
-      timeZoneName: style === 'zone' ? 'longGeneric' : 'short',
-    });
+    found = new Intl.DateTimeFormat(locale, { ...STYLES[style], timeZone });
     formatters.set(key, found);
   }
   return found;
 };
+
+const offsetAt = (timeZone: string, at: Date): string | undefined =>
+  formatter('en-US', timeZone, 'offset')
+    .formatToParts(at)
+    .find((part) => part.type === 'timeZoneName')?.value;
+
+const dayAt = (timeZone: string, at: Date): string => formatter('en-CA', timeZone, 'day').format(at);
 
 export interface TimeSpan {
   startsAt: string;
   endsAt: string;
 }
 
-/** "Thursday, March 6, 2025, 10:00 – 10:30 AM EST"; both dates are shown when the span crosses midnight. */
-export const formatTimeSpan = (span: TimeSpan, locale: string, timeZone: string): string =>
-  formatter(locale, timeZone, 'long').formatRange(new Date(span.startsAt), new Date(span.endsAt));
+/**
+ * "Thursday, March 6, 2025, 10:00 – 10:30 AM EST"; both dates are shown when the span crosses
+ * midnight. When the two ends have different UTC offsets (a DST change inside the booking), each end
+ * carries its own zone: "Sunday, November 2, 2025 at 1:30 AM EDT – 1:30 AM EST".
+ */
+export const formatTimeSpan = (span: TimeSpan, locale: string, timeZone: string): string => {
+  const start = new Date(span.startsAt);
+  const end = new Date(span.endsAt);
+  const long = formatter(locale, timeZone, 'long');
+  if (offsetAt(timeZone, start) === offsetAt(timeZone, end)) return long.formatRange(start, end);
+  // ICU's formatRange names the zone once, for both ends: across a DST change it collapses
+  // 05:30Z–06:30Z on 2025-11-02 in New York into one "1:30 AM EDT", and labels a span from before
+  // the change with the zone of after it. So each end is formatted on its own.
+  const endText =
+    dayAt(timeZone, start) === dayAt(timeZone, end)
+      ? formatter(locale, timeZone, 'time').format(end)
+      : long.format(end);
+  return `${long.format(start)} – ${endText}`;
+};
 
 /** "Thu, Mar 6, 10:00 AM EST", for subject lines. */
 export const formatShortStart = (startsAt: string, locale: string, timeZone: string): string =>

@@ -24,7 +24,11 @@ export interface SandboxFakes {
   close(): Promise<void>;
 }
 
-/** The sample booking's host (see sampleBooking) has a Zoom user in the fake account. */
+/**
+ * The sample booking's host (see sampleBooking) has a Zoom user in the fake account from the start;
+ * any other host a booking names becomes one on first use, as do their Google calendar and Outlook
+ * mailbox, and the calendar event the booking names (each fake's autoProvisionUsers/autoCreateEvents).
+ */
 export const SANDBOX_ZOOM_USERS = [{ id: 'zu_ada', email: 'ada@example.com' }] as const;
 
 export const startSandboxFakes = async (env: Record<string, string | undefined>): Promise<SandboxFakes> => {
@@ -34,7 +38,7 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
   let zoom: FakeZoom | null = null;
 
   if (!env['ZOOM_ACCOUNT_ID'] && !env['ZOOM_CLIENT_ID']) {
-    zoom = await startFakeZoom();
+    zoom = await startFakeZoom({ autoProvisionUsers: { accountId: SANDBOX_ZOOM.accountId } });
     const fake = zoom;
     fake.addAccount(SANDBOX_ZOOM);
     // Members connect their own Zoom account through this app (its authorize page is the fake's).
@@ -51,7 +55,7 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
       ZOOM_WEBHOOK_SECRET_TOKEN: env['ZOOM_WEBHOOK_SECRET_TOKEN'] ?? SANDBOX_ZOOM_WEBHOOK_SECRET,
     });
     lines.push(
-      `Zoom:           fake at ${fake.apiBaseUrl} (users: ${SANDBOX_ZOOM_USERS.map((u) => u.email).join(', ')})`,
+      `Zoom:           fake at ${fake.apiBaseUrl} (users: ${SANDBOX_ZOOM_USERS.map((u) => u.email).join(', ')} and any host a booking names)`,
     );
     closers.push(() => fake.close());
   } else {
@@ -69,7 +73,7 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
   }
   let google: FakeGoogleCalendar | null = null;
   if (!env['GOOGLE_SERVICE_ACCOUNT_JSON'] && !env['GOOGLE_CLIENT_ID']) {
-    google = await startFakeGoogleCalendar();
+    google = await startFakeGoogleCalendar({ autoProvisionUsers: {}, autoCreateEvents: true });
     const fake = google;
     const { calendarId, eventId } = SANDBOX_CALENDAR_EVENTS.google;
     fake.addUser({ email: calendarId });
@@ -90,7 +94,9 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
       GOOGLE_CLIENT_ID: SANDBOX_GOOGLE_CLIENT.clientId,
       GOOGLE_CLIENT_SECRET: SANDBOX_GOOGLE_CLIENT.clientSecret,
     });
-    lines.push(`Google:         fake at ${fake.rootUrl} (event ${eventId} in ${calendarId})`);
+    lines.push(
+      `Google:         fake at ${fake.rootUrl} (event ${eventId} in ${calendarId}; any host's calendar and event a booking names)`,
+    );
     closers.push(() => fake.close());
   } else {
     lines.push('Google:         real (GOOGLE_* credentials set)');
@@ -98,7 +104,10 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
 
   let graph: FakeGraph | null = null;
   if (!env['MS_CLIENT_ID']) {
-    graph = await startFakeGraph();
+    graph = await startFakeGraph({
+      autoProvisionUsers: { tenantId: SANDBOX_MICROSOFT.tenantId },
+      autoCreateEvents: true,
+    });
     const fake = graph;
     const { userId, eventId } = SANDBOX_CALENDAR_EVENTS.outlook;
     fake.addApp(SANDBOX_MICROSOFT);
@@ -117,7 +126,9 @@ export const startSandboxFakes = async (env: Record<string, string | undefined>)
       MS_CLIENT_ID: SANDBOX_MICROSOFT.clientId,
       MS_CLIENT_SECRET: SANDBOX_MICROSOFT.clientSecret,
     });
-    lines.push(`Outlook:        fake at ${fake.baseUrl} (event ${eventId} of ${userId})`);
+    lines.push(
+      `Outlook:        fake at ${fake.baseUrl} (event ${eventId} of ${userId}; any host's mailbox and event a booking names)`,
+    );
     closers.push(() => fake.close());
   } else {
     lines.push('Outlook:        real (MS_* credentials set)');

@@ -113,7 +113,7 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
 
   router.get(eventPath, (req, res) => {
     const calendar = state.resolveCalendar(tokenOf(res).principal, param(req, 'calendarId'));
-    const event = state.findEvent(calendar, param(req, 'eventId'));
+    const event = state.findOrCreateEvent(calendar, param(req, 'eventId'));
     if (!event) throw notFound();
     res.set('etag', event.etag).json(event);
   });
@@ -125,7 +125,7 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
     if (ifMatch !== undefined) record.ifMatch = ifMatch;
     const { conferenceDataVersion } = checkPatchQuery(req);
     const calendar = state.resolveCalendar(tokenOf(res).principal, param(req, 'calendarId'));
-    const event = state.findEvent(calendar, param(req, 'eventId'));
+    const event = state.findOrCreateEvent(calendar, param(req, 'eventId'));
     if (!event) throw notFound();
     const race = ifMatch !== undefined ? state.takeFault('concurrent_edit', req.method, req.path) : undefined;
     if (race) {

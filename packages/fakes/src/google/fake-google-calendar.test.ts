@@ -479,3 +479,130 @@ describe('fake Google Calendar', () => {
     });
   });
 });
+
+describe('fake Google Calendar with autoProvisionUsers and autoCreateEvents (sandbox mode)', () => {
+  const fakes: FakeGoogleCalendar[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+
+  const start = async (options: Parameters<typeof startFakeGoogleCalendar>[0] = {}) => {
+    const fake = await startFakeGoogleCalendar(options);
+    fakes.push(fake);
+    return { fake, account: fake.addServiceAccount() };
+  };
+
+  /** The JWT bearer grant a service account with domain-wide delegation makes to act as `sub`. */
+  const grantAs = async (
+    fake: FakeGoogleCalendar,
+    account: { client_email: string; private_key?: string },
+    sub: string,
+  ): Promise<Response> => {
+    const iat = Math.floor(Date.now() / 1000);
+    const assertion = signJwt(account.private_key ?? '', {
+      iss: account.client_email,
+      scope: SCOPE,
+      aud: fake.tokenUrl,
+      iat,
+      exp: iat + 3600,
+      sub,
+    });
+    return fetch(fake.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
+    });
+  };
+
+  const eventUrl = (fake: FakeGoogleCalendar, calendarId: string, eventId: string): string =>
+    `${fake.rootUrl}calendar/v3/calendars/${encodeURIComponent(calendarId)}/events/${eventId}`;
+
+  it('lets the service account impersonate any email, and still checks the JWT', async () => {
+    const { fake, account } = await start({ autoProvisionUsers: {} });
+    const response = await grantAs(fake, account, 'grace@example.org');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ token_type: 'Bearer' });
+
+    const stranger = await start();
+    expect(await (await grantAs(fake, stranger.account, 'grace@example.org')).json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid JWT: No valid verifier found for issuer.',
+    });
+    expect(await (await grantAs(fake, account, 'not-an-email')).json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid email or User ID',
+    });
+  });
+
+  it('keeps to the domains it is given', async () => {
+    const { fake, account } = await start({ autoProvisionUsers: { domains: ['example.org'] } });
+    expect((await grantAs(fake, account, 'grace@EXAMPLE.org')).status).toBe(200);
+    expect(await (await grantAs(fake, account, 'linus@example.net')).json()).toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
+  it('makes an event the booking names on first GET, and then patches it as any other', async () => {
+    const { fake, account } = await start({ autoProvisionUsers: {}, autoCreateEvents: true });
+    const { access_token: bearer } = (await (await grantAs(fake, account, 'grace@example.org')).json()) as {
+      access_token: string;
+    };
+    const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+
+    const read = await fetch(eventUrl(fake, 'grace@example.org', 'evt_grace_1'), { headers });
+    expect(read.status).toBe(200);
+    const event = (await read.json()) as { id: string; etag: string; organizer: { email: string } };
+    expect(event).toMatchObject({
+      kind: 'calendar#event',
+      id: 'evt_grace_1',
+      status: 'confirmed',
+      summary: expect.any(String) as unknown,
+      description: expect.any(String) as unknown,
+      organizer: { email: 'grace@example.org', self: true },
+      start: { dateTime: expect.any(String) as unknown },
+      end: { dateTime: expect.any(String) as unknown },
+    });
+    const patched = await fetch(eventUrl(fake, 'grace@example.org', 'evt_grace_1'), {
+      method: 'PATCH',
+      headers: { ...headers, 'if-match': event.etag },
+      body: JSON.stringify({ location: 'https://zoom.us/j/1' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(fake.getEvent('grace@example.org', 'evt_grace_1')?.location).toBe('https://zoom.us/j/1');
+  });
+
+  it('makes one on a first PATCH too, but brings no purged event back nor reaches another calendar', async () => {
+    const { fake, account } = await start({ autoProvisionUsers: {}, autoCreateEvents: true });
+    const { access_token: bearer } = (await (await grantAs(fake, account, 'grace@example.org')).json()) as {
+      access_token: string;
+    };
+    const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+    const patched = await fetch(eventUrl(fake, 'primary', 'evtgrace2'), {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ description: 'join here' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(fake.getEvent('grace@example.org', 'evtgrace2')?.description).toBe('join here');
+
+    fake.deleteEvent('grace@example.org', 'evtgrace2', { purge: true });
+    expect((await fetch(eventUrl(fake, 'primary', 'evtgrace2'), { headers })).status).toBe(404);
+    expect((await fetch(eventUrl(fake, 'bob@example.com', 'evt_bob'), { headers })).status).toBe(404);
+  });
+
+  it('answers as before without the options: invalid_grant for an unknown user, 404 for an unknown event', async () => {
+    const { fake, account } = await start();
+    expect(await (await grantAs(fake, account, 'grace@example.org')).json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'Invalid email or User ID',
+    });
+    fake.addUser({ email: 'grace@example.org' });
+    const { access_token: bearer } = (await (await grantAs(fake, account, 'grace@example.org')).json()) as {
+      access_token: string;
+    };
+    const read = await fetch(eventUrl(fake, 'grace@example.org', 'evt_grace_1'), {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    expect(read.status).toBe(404);
+  });
+});

@@ -3,6 +3,7 @@
 // Retry-Afters it handed out.
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { emailDomain } from '../email-address';
 import { notFound } from './google-errors';
 import type {
   FakeGoogleEvent,
@@ -71,6 +72,7 @@ export class FakeGoogleState {
   constructor(
     readonly now: () => Date,
     readonly acceptAddOnConferenceData: boolean,
+    private readonly autoProvision: { users?: { domains?: string[] }; events: boolean } = { events: false },
   ) {}
 
   // ---- users, accounts, clients
@@ -87,6 +89,17 @@ export class FakeGoogleState {
 
   hasUser(email: string): boolean {
     return this.users.has(lower(email));
+  }
+
+  /** Whether `email` is a user, creating it first when users are auto-provisioned and it is one of theirs. */
+  findOrProvisionUser(email: string): boolean {
+    if (this.hasUser(email)) return true;
+    const users = this.autoProvision.users;
+    const domain = emailDomain(email);
+    if (!users || !domain) return false;
+    if (users.domains && !users.domains.some((allowed) => lower(allowed) === lower(domain))) return false;
+    this.addUser({ email });
+    return true;
   }
 
   addServiceAccount(input: FakeGoogleServiceAccountInput = {}): {
@@ -229,6 +242,22 @@ export class FakeGoogleState {
 
   findEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined {
     return this.calendars.get(lower(calendarId))?.get(eventId);
+  }
+
+  /**
+   * The event an API call names; with autoCreateEvents, one that was never there (nor purged) is
+   * made first, as the booking system would have made it.
+   */
+  findOrCreateEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined {
+    const found = this.findEvent(calendarId, eventId);
+    if (found || !this.autoProvision.events || this.purged.has(`${lower(calendarId)}/${eventId}`))
+      return found;
+    this.seedEvent(calendarId, {
+      id: eventId,
+      summary: 'Booked meeting',
+      description: 'Booked through the booking system.',
+    });
+    return this.findEvent(calendarId, eventId);
   }
 
   requireEvent(calendarId: string, eventId: string): FakeGoogleEvent {

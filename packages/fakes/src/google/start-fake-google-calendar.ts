@@ -35,7 +35,10 @@ export const startFakeGoogleCalendar = async (
   options: StartFakeGoogleCalendarOptions = {},
 ): Promise<FakeGoogleCalendar> => {
   const now = options.now ?? (() => new Date());
-  const state = new FakeGoogleState(now, options.acceptAddOnConferenceData ?? false);
+  const state = new FakeGoogleState(now, options.acceptAddOnConferenceData ?? false, {
+    ...(options.autoProvisionUsers ? { users: options.autoProvisionUsers } : {}),
+    events: options.autoCreateEvents ?? false,
+  });
   const consent = new ConsentSession();
   let origin = '';
 

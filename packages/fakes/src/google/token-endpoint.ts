@@ -72,7 +72,7 @@ const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string |
         'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
       );
     }
-    if (!state.hasUser(subject)) throw invalidGrant('Invalid email or User ID');
+    if (!state.findOrProvisionUser(subject)) throw invalidGrant('Invalid email or User ID');
   }
   const principal = subject ?? account.clientEmail;
   return {

@@ -172,4 +172,18 @@ export interface StartFakeGoogleCalendarOptions {
    * false: Google refuses it from anything else with 400 "Invalid conference data".
    */
   acceptAddOnConferenceData?: boolean;
+  /**
+   * Opt-in, for sandbox mode: every email (of `domains`, or any domain when omitted) is a user of the
+   * Workspace, created on first use: a service account with domain-wide delegation may impersonate it
+   * (`sub`; the JWT is checked as ever) and reaches its calendar, whose id is the email. Default off:
+   * an unknown `sub` is 400 invalid_grant "Invalid email or User ID".
+   */
+  autoProvisionUsers?: { domains?: string[] };
+  /**
+   * Opt-in, for sandbox mode: an event id that events.get or events.patch names in a calendar the
+   * token reaches, and that was never there, is there, as the booking system would have made it
+   * (a summary, a description, a start a day ahead, 30 minutes). A purged event stays 404. Default
+   * off: 404 notFound.
+   */
+  autoCreateEvents?: boolean;
 }

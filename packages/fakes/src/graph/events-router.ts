@@ -89,7 +89,7 @@ const resolveMailbox = (
       '/me request is only valid with delegated authentication flow.',
     );
   }
-  const user = state.findUser(userParam);
+  const user = state.findOrProvisionUser(userParam, principal.tenantId);
   if (!user || (user.tenantId !== undefined && user.tenantId !== principal.tenantId))
     throw invalidUser(userParam);
   if (!principal.roles.includes('Calendars.ReadWrite') && !principal.roles.includes('Calendars.Read'))
@@ -191,7 +191,7 @@ export const eventsRouter = (state: FakeGraphState, apiPrefix: string): Router =
     const userParam = typeof req.params['userId'] === 'string' ? req.params['userId'] : undefined;
     const user = resolveMailbox(state, principalOf(res), userParam);
     const eventId = String(req.params['eventId'] ?? '');
-    const event = state.findEvent(user.id, eventId);
+    const event = state.findOrCreateEvent(user, eventId);
     if (!event) throw itemNotFound();
     return { user, event };
   };

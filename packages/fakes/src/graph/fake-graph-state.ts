@@ -1,6 +1,7 @@
 // Everything the fake Graph remembers: app registrations, mailboxes, tokens, events per mailbox,
 // injected faults, the request log and the Retry-Afters it handed out.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { emailDomain } from '../email-address';
 import { invalidUser } from './graph-errors';
 import type { FakeGraphEvent, FakeGraphEventInput, FakeGraphFault, FakeGraphRequest } from './types';
 
@@ -57,8 +58,13 @@ export class FakeGraphState {
   private log: RequestRecord[] = [];
   private retryAfters: Array<{ until: number }> = [];
   private teams: Array<{ userId: string; eventId: string; joinUrl: string }> = [];
+  /** `<user id>/<event id>` of deleted events, which autoCreateEvents must not bring back. */
+  private deleted = new Set<string>();
 
-  constructor(readonly now: () => Date) {}
+  constructor(
+    readonly now: () => Date,
+    private readonly autoProvision: { tenantId?: string; events: boolean } = { events: false },
+  ) {}
 
   // ---- apps and users
 
@@ -94,6 +100,18 @@ export class FakeGraphState {
     return [...this.users.values()].find(
       (u) => lower(u.id) === wanted || lower(u.userPrincipalName) === wanted,
     );
+  }
+
+  /**
+   * The mailbox an app token of `tenantId` names; when that tenant's users are auto-provisioned, an
+   * email no mailbox has becomes one, with a new object id.
+   */
+  findOrProvisionUser(idOrUpn: string, tenantId: string): UserRecord | undefined {
+    const found = this.findUser(idOrUpn);
+    if (found || tenantId !== this.autoProvision.tenantId || emailDomain(idOrUpn) === undefined) return found;
+    const user = { id: randomUUID(), userPrincipalName: idOrUpn, tenantId };
+    this.users.set(user.id, user);
+    return user;
   }
 
   requireUser(idOrUpn: string): UserRecord {
@@ -218,6 +236,7 @@ export class FakeGraphState {
       ...input,
     };
     this.mailbox(user.id).set(id, event);
+    this.deleted.delete(`${user.id}/${id}`);
     return structuredClone(event);
   }
 
@@ -225,6 +244,22 @@ export class FakeGraphState {
   findEvent(userId: string, eventId: string): FakeGraphEvent | undefined {
     const user = this.findUser(userId);
     return user ? this.mailboxes.get(user.id)?.get(eventId) : undefined;
+  }
+
+  /**
+   * The event an API call names in `user`'s mailbox; with autoCreateEvents, one that was never there
+   * (nor deleted) is made first, as the booking system would have made it.
+   */
+  findOrCreateEvent(user: UserRecord, eventId: string): FakeGraphEvent | undefined {
+    const found = this.findEvent(user.id, eventId);
+    if (found || !this.autoProvision.events || this.deleted.has(`${user.id}/${eventId}`)) return found;
+    this.seedEvent(user.id, {
+      id: eventId,
+      subject: 'Booked meeting',
+      body: { contentType: 'html', content: '<p>Booked through the booking system.</p>' },
+      bodyPreview: 'Booked through the booking system.',
+    });
+    return this.findEvent(user.id, eventId);
   }
 
   requireEvent(userId: string, eventId: string): FakeGraphEvent {
@@ -250,6 +285,7 @@ export class FakeGraphState {
     const user = this.requireUser(userId);
     this.requireEvent(userId, eventId);
     this.mailboxes.get(user.id)?.delete(eventId);
+    this.deleted.add(`${user.id}/${eventId}`);
   }
 
   recordTeamsMeeting(userId: string, eventId: string, joinUrl: string): void {
@@ -321,5 +357,6 @@ export class FakeGraphState {
     this.log = [];
     this.retryAfters = [];
     this.teams = [];
+    this.deleted.clear();
   }
 }

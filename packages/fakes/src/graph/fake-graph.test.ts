@@ -347,3 +347,108 @@ describe('fake Microsoft Graph', () => {
     });
   });
 });
+
+describe('fake Microsoft Graph with autoProvisionUsers and autoCreateEvents (sandbox mode)', () => {
+  const fakes: FakeGraph[] = [];
+  afterEach(async () => {
+    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  });
+
+  /** A fake with APP registered, and an app token of APP's tenant (or of another app's). */
+  const start = async (options: Parameters<typeof startFakeGraph>[0] = {}) => {
+    const fake = await startFakeGraph(options);
+    fakes.push(fake);
+    fake.addApp(APP);
+    const appToken = async (app = APP): Promise<string> => {
+      const response = await fetch(`${fake.authorityHost}/${app.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    const call = async (path: string, init: RequestInit = {}, token?: string) =>
+      fetch(`${fake.baseUrl}${path}`, {
+        ...init,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token ?? (await appToken())}`,
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      });
+    return { fake, appToken, call };
+  };
+  const codeOf = async (response: Response): Promise<string> =>
+    ((await response.json()) as { error: { code: string } }).error.code;
+
+  it("makes any email a mailbox of the tenant, and the booking's event in it on first GET", async () => {
+    const { fake, call } = await start({
+      autoProvisionUsers: { tenantId: APP.tenantId },
+      autoCreateEvents: true,
+    });
+    const response = await call('/users/linus%40example.net/events/evt-linus-1');
+    expect(response.status).toBe(200);
+    const event = (await response.json()) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      '@odata.context': expect.stringContaining("users('linus%40example.net')/events/$entity") as unknown,
+      id: 'evt-linus-1',
+      subject: expect.any(String) as unknown,
+      body: { contentType: 'html', content: expect.any(String) as unknown },
+      start: { dateTime: expect.any(String) as unknown, timeZone: 'UTC' },
+      end: { dateTime: expect.any(String) as unknown, timeZone: 'UTC' },
+      isCancelled: false,
+      organizer: { emailAddress: { address: 'linus@example.net' } },
+    });
+
+    const patched = await call('/users/Linus@example.net/events/evt-linus-1', {
+      method: 'PATCH',
+      headers: { 'if-match': String(event['@odata.etag']) },
+      body: JSON.stringify({ location: { displayName: 'Zoom', locationUri: 'https://zoom.us/j/1' } }),
+    });
+    expect(patched.status).toBe(200);
+    expect(fake.getEvent('linus@example.net', 'evt-linus-1')?.location.locationUri).toBe(
+      'https://zoom.us/j/1',
+    );
+  });
+
+  it('makes one on a first PATCH too, but brings no deleted event back', async () => {
+    const { fake, call } = await start({
+      autoProvisionUsers: { tenantId: APP.tenantId },
+      autoCreateEvents: true,
+    });
+    const patched = await call('/users/linus@example.net/events/evt-linus-2', {
+      method: 'PATCH',
+      body: JSON.stringify({ subject: 'Intro call' }),
+    });
+    expect(patched.status).toBe(200);
+    fake.deleteEvent('linus@example.net', 'evt-linus-2');
+    expect(await codeOf(await call('/users/linus@example.net/events/evt-linus-2'))).toBe('ErrorItemNotFound');
+  });
+
+  it("keeps other tenants' tokens and what is not an email out", async () => {
+    const { fake, appToken, call } = await start({
+      autoProvisionUsers: { tenantId: APP.tenantId },
+      autoCreateEvents: true,
+    });
+    const other = { tenantId: 'fabrikam', clientId: 'app-2', clientSecret: 'secret-2' };
+    fake.addApp(other);
+    const otherTenant = await call('/users/linus@example.net/events/e1', {}, await appToken(other));
+    expect(otherTenant.status).toBe(404);
+    expect(await codeOf(otherTenant)).toBe('ErrorInvalidUser');
+    expect(await codeOf(await call('/users/not-an-object-id/events/e1'))).toBe('ErrorInvalidUser');
+  });
+
+  it('answers as before without the options: ErrorInvalidUser, then ErrorItemNotFound', async () => {
+    const { fake, call } = await start();
+    expect(await codeOf(await call('/users/linus@example.net/events/evt-linus-1'))).toBe('ErrorInvalidUser');
+    fake.addUser({ id: 'u-linus', userPrincipalName: 'linus@example.net', tenantId: APP.tenantId });
+    const missing = await call('/users/linus@example.net/events/evt-linus-1');
+    expect(missing.status).toBe(404);
+    expect(await codeOf(missing)).toBe('ErrorItemNotFound');
+  });
+});

@@ -36,7 +36,10 @@ const logRequests =
 
 export const startFakeGraph = async (options: StartFakeGraphOptions = {}): Promise<FakeGraph> => {
   const now = options.now ?? (() => new Date());
-  const state = new FakeGraphState(now);
+  const state = new FakeGraphState(now, {
+    ...(options.autoProvisionUsers ? { tenantId: options.autoProvisionUsers.tenantId } : {}),
+    events: options.autoCreateEvents ?? false,
+  });
   const consent = new ConsentSession();
   let origin = '';
 

@@ -162,4 +162,17 @@ export interface StartFakeGraphOptions {
   port?: number;
   host?: string;
   now?: () => Date;
+  /**
+   * Opt-in, for sandbox mode: for an app token of this tenant, a `/users/{id}` that names an email
+   * (as userPrincipalName) no mailbox has is a mailbox of the tenant, created on first use with a new
+   * object id. Default off: 404 ErrorInvalidUser.
+   */
+  autoProvisionUsers?: { tenantId: string };
+  /**
+   * Opt-in, for sandbox mode: an event id that a GET or PATCH of /users/{id}/events/{id} (or
+   * /me/events/{id}) names in a reachable mailbox, and that was never there, is there, as the booking
+   * system would have made it (a subject, an HTML body, a start a day ahead, 30 minutes). A deleted
+   * event stays 404. Default off: 404 ErrorItemNotFound.
+   */
+  autoCreateEvents?: boolean;
 }

@@ -1,6 +1,7 @@
 // Everything the fake Zoom remembers, and the lookups its routes share: which user a path names for a
 // given token, which meetings a token may touch, the request log and the Retry-Afters it handed out.
 import { randomBytes } from 'node:crypto';
+import { emailDomain } from '../email-address';
 import type { MeetingHost } from './meeting-record';
 import { FaultQueue } from './fault-queue';
 import { normalizePasswordRequirement } from './passcode-rules';
@@ -45,6 +46,8 @@ export class FakeZoomState {
   constructor(
     readonly now: () => Date,
     dailyLimit: number,
+    /** The account whose S2S token may name any email as a user (see StartFakeZoomOptions). */
+    private readonly autoProvisionAccountId?: string,
   ) {
     this.daily = new DailyCreateUpdateLimit(dailyLimit);
   }
@@ -80,7 +83,8 @@ export class FakeZoomState {
 
   /**
    * The user `param` names, as `principal` may see it: an account's token reaches every user of the
-   * account by id or email; a user's token reaches only that user, also as 'me'.
+   * account by id or email (and, in the auto-provisioned account, an email nobody has yet becomes a
+   * user); a user's token reaches only that user, also as 'me'.
    */
   resolveUser(principal: Principal, param: string): UserRecord {
     if (principal.kind === 'user') {
@@ -90,9 +94,19 @@ export class FakeZoomState {
       }
       throw userNotFound(param);
     }
-    const user = param === 'me' ? undefined : this.findUser(param);
+    const user = param === 'me' ? undefined : (this.findUser(param) ?? this.provision(principal, param));
     if (!user || user.accountId !== principal.accountId) throw userNotFound(param);
     return user;
+  }
+
+  /** A new user of the auto-provisioned account for an email no user has yet, else undefined. */
+  private provision(principal: Principal, email: string): UserRecord | undefined {
+    if (principal.accountId !== this.autoProvisionAccountId || emailDomain(email) === undefined)
+      return undefined;
+    // Zoom user ids are 22 characters of base64url, e.g. 'KDcuGIm1QgePTO8WbOqwIQ'.
+    const id = randomBytes(16).toString('base64url');
+    this.addUser({ id, email, accountId: principal.accountId });
+    return this.users.get(id);
   }
 
   /** A live meeting `principal` may act on; 3001 for one that is gone or out of its reach. */

@@ -19,7 +19,11 @@ import { routeNotFound } from './zoom-errors';
 
 export const startFakeZoom = async (options: StartFakeZoomOptions = {}): Promise<FakeZoom> => {
   const now = options.now ?? (() => new Date());
-  const state = new FakeZoomState(now, options.dailyCreateUpdateLimit ?? 100);
+  const state = new FakeZoomState(
+    now,
+    options.dailyCreateUpdateLimit ?? 100,
+    options.autoProvisionUsers?.accountId,
+  );
   const pendingTimers = new Set<NodeJS.Timeout>();
   const consent = new ConsentSession();
   let origin = '';

@@ -198,4 +198,12 @@ export interface StartFakeZoomOptions {
   now?: () => Date;
   /** Creates + updates per host user per UTC day. Default 100, as Zoom. */
   dailyCreateUpdateLimit?: number;
+  /**
+   * Opt-in, for sandbox mode: an email-shaped `{userId}` in `/users/{userId}/…` (or `schedule_for`)
+   * that no user has is, for this account's Server-to-Server token, a user of the account, created on
+   * first use with the
+   * defaults `addUser` gives (passcode required, no extra passcode rules, time zone UTC), as if every
+   * host a booking names had a Zoom account there. Default off: such a path is 404 code 1001.
+   */
+  autoProvisionUsers?: { accountId: string };
 }
