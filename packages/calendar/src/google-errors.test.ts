@@ -30,6 +30,30 @@ describe('mapGoogleError', () => {
     });
   });
 
+  it('keeps Retry-After 0, a past date and fractional seconds as a wait, scope included', () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const wait = (status: number, reason: string, retryAfter: string) =>
+      mapGoogleError('x', gaxiosError(status, reason, 'limit', { 'retry-after': retryAfter }), now).details;
+    expect(wait(429, 'rateLimitExceeded', '0')).toMatchObject({
+      retryAfterMs: 0,
+      rateLimitScope: 'provider',
+    });
+    expect(wait(403, 'userRateLimitExceeded', 'Mon, 31 Dec 2029 23:00:00 GMT')).toMatchObject({
+      retryAfterMs: 0,
+      rateLimitScope: 'provider',
+    });
+    expect(wait(403, 'quotaExceeded', '0')).toMatchObject({ retryAfterMs: 0, rateLimitScope: 'subject' });
+    expect(wait(503, 'backendError', 'Mon, 31 Dec 2029 23:00:00 GMT')).toMatchObject({
+      retryAfterMs: 0,
+      rateLimitScope: 'provider',
+    });
+    expect(wait(429, 'rateLimitExceeded', '1.5')).toMatchObject({ retryAfterMs: 1500 });
+    expect(wait(503, 'backendError', 'Tue, 01 Jan 2030 00:00:20 GMT')).toMatchObject({
+      retryAfterMs: 20_000,
+      rateLimitScope: 'provider',
+    });
+  });
+
   it('keeps a 403 that is not a limit permanent', () => {
     const error = mapGoogleError(
       'x',

@@ -31,6 +31,28 @@ describe('mapGraphError', () => {
     expect(network.code).toBe('calendar_unavailable');
   });
 
+  it('keeps Retry-After 0, a past date and fractional seconds as a provider-wide wait', () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const wait = (status: number, retryAfter: string) =>
+      mapGraphError('x', graphError(status, 'TooManyRequests', 'later', { 'Retry-After': retryAfter }), now)
+        .details;
+    expect(wait(429, '0')).toMatchObject({ retryAfterMs: 0, rateLimitScope: 'provider' });
+    expect(wait(429, 'Mon, 31 Dec 2029 23:00:00 GMT')).toMatchObject({
+      retryAfterMs: 0,
+      rateLimitScope: 'provider',
+    });
+    expect(wait(503, '0')).toMatchObject({ retryAfterMs: 0, rateLimitScope: 'provider' });
+    expect(wait(503, 'Mon, 31 Dec 2029 23:00:00 GMT')).toMatchObject({
+      retryAfterMs: 0,
+      rateLimitScope: 'provider',
+    });
+    expect(wait(429, '1.5')).toMatchObject({ retryAfterMs: 1500, rateLimitScope: 'provider' });
+    expect(wait(503, 'Tue, 01 Jan 2030 00:00:20 GMT')).toMatchObject({
+      retryAfterMs: 20_000,
+      rateLimitScope: 'provider',
+    });
+  });
+
   it('tells a missing mailbox from a missing event', () => {
     expect(
       mapGraphError('x', graphError(404, 'ErrorInvalidUser', "The requested user 'x' is invalid.")).code,

@@ -1,4 +1,5 @@
 // The video meeting a booking owns, as stored with the booking and handed to calendar and email.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const DialInNumber = z.object({
@@ -31,6 +32,12 @@ export const MeetingDetails = z.object({
   /** Numeric passcode for phone dial-in, where Zoom gave one. */
   pstnPasscode: z.string().optional(),
   dialIn: z.array(DialInNumber),
+  /**
+   * The meeting's agenda as the booking's instructions: Zoom's agenda without the booking marker
+   * on its first line (and the blank line after it), line breaks as '\n', trimmed. Absent in
+   * records stored before this field existed.
+   */
+  agenda: z.string().optional(),
 });
 export type MeetingDetails = z.infer<typeof MeetingDetails>;
 
@@ -59,3 +66,13 @@ export const formatMeetingId = (id: string): string => {
     })
     .join(' ');
 };
+
+/**
+ * What a person joins with (link, meeting id, passcodes), as a short digest: two meetings with the
+ * same fingerprint need no new email or calendar block; a different one means the customer must hear.
+ */
+export const meetingFingerprint = (meeting: MeetingDetails): string =>
+  createHash('sha256')
+    .update(JSON.stringify([meeting.id, meeting.joinUrl, meeting.passcode, meeting.pstnPasscode ?? null]))
+    .digest('hex')
+    .slice(0, 12);

@@ -6,7 +6,7 @@ import type {
   MeetingsUpdateMeetingRequestBody,
 } from '@zoom/rivet/meetings';
 import type { UsersGetUserSettingsQueryParams } from '@zoom/rivet/users';
-import { PermanentError } from '@meetlink/errors';
+import { PermanentError, RetryableError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { MeetingPasswordRequirement } from './passcode-policy';
 import { mapNetworkError, mapZoomError, parseZoomErrorBody } from './zoom-errors';
@@ -134,8 +134,14 @@ export interface ZoomClient {
   deleteMeeting(auth: ZoomCredentials, meetingId: string): Promise<void>;
   /** The host's passcode rules from GET /users/{userId}/settings, cached per user for a while. */
   getPasswordRequirement(auth: ZoomCredentials, userId: string): Promise<MeetingPasswordRequirement>;
-  /** Every page of GET /users/{userId}/meetings?type=upcoming. */
-  listUpcomingMeetings(auth: ZoomCredentials, userId: string): Promise<ZoomListedMeeting[]>;
+  /** Drops the cached passcode rules of `userId`: the next getPasswordRequirement reads them again. */
+  forgetPasswordRequirement(userId: string): void;
+  /**
+   * Every page of GET /users/{userId}/meetings?type=scheduled: upcoming, live and past but
+   * unexpired meetings, so a meeting whose start time has passed is still there. Past
+   * `maxListPages` pages throws RetryableError('zoom_meeting_list_too_long'): never a silent cut.
+   */
+  listScheduledMeetings(auth: ZoomCredentials, userId: string): Promise<ZoomListedMeeting[]>;
 }
 
 export interface ZoomClientOptions {
@@ -147,10 +153,8 @@ export interface ZoomClientOptions {
   settingsCacheMs?: number;
   /** Default 300, Zoom's maximum. */
   listPageSize?: number;
-  /** A stop for runaway pagination. Default 20 pages. */
+  /** A stop for runaway pagination; past it the list fails (retryable), never cut short. Default 100 pages. */
   maxListPages?: number;
-  /** Which list: 'upcoming' (default) or 'scheduled' (also started, unexpired meetings). */
-  listType?: NonNullable<MeetingsListMeetingsQueryParams['type']>;
   now?: () => Date;
   fetch?: typeof fetch;
 }
@@ -166,6 +170,14 @@ interface CallOptions {
 }
 
 const MEETING_GONE = [3001] as const;
+
+/** List meetings' `page_size` maximum. */
+export const ZOOM_MAX_PAGE_SIZE = 300;
+/** 100 pages of 300: 30,000 meetings on one host before a listing gives up (loudly). */
+export const DEFAULT_MAX_LIST_PAGES = 100;
+
+/** `scheduled`, not `upcoming`: upcoming leaves out a meeting whose start time has passed. */
+const LIST_TYPE: NonNullable<MeetingsListMeetingsQueryParams['type']> = 'scheduled';
 
 const meetingPath = (meetingId: string): string => {
   if (!/^\d+$/.test(meetingId)) {
@@ -199,13 +211,13 @@ export const createZoomClient = ({
   apiBaseUrl = DEFAULT_API_BASE_URL,
   timeoutMs = 15_000,
   settingsCacheMs = 10 * 60_000,
-  listPageSize = 300,
-  maxListPages = 20,
-  listType = 'upcoming',
+  listPageSize = ZOOM_MAX_PAGE_SIZE,
+  maxListPages = DEFAULT_MAX_LIST_PAGES,
   now = () => new Date(),
   fetch: fetchImpl = (input, init) => fetch(input, init),
 }: ZoomClientOptions = {}): ZoomClient => {
   const base = apiBaseUrl.replace(/\/+$/, '');
+  const pageSize = Math.min(Math.max(1, Math.trunc(listPageSize)), ZOOM_MAX_PAGE_SIZE);
   const settingsCache = new Map<string, { requirement: MeetingPasswordRequirement; until: number }>();
 
   /** One call; answers the body text, or null for a "not there" code. */
@@ -333,21 +345,30 @@ export const createZoomClient = ({
       return requirement;
     },
 
-    listUpcomingMeetings: async (auth, userId) => {
+    forgetPasswordRequirement: (userId) => {
+      settingsCache.delete(userId.toLowerCase());
+    },
+
+    listScheduledMeetings: async (auth, userId) => {
       const meetings: ZoomListedMeeting[] = [];
       let pageToken: string | undefined;
       for (let page = 0; page < maxListPages; page += 1) {
         const answer = await call(auth, 'listMeetings', {
           method: 'GET',
           path: userPath(userId, '/meetings'),
-          query: { type: listType, page_size: listPageSize, next_page_token: pageToken },
+          query: { type: LIST_TYPE, page_size: pageSize, next_page_token: pageToken },
         });
         const parsed = parseAnswer(ListMeetingsPage, answer?.text ?? '', 'listMeetings');
         meetings.push(...(parsed.meetings ?? []));
         pageToken = parsed.next_page_token;
         if (!pageToken) return meetings;
       }
-      return meetings;
+      // A cut list would read as "not there" and make the caller create a second meeting.
+      throw new RetryableError(
+        'zoom_meeting_list_too_long',
+        `Zoom lists more than ${maxListPages} pages of ${pageSize} meetings for this host; stopped without an answer`,
+        { providerResponse: { pages: maxListPages, pageSize, meetingsRead: meetings.length } },
+      );
     },
   };
 };

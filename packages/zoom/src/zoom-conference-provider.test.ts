@@ -1,6 +1,12 @@
 import { PermanentError } from '@meetlink/errors';
 import { ZoomMeeting } from './zoom-client';
-import { composeAgenda, hasMarker, toMeetingDetails, toZoomMeetingFields } from './zoom-conference-provider';
+import {
+  agendaBodyFor,
+  composeAgenda,
+  hasMarker,
+  toMeetingDetails,
+  toZoomMeetingFields,
+} from './zoom-conference-provider';
 import type { MeetingSpec } from './zoom-conference-provider';
 
 const spec: MeetingSpec = {
@@ -113,6 +119,7 @@ describe('toMeetingDetails', () => {
         { country: 'US', countryName: 'US', city: 'New York', number: '+1 646 558 8656', type: 'toll' },
         { country: 'DE', number: '+49 69 5050 0951' },
       ],
+      agenda: '',
     });
   });
 
@@ -126,5 +133,54 @@ describe('toMeetingDetails', () => {
     expect(
       codeOf(() => toMeetingDetails({ memberId: 'm1', email: 'a@b.c' }, 'me', { ...zoom, join_url: 'nope' })),
     ).toBe('zoom_unexpected_response');
+  });
+});
+
+describe('agendaBodyFor / MeetingDetails.agenda', () => {
+  const host = { memberId: 'm1', email: 'ada@example.com' };
+  /** The meeting Zoom holds after a create or update from `from`, read back as MeetingDetails. */
+  const readBack = (from: MeetingSpec, agenda = toZoomMeetingFields(from).agenda) =>
+    toMeetingDetails(host, 'ada@example.com', {
+      id: '85746065432',
+      join_url: 'https://zoom.us/j/85746065432',
+      topic: from.topic,
+      agenda,
+    });
+
+  it.each([
+    ['instructions', 'Talk about the plan.'],
+    ['instructions on several lines', 'Bring the contract.\n\nAsk for Ada at the desk.'],
+    ['instructions with spaces around them', '  \n Talk about the plan.\n  '],
+    ['instructions long enough to be cut', 'x'.repeat(5000)],
+    ['long instructions cut between characters', '😀'.repeat(2000)],
+    ['long instructions cut right after a space', `${'y'.repeat(1974)} z`],
+    ['no instructions', ''],
+    ['blank instructions', ' \n\t '],
+  ])('reads back %s as agendaBodyFor(spec)', (_, agenda) => {
+    const from = { ...spec, agenda };
+    expect(readBack(from).agenda).toBe(agendaBodyFor(from));
+  });
+
+  it('is the instructions without the marker, cut as composeAgenda cuts them', () => {
+    expect(agendaBodyFor(spec)).toBe('Talk about the plan.');
+    expect(agendaBodyFor({ ...spec, agenda: '' })).toBe('');
+    const long = agendaBodyFor({ ...spec, agenda: 'x'.repeat(5000) });
+    expect(long).toBe('x'.repeat(2000 - spec.marker.length - 2));
+    // A longer marker leaves less room for the instructions.
+    expect(agendaBodyFor({ ...spec, marker: 'm'.repeat(200), agenda: 'x'.repeat(5000) })).toHaveLength(1798);
+  });
+
+  it('reads the same whether Zoom keeps line breaks as \\n or \\r\\n', () => {
+    const from = { ...spec, agenda: 'Bring the contract.\r\nAsk for Ada.' };
+    const stored = toZoomMeetingFields(from).agenda;
+    expect(readBack(from, stored.replace(/\r?\n/g, '\r\n')).agenda).toBe(agendaBodyFor(from));
+    expect(readBack(from, stored.replace(/\r\n/g, '\n')).agenda).toBe(agendaBodyFor(from));
+    expect(agendaBodyFor(from)).toBe('Bring the contract.\nAsk for Ada.');
+  });
+
+  it('differs once the instructions change, or the host rewrites them in Zoom', () => {
+    const before = readBack(spec);
+    expect(before.agenda).not.toBe(agendaBodyFor({ ...spec, agenda: 'Talk about the new plan.' }));
+    expect(readBack(spec, `${spec.marker}\n\nRewritten by the host`).agenda).not.toBe(agendaBodyFor(spec));
   });
 });

@@ -31,7 +31,11 @@ export interface MeetingSpec {
 
 /** The port the conference worker converges meetings through; the Zoom adapter below implements it. */
 export interface ConferenceProvider {
-  /** Creates a scheduled meeting with a passcode generated for the host's rules. */
+  /**
+   * Creates a scheduled meeting with a passcode generated for the host's rules. When Zoom refuses
+   * the passcode (the rules changed since they were read), reads the rules again and tries once
+   * more; a second refusal is PermanentError('passcode_policy_unsatisfiable').
+   */
   createMeeting(host: HostRef, spec: MeetingSpec): Promise<MeetingDetails>;
   /** PATCH then GET; the join link and passcode stay the same. Gone → PermanentError('zoom_meeting_not_found'). */
   updateMeeting(host: HostRef, meetingId: string, spec: MeetingSpec): Promise<MeetingDetails>;
@@ -39,7 +43,11 @@ export interface ConferenceProvider {
   getMeeting(host: HostRef, meetingId: string): Promise<MeetingDetails | null>;
   /** A meeting that is already gone is fine. */
   deleteMeeting(host: HostRef, meetingId: string): Promise<void>;
-  /** Searches the host's upcoming meetings for the marker; the oldest match if there are several. */
+  /**
+   * Searches every scheduled meeting of the host (upcoming, live, and past but unexpired) for the
+   * marker; the oldest match if there are several. A list too long to read to its end is
+   * RetryableError('zoom_meeting_list_too_long'), never null.
+   */
   findMeetingByMarker(host: HostRef, marker: string): Promise<MeetingDetails | null>;
 }
 
@@ -85,6 +93,26 @@ export const composeAgenda = (marker: string, agenda: string): string => {
   return body ? truncate(`${marker}\n\n${body}`, AGENDA_MAX_LENGTH) : marker;
 };
 
+/** The agenda Zoom gets for a spec. */
+const markedAgenda = (spec: MeetingSpec): string => composeAgenda(spec.marker.trim(), spec.agenda);
+
+/**
+ * A Zoom agenda as the booking's instructions: without its first line (the marker) and the blank
+ * line after it, line breaks as '\n' (whatever Zoom stores), trimmed.
+ */
+const agendaBodyOf = (agenda: string): string => {
+  const text = agenda.replace(/\r\n?/g, '\n');
+  const endOfMarker = text.indexOf('\n');
+  return endOfMarker === -1 ? '' : text.slice(endOfMarker + 1).trim();
+};
+
+/**
+ * What `MeetingDetails.agenda` reads back for a meeting made or updated from `spec`: the spec's
+ * agenda after the cut `composeAgenda` makes, without the marker. Equal to the `agenda` of a
+ * meeting in step with the spec, so a caller can compare the two with `===`.
+ */
+export const agendaBodyFor = (spec: MeetingSpec): string => agendaBodyOf(markedAgenda(spec));
+
 /** Whether an agenda (whole, or as List meetings cut it) carries exactly this marker. */
 export const hasMarker = (agenda: string | undefined, marker: string): boolean =>
   (agenda ?? '').split(/\r?\n/, 1)[0]?.trim() === marker;
@@ -116,7 +144,7 @@ export const toZoomMeetingFields = (spec: MeetingSpec) => {
     start_time: new Date(start).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     timezone: spec.timezone,
     duration: spec.durationMinutes,
-    agenda: composeAgenda(marker, spec.agenda),
+    agenda: markedAgenda(spec),
   } satisfies MeetingsUpdateMeetingRequestBody;
 };
 
@@ -151,6 +179,7 @@ export const toMeetingDetails = (host: HostRef, hostUserId: string, meeting: Zoo
     ...(meeting.h323_password ? { h323Passcode: meeting.h323_password } : {}),
     ...(meeting.pstn_password ? { pstnPasscode: meeting.pstn_password } : {}),
     dialIn: toDialIn(meeting),
+    agenda: agendaBodyOf(meeting.agenda ?? ''),
   });
   if (!parsed.success) {
     throw new PermanentError(
@@ -163,6 +192,10 @@ export const toMeetingDetails = (host: HostRef, hostUserId: string, meeting: Zoo
   }
   return parsed.data;
 };
+
+/** Zoom refused the passcode we sent (zoom-errors maps that answer to this code). */
+const isPasscodeRejection = (error: unknown): error is PermanentError =>
+  error instanceof PermanentError && error.code === 'zoom_passcode_rejected';
 
 const byCreation = (a: ZoomListedMeeting, b: ZoomListedMeeting): number =>
   (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id);
@@ -188,15 +221,35 @@ export const createZoomConferenceProvider = ({
     createMeeting: async (host, spec) => {
       const fields = toZoomMeetingFields(spec);
       const { auth, userId } = await session(host);
-      const requirement = await client.getPasswordRequirement(auth, userId);
-      const body: MeetingsCreateMeetingRequestBody = {
-        ...fields,
-        type: 2,
-        password: generatePasscode(requirement, random),
-        default_password: false,
-        settings: { ...DEFAULT_SETTINGS, ...meetingSettings },
+      const create = async (): Promise<MeetingDetails> => {
+        const requirement = await client.getPasswordRequirement(auth, userId);
+        const body: MeetingsCreateMeetingRequestBody = {
+          ...fields,
+          type: 2,
+          password: generatePasscode(requirement, random),
+          default_password: false,
+          settings: { ...DEFAULT_SETTINGS, ...meetingSettings },
+        };
+        return toMeetingDetails(host, userId, await client.createMeeting(auth, userId, body));
       };
-      return toMeetingDetails(host, userId, await client.createMeeting(auth, userId, body));
+      try {
+        return await create();
+      } catch (error) {
+        if (!isPasscodeRejection(error)) throw error;
+      }
+      // The rules are cached: an admin who tightened them since makes Zoom refuse a passcode made
+      // for the old ones. A refused create makes no meeting, so read them afresh and try once more.
+      client.forgetPasswordRequirement(userId);
+      try {
+        return await create();
+      } catch (error) {
+        if (!isPasscodeRejection(error)) throw error;
+        throw new PermanentError(
+          'passcode_policy_unsatisfiable',
+          `Zoom refused a passcode made for the host's passcode rules twice, the second time with rules read afresh: ${error.message}`,
+          { providerResponse: error.details.providerResponse, cause: error },
+        );
+      }
     },
 
     updateMeeting: async (host, meetingId, spec) => {
@@ -215,7 +268,7 @@ export const createZoomConferenceProvider = ({
 
     findMeetingByMarker: async (host, marker) => {
       const { auth, userId } = await session(host);
-      const matches = (await client.listUpcomingMeetings(auth, userId))
+      const matches = (await client.listScheduledMeetings(auth, userId))
         .filter((meeting) => hasMarker(meeting.agenda, marker.trim()))
         .sort(byCreation);
       for (const match of matches) {

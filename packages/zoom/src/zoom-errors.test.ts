@@ -76,6 +76,37 @@ describe('parseRetryAfter / nextUtcMidnight', () => {
     expect(parseRetryAfter(null, NOW)).toBeUndefined();
   });
 
+  it('reads 0 as "retry now": 0, not undefined', () => {
+    expect(parseRetryAfter('0', NOW)).toBe(0);
+    expect(parseRetryAfter(' 0 ', NOW)).toBe(0);
+  });
+
+  it('reads a date already past, HTTP or ISO, as 0', () => {
+    expect(parseRetryAfter('Mon, 10 Mar 2025 22:00:00 GMT', NOW)).toBe(0);
+    expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', NOW)).toBe(0);
+    expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', NOW)).toBe(0);
+    expect(parseRetryAfter('2025-03-10T00:00:00Z', NOW)).toBe(0);
+  });
+
+  it('reads fractional seconds, rounded up to the millisecond', () => {
+    expect(parseRetryAfter('1.5', NOW)).toBe(1_500);
+    expect(parseRetryAfter('0.0004', NOW)).toBe(1);
+  });
+
+  it('reads a future date in each HTTP-date form, as GMT, and ISO with its offset', () => {
+    expect(parseRetryAfter('Mon, 10 Mar 2025 22:16:00 GMT', NOW)).toBe(30_000);
+    expect(parseRetryAfter('Monday, 10-Mar-25 22:16:00 GMT', NOW)).toBe(30_000);
+    expect(parseRetryAfter('Mon Mar 10 22:16:00 2025', NOW)).toBe(30_000);
+    expect(parseRetryAfter('2025-03-10T23:16:00+01:00', NOW)).toBe(30_000);
+  });
+
+  it('leaves what Date.parse alone would misread unreadable', () => {
+    expect(parseRetryAfter('-1', NOW)).toBeUndefined();
+    expect(parseRetryAfter('1.5.3', NOW)).toBeUndefined();
+    // No zone: a local time, which means nothing on a server.
+    expect(parseRetryAfter('2025-03-11T00:00:00', NOW)).toBeUndefined();
+  });
+
   it('finds the next UTC midnight', () => {
     expect(nextUtcMidnight(NOW).toISOString()).toBe('2025-03-11T00:00:00.000Z');
     expect(nextUtcMidnight(new Date('2025-12-31T23:59:59Z')).toISOString()).toBe('2026-01-01T00:00:00.000Z');
@@ -97,6 +128,33 @@ describe('mapZoomError', () => {
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.code).toBe('zoom_rate_limited');
     expect(error.details).toMatchObject({ retryAfterMs: 3_000, rateLimitScope: 'provider' });
+  });
+
+  it.each([
+    ['0', 'QPS', 'provider'],
+    ['Mon, 10 Mar 2025 22:00:00 GMT', 'QPS', 'provider'],
+    ['2025-03-10T00:00:00Z', 'Daily-limit', 'subject'],
+  ] as const)('keeps Retry-After %s as retryAfterMs 0 with its scope (%s)', (retryAfter, type, scope) => {
+    const error = mapZoomError(
+      context(
+        429,
+        '{"code":429,"message":"Too many requests."}',
+        { 'retry-after': retryAfter, 'x-ratelimit-type': type },
+        { isMeetingWrite: true },
+      ),
+    );
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error.details).toMatchObject({ retryAfterMs: 0, rateLimitScope: scope });
+  });
+
+  it('keeps a fractional Retry-After on a 429', () => {
+    const error = mapZoomError(
+      context(429, '{"code":429,"message":"Too many requests."}', {
+        'retry-after': '1.5',
+        'x-ratelimit-type': 'QPS',
+      }),
+    );
+    expect(error.details).toMatchObject({ retryAfterMs: 1_500, rateLimitScope: 'provider' });
   });
 
   it('waits a second on a per-second 429 that names no Retry-After', () => {
@@ -170,6 +228,35 @@ describe('mapZoomError', () => {
     expect(error).toBeInstanceOf(type);
     expect(error.code).toBe(code);
     expect(error.message).toContain(`answered ${status}`);
+  });
+
+  it.each([
+    [
+      'a field error on password',
+      '{"code":300,"message":"Validation Failed.","errors":[{"field":"password","message":"Password provided does not match the password requirement settings set for this account."}]}',
+    ],
+    [
+      'the same in XML',
+      '<result><code>300</code><message>Validation Failed.</message><errors><field>password</field><message>Invalid field.</message></errors></result>',
+    ],
+    [
+      'the message alone',
+      '{"code":300,"message":"Password provided does not match the password requirement settings set for this account."}',
+    ],
+  ])('maps a passcode refusal (%s) to zoom_passcode_rejected', (_, body) => {
+    const error = mapZoomError(context(400, body));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error.code).toBe('zoom_passcode_rejected');
+  });
+
+  it('keeps a validation failure on another field zoom_validation_failed', () => {
+    const error = mapZoomError(
+      context(
+        400,
+        '{"code":300,"message":"Validation Failed.","errors":[{"field":"topic","message":"Invalid field."}]}',
+      ),
+    );
+    expect(error.code).toBe('zoom_validation_failed');
   });
 
   it('keeps the field errors of a validation failure in providerResponse', () => {

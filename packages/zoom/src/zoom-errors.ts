@@ -90,15 +90,28 @@ export const parseZoomErrorBody = (text: string): ZoomErrorBody => {
 export const nextUtcMidnight = (now: Date): Date =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 
+const DELTA_SECONDS = /^\d+(\.\d+)?$/;
+/** RFC 9110's three HTTP-date forms; asctime has no zone and means GMT. */
+const IMF_FIXDATE = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC_850_DATE = /^[A-Za-z]+, \d{1,2}-[A-Za-z]{3}-\d{2,4} \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+/** The form Zoom's docs show for daily limits; without a zone it would be read as local time. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
 /**
- * Retry-After as milliseconds from `now`: delta-seconds ('2'), an HTTP date, or the ISO date-time
- * Zoom's docs show for daily limits ('2020-05-31T00:00:00Z'). Undefined when absent or unreadable.
+ * Retry-After as milliseconds from `now`: delta-seconds ('2', '1.5'), an HTTP date, or the ISO
+ * date-time Zoom's docs show for daily limits ('2020-05-31T00:00:00Z'). '0' and a date already past
+ * are 0 (retry now, and still a rate limit), never undefined. Undefined when absent or unreadable:
+ * only the forms above are read, because Date.parse alone takes '1.5' for 5 January 2001.
  */
 export const parseRetryAfter = (value: string | null | undefined, now: Date): number | undefined => {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
+  if (DELTA_SECONDS.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  let at = Number.NaN;
+  if (IMF_FIXDATE.test(trimmed) || RFC_850_DATE.test(trimmed) || ISO_DATE_TIME.test(trimmed))
+    at = Date.parse(trimmed);
+  else if (ASCTIME_DATE.test(trimmed)) at = Date.parse(`${trimmed} GMT`);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 };
 
@@ -153,6 +166,15 @@ const mapRateLimit = (context: ZoomErrorContext): RetryableError => {
 };
 
 /**
+ * A validation failure (400, code 300) about the meeting passcode: a field error on `password`, as
+ * Zoom answers a passcode that breaks the account's rules ("Password provided does not match the
+ * password requirement settings set for this account…"), or that message with no field errors.
+ */
+const isPasscodeRejection = ({ message, errors }: ZoomErrorBody): boolean =>
+  (errors ?? []).some((error) => /^(password|passcode)$/i.test(error.field.trim())) ||
+  (!errors?.some((error) => error.field.trim() !== '') && /\b(password|passcode)\b/i.test(message ?? ''));
+
+/**
  * Our error for a Zoom error answer. 401 arrives here only after the one refresh-and-retry, so it
  * means the member's access is gone. 404 with 3001 (meeting gone) is the caller's to treat as
  * "nothing there"; here it is `zoom_meeting_not_found`.
@@ -167,7 +189,11 @@ export const mapZoomError = (context: ZoomErrorContext): RetryableError | Perman
   if (body.code === 1001) return new PermanentError('zoom_user_not_found', message, details);
   if (body.code === 3001) return new PermanentError('zoom_meeting_not_found', message, details);
   if (status === 400 && body.code === 300)
-    return new PermanentError('zoom_validation_failed', message, details);
+    return new PermanentError(
+      isPasscodeRejection(body) ? 'zoom_passcode_rejected' : 'zoom_validation_failed',
+      message,
+      details,
+    );
   if (status === 403) return new PermanentError('zoom_forbidden', message, details);
   if (status === 404) return new PermanentError('zoom_not_found', message, details);
   return new PermanentError('zoom_request_rejected', message, details);

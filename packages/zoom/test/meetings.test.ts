@@ -3,6 +3,7 @@
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom, MeetingPasswordRequirement as FakeRequirement } from '@meetlink/fakes';
 import {
+  agendaBodyFor,
   createOAuthTokenRequester,
   createServerToServerTokenProvider,
   createZoomClient,
@@ -108,6 +109,7 @@ describe('meeting lifecycle', () => {
         number: n.number,
         type: n.type,
       })),
+      agenda: 'Discuss the proposal.',
     });
     expect(stored!.type).toBe(2);
     expect(stored!.hostUserId).toBe('zu_ada');
@@ -163,7 +165,7 @@ describe('meeting lifecycle', () => {
     expect(await provider.findMeetingByMarker(ADA, 'meetlink-booking:bk_9')).toBeNull();
   });
 
-  it('pages through every upcoming meeting to find the marker', async () => {
+  it('pages through every scheduled meeting to find the marker', async () => {
     const { provider } = build({ listPageSize: 2 });
     const specs = [specFor(), specFor(), specFor(), specFor(), specFor()];
     for (const spec of specs) await provider.createMeeting(ADA, spec);
@@ -212,6 +214,62 @@ describe('passcode policies', () => {
     await provider.createMeeting(ADA, specFor());
     await provider.createMeeting(ADA, specFor());
     expect(apiRequests(fake).filter((r) => r.path.endsWith('/settings'))).toHaveLength(1);
+  });
+
+  describe('when the account’s rules change while they are cached', () => {
+    const CHANGING = { memberId: 'mem_changing', email: 'changing@example.com' };
+    const addChanging = (passwordRequirement: Partial<FakeRequirement>) =>
+      fake.addUser({
+        id: 'zu_changing',
+        email: CHANGING.email,
+        accountId: S2S.accountId,
+        passwordRequirement,
+      });
+
+    beforeEach(() => addChanging({ length: 6 }));
+
+    it('drops the cached rules when Zoom refuses the passcode, and creates with fresh ones', async () => {
+      const { client, tokens, provider } = build();
+      const first = await tokens.getAccessToken(CHANGING);
+      await client.getPasswordRequirement(credentialsFor(tokens, CHANGING, first), CHANGING.email);
+      // An admin tightens the rules: a passcode made for the cached ones has no special character.
+      addChanging({ length: 8, have_special_character: true });
+
+      const details = await provider.createMeeting(CHANGING, specFor());
+
+      expect(fake.meetings()).toHaveLength(1);
+      expect(fake.meetings()[0]?.password).toBe(details.passcode);
+      expect(validatePasscode(details.passcode!, { length: 8, have_special_character: true })).toEqual([]);
+      expect(apiRequests(fake).map((r) => `${r.method} ${r.path.replace(/^.*\//, '')} ${r.status}`)).toEqual([
+        'GET settings 200',
+        'POST meetings 400',
+        'GET settings 200',
+        'POST meetings 201',
+      ]);
+    });
+
+    it('stops with passcode_policy_unsatisfiable when Zoom refuses the fresh passcode too', async () => {
+      // Zoom refusing what our rules allow: every passcode sent is replaced with one Zoom never takes.
+      const refusingFetch: typeof fetch = (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        const isCreate = init?.method === 'POST' && url.endsWith('/meetings');
+        if (!isCreate || typeof init.body !== 'string') return fetch(input, init);
+        const body = { ...(JSON.parse(init.body) as Record<string, unknown>), password: 'far-too-long!' };
+        return fetch(input, { ...init, body: JSON.stringify(body) });
+      };
+      const { provider } = build({ fetch: refusingFetch });
+
+      const error = await rejectionOf(provider.createMeeting(CHANGING, specFor()));
+
+      expect(error).toMatchObject({ code: 'passcode_policy_unsatisfiable', retryable: false });
+      expect(error.details).toMatchObject({
+        providerResponse: { status: 400, code: 300, errors: [{ field: 'password' }] },
+      });
+      expect(fake.meetings()).toHaveLength(0);
+      const creates = apiRequests(fake).filter((r) => r.method === 'POST');
+      expect(creates.map((r) => r.status)).toEqual([400, 400]);
+      expect(apiRequests(fake).filter((r) => r.path.endsWith('/settings'))).toHaveLength(2);
+    });
   });
 });
 
@@ -310,7 +368,7 @@ describe('Zoom failures', () => {
         password: 'far-too-long-passcode',
       }),
     );
-    expect(error).toMatchObject({ code: 'zoom_validation_failed', retryable: false });
+    expect(error).toMatchObject({ code: 'zoom_passcode_rejected', retryable: false });
     expect(error.details).toMatchObject({
       providerResponse: { status: 400, code: 300, errors: [{ field: 'password' }] },
     });
@@ -392,5 +450,25 @@ describe('the per-user daily create/update limit', () => {
       code: 'zoom_rate_limited',
       details: { retryAfterMs: MS_TO_MIDNIGHT, rateLimitScope: 'provider' },
     });
+  });
+});
+
+describe('MeetingDetails.agenda', () => {
+  it.each([
+    ['instructions', 'Discuss the proposal.'],
+    ['instructions Zoom’s 2000 characters cut', 'Bring the signed contract. '.repeat(100)],
+    ['no instructions', ''],
+  ])('reads back %s as agendaBodyFor(spec), on create, get and update', async (_, agenda) => {
+    const { provider } = build();
+    const spec = specFor({ agenda });
+    const created = await provider.createMeeting(ADA, spec);
+    expect(created.agenda).toBe(agendaBodyFor(spec));
+    expect(fake.meetings()[0]?.agenda).toBe(`${spec.marker}${agenda ? `\n\n${agendaBodyFor(spec)}` : ''}`);
+    expect((await provider.getMeeting(ADA, created.id))?.agenda).toBe(agendaBodyFor(spec));
+
+    const changed = { ...spec, agenda: `Park at the back. ${agenda}` };
+    expect(agendaBodyFor(changed)).not.toBe(agendaBodyFor(spec));
+    const updated = await provider.updateMeeting(ADA, created.id, changed);
+    expect(updated.agenda).toBe(agendaBodyFor(changed));
   });
 });

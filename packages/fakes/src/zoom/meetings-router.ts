@@ -16,10 +16,20 @@ type ListType = (typeof LIST_TYPES)[number];
 const endsAt = (meeting: FakeZoomMeeting): number =>
   Date.parse(meeting.start_time) + meeting.duration * 60_000;
 
+/** Zoom: "a scheduled, non-recurring meeting ID will expire 30 days after the scheduled date". */
+const ONE_TIME_MEETING_LIFETIME_MS = 30 * 24 * 3_600_000;
+
+/** A one-time meeting past its 30 days (the fake never starts meetings, which would extend them). */
+const isExpired = (meeting: FakeZoomMeeting, now: number): boolean =>
+  (meeting.type === 2 || meeting.type === 10) &&
+  Date.parse(meeting.start_time) + ONE_TIME_MEETING_LIFETIME_MS < now;
+
 const isListed = (meeting: FakeZoomMeeting, type: ListType, now: number): boolean => {
   switch (type) {
     case 'scheduled':
-      return true;
+      // "All valid previous (unexpired) meetings, live meetings, and upcoming scheduled meetings":
+      // a meeting whose start time has passed is still listed, until it expires.
+      return !isExpired(meeting, now);
     case 'live':
       return meeting.status === 'started';
     case 'upcoming':
