@@ -14,7 +14,7 @@ import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
 import { createMemberAccess } from './oauth/member-access';
 import type { OAuthProvider } from './oauth/oauth-provider';
-import { DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
+import { createRateBudget, DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
 import { bookingsRouter } from './routes/bookings';
 import { connectRouter } from './routes/connect';
 import { connectionsRouter } from './routes/connections';
@@ -38,8 +38,11 @@ export interface AppDeps {
   prefix?: string;
   /** Express's `trust proxy`, so `req.ip` (and the rate limit) sees the client behind a load balancer. */
   trustProxy?: boolean | number | string;
-  /** Requests per client IP per minute on the public endpoints. */
-  rateLimits?: { events?: number; webhooks?: number; connect?: number };
+  /**
+   * Budgets a minute: `events` correctly signed events per signing secret; `unverified` requests to
+   * /v1/events that fail verification, per client IP; `webhooks`, `connect` requests per client IP.
+   */
+  rateLimits?: { events?: number; unverified?: number; webhooks?: number; connect?: number };
   /** Where browsers reach the API: connect links and OAuth redirect URIs are built on it. */
   publicBaseUrl?: string;
   /** Members' encrypted connections (needs TOKEN_ENCRYPTION_KEY); null: none. */
@@ -64,8 +67,15 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
   const admin = createAdminCheck({ token: deps.adminToken, basic: deps.adminBasic });
   const userIndex = createRedisProviderUserIndex({ redis: deps.redis, prefix });
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
-  const limiter = (name: keyof typeof limits) =>
-    rateLimit({ redis: deps.redis, prefix, name, limit: limits[name], logger: deps.logger, now });
+  const budget = (name: keyof typeof limits) => ({
+    redis: deps.redis,
+    prefix,
+    name,
+    limit: limits[name],
+    logger: deps.logger,
+    now,
+  });
+  const limiter = (name: keyof typeof limits) => rateLimit(budget(name));
 
   const app = express();
   app.disable('x-powered-by');
@@ -84,10 +94,20 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
     next();
   });
   app.use(healthRouter(deps.redis));
-  app.use('/v1/events', limiter('events'));
   app.use('/webhooks', limiter('webhooks'));
   app.use('/connect', limiter('connect'));
-  app.use(eventsRouter({ ...deps, now }));
+  // /v1/events checks the signature first and then spends the signer's budget, or the address's
+  // budget for unverified requests (see routes/events.ts).
+  app.use(
+    eventsRouter({
+      ...deps,
+      now,
+      budgets: {
+        signed: createRateBudget(budget('events')),
+        unverified: createRateBudget(budget('unverified')),
+      },
+    }),
+  );
   app.use(bookingsRouter({ redis: deps.redis, store: deps.store, admin }));
   app.use(
     connectRouter({

@@ -26,6 +26,19 @@ describe('the intake configuration', () => {
     expect(oauthApps(config)).toEqual([]);
   });
 
+  it('limits signed events per signing secret (12000 a minute) and unverified requests per address (120)', () => {
+    const config = loadConfig(base);
+    expect([config.RATE_LIMIT_EVENTS_PER_MINUTE, config.RATE_LIMIT_UNVERIFIED_PER_MINUTE]).toEqual([
+      12_000, 120,
+    ]);
+    expect(
+      loadConfig({ ...base, RATE_LIMIT_UNVERIFIED_PER_MINUTE: '10' }).RATE_LIMIT_UNVERIFIED_PER_MINUTE,
+    ).toBe(10);
+    expect(problems({ RATE_LIMIT_UNVERIFIED_PER_MINUTE: '0' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_UNVERIFIED_PER_MINUTE: /),
+    ]);
+  });
+
   it('lists every problem: half a credential pair, a short link secret, a link secret without a token key', () => {
     expect(
       problems({

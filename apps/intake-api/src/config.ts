@@ -92,8 +92,11 @@ export const IntakeConfig = z
     /** `id:base64(32 bytes)[,older…]`: members' tokens are encrypted with it (the workers use the same). */
     TOKEN_ENCRYPTION_KEY: keyring,
     TRUST_PROXY: trustProxy,
-    /** Requests per client IP per minute on the public endpoints. */
+    /** Correctly signed events a minute per signing secret (never per address). */
     RATE_LIMIT_EVENTS_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.events),
+    /** Requests to /v1/events a minute that fail verification, per client IP. */
+    RATE_LIMIT_UNVERIFIED_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.unverified),
+    /** Requests per client IP per minute on /webhooks and /connect. */
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.webhooks),
     RATE_LIMIT_CONNECT_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.connect),
 

@@ -1,7 +1,12 @@
 // Composition root of the intake API.
 import { loadOrExit } from '@meetlink/config';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, installShutdown } from '@meetlink/queue';
+import {
+  createQueue,
+  createRedisConnection,
+  installShutdown,
+  startStrandedVersionSweeper,
+} from '@meetlink/queue';
 import {
   createRedisBookingStore,
   createRedisMemberConnectionStore,
@@ -42,6 +47,7 @@ const app = createApp({
   trustProxy: config.TRUST_PROXY,
   rateLimits: {
     events: config.RATE_LIMIT_EVENTS_PER_MINUTE,
+    unverified: config.RATE_LIMIT_UNVERIFIED_PER_MINUTE,
     webhooks: config.RATE_LIMIT_WEBHOOKS_PER_MINUTE,
     connect: config.RATE_LIMIT_CONNECT_PER_MINUTE,
   },
@@ -53,6 +59,8 @@ const app = createApp({
   connectLinkTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   zoomWebhookSecretTokens: config.ZOOM_WEBHOOK_SECRET_TOKEN ?? [],
 });
+// Queues versions that were stored but never queued (Redis lost between the two, a crash).
+const sweeper = startStrandedVersionSweeper({ store, conferenceQueue, logger });
 const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ port: config.PORT }, `intake API listening on http://localhost:${config.PORT}`);
   logger.info(
@@ -70,6 +78,7 @@ installShutdown({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   closables: [
     { name: 'http server', close: () => new Promise((resolve) => server.close(resolve)) },
+    { name: 'stranded-version sweeper', close: () => sweeper.close() },
     { name: 'conference queue', close: () => conferenceQueue.close() },
     { name: 'redis', close: () => redis.quit() },
   ],

@@ -194,6 +194,21 @@ describe('POST /v1/events (errors)', () => {
     expect(await jobCount()).toBe(0);
   });
 
+  it('400 validation_failed for a booking shorter than a minute, saying so on endsAt', async () => {
+    const event = sampleEvent(sampleBooking({ bookingId: newBookingId() }));
+    const short = {
+      ...event,
+      data: { ...event.data, endsAt: new Date(Date.parse(event.data.startsAt) + 30_000).toISOString() },
+    };
+    const error = await errorOf(await intake.send(short));
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      details: [{ path: 'data.endsAt', message: 'must be at least 1 minute after startsAt' }],
+    });
+    expect(await jobCount()).toBe(0);
+  });
+
   it('404 with a JSON body for an unknown route', async () => {
     const res = await fetch(`${intake.url}/v1/nope`);
     expect(await errorOf(res)).toMatchObject({ status: 404, code: 'not_found' });

@@ -1,8 +1,10 @@
-// The API's own defences, over HTTP: security headers on every answer, the per-IP rate limit on the
-// public endpoints (counted in Redis, so shared by replicas), request size limits, and connect
-// flows that are off unless configured.
+// The API's own defences, over HTTP: security headers on every answer, rate limits (counted in
+// Redis, so shared by replicas): per IP on /webhooks and /connect, and on /v1/events per address for
+// requests that fail verification and per signing secret for signed ones; request size limits, and
+// connect flows that are off unless configured.
+import { randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
+import { generateSecret, sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
 import { startIntake } from './harness';
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -102,6 +104,87 @@ describe('per-IP rate limiting on the public endpoints', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe('rate limits on /v1/events: the signature first, then a budget', () => {
+  const frozen = new Date();
+  const now = () => frozen;
+
+  it('junk from one address is limited, and never locks out a signed booking from the same address', async () => {
+    const intake = await startIntake({ app: { now, rateLimits: { unverified: 50 } } });
+    try {
+      const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId: 'bk_junk' })));
+      const forger = generateSecret();
+      const junk = (i: number) => {
+        const id = `msg_junk_${i}`;
+        const at = Date.now() / 1000;
+        switch (i % 3) {
+          case 0: // unsigned
+            return intake.post(body, {});
+          case 1: // signed with a secret we do not accept
+            return intake.post(body, { ...signWebhook({ secret: forger, id, timestamp: at, body }) });
+          default: // signed by us, but an hour ago
+            return intake.post(body, {
+              ...signWebhook({ secret: intake.secrets[0]!, id, timestamp: at - 3600, body }),
+            });
+        }
+      };
+      const statuses = new Map<number, number>();
+      let limited: Response | undefined;
+      for (let batch = 0; batch < 2_000; batch += 100) {
+        const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => junk(batch + i)));
+        for (const res of answers) {
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status === 429 && !limited) limited = res;
+          else await res.body?.cancel();
+        }
+      }
+      expect(Object.fromEntries(statuses)).toEqual({ 401: 50, 429: 1_950 });
+      expect(await errorCode(limited!)).toBe('rate_limited');
+      expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+
+      const signed = await intake.send(sampleEvent(sampleBooking({ bookingId: 'bk_after_junk' })));
+      expect(signed.status).toBe(202);
+      expect(await intake.conferenceQueue.queue.getJob('bk_after_junk-v1')).toBeDefined();
+    } finally {
+      await intake.close();
+    }
+  });
+
+  it('limits signed events per signing secret, whatever the address, and keeps the secret out of Redis keys', async () => {
+    const [first, second] = [generateSecret(), generateSecret()];
+    const intake = await startIntake({
+      secrets: [first, second],
+      app: { now, rateLimits: { events: 3 }, trustProxy: 'loopback' },
+    });
+    try {
+      const sendFrom = (ip: string, secret: string) => {
+        const body = JSON.stringify(
+          sampleEvent(sampleBooking({ bookingId: `bk_${randomUUID().slice(0, 8)}` })),
+        );
+        const id = `msg_${randomUUID()}`;
+        return intake.post(body, {
+          ...signWebhook({ secret, id, timestamp: Date.now() / 1000, body }),
+          'x-forwarded-for': ip,
+        });
+      };
+      for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        expect((await sendFrom(ip, first)).status).toBe(202);
+      const over = await sendFrom('203.0.113.4', first); // a new address does not get a new budget
+      expect(over.status).toBe(429);
+      expect(await errorCode(over)).toBe('rate_limited');
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The other secret (another upstream, or the rotated-in one) has a budget of its own.
+      expect((await sendFrom('203.0.113.4', second)).status).toBe(202);
+
+      const keys = await intake.redis.keys(`${intake.prefix}:rate:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const secret of [first, second])
+        for (const key of keys) expect(key).not.toContain(secret.slice('whsec_'.length, 20));
+    } finally {
+      await intake.close();
     }
   });
 });

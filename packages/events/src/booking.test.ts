@@ -41,6 +41,20 @@ describe('BookingEvent', () => {
     expect(issuePaths(event)).toEqual(['data.endsAt']);
   });
 
+  it('rejects a booking shorter than a minute, created or canceled, and accepts exactly one minute', () => {
+    const event = valid();
+    const start = Date.parse(event.data.startsAt);
+    event.data.endsAt = new Date(start + 59_999).toISOString();
+    const result = BookingEvent.safeParse(event);
+    expect(result.success ? [] : result.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['data.endsAt', 'must be at least 1 minute after startsAt'],
+    ]);
+    const canceled = { ...event, type: 'booking.canceled', data: { ...event.data, reason: 'typo' } };
+    expect(issuePaths(canceled)).toEqual(['data.endsAt']);
+    event.data.endsAt = new Date(start + 60_000).toISOString();
+    expect(BookingEvent.safeParse(event).success).toBe(true);
+  });
+
   it('rejects times without an offset', () => {
     const event = valid();
     event.data.startsAt = '2026-12-01T10:00:00';

@@ -111,9 +111,12 @@ const bookingShape = {
     .optional(),
 };
 
+/** The shortest booking we make a meeting for; anything shorter is an upstream mistake. */
+export const MIN_BOOKING_DURATION_MS = 60_000;
+
 const endsAfterStart = (b: { startsAt: string; endsAt: string }): boolean =>
-  Date.parse(b.endsAt) > Date.parse(b.startsAt);
-const endsAfterStartIssue = { message: 'must be after startsAt', path: ['endsAt'] };
+  Date.parse(b.endsAt) - Date.parse(b.startsAt) >= MIN_BOOKING_DURATION_MS;
+const endsAfterStartIssue = { message: 'must be at least 1 minute after startsAt', path: ['endsAt'] };
 
 export const Booking = z.object(bookingShape).refine(endsAfterStart, endsAfterStartIssue);
 export type Booking = z.infer<typeof Booking>;

@@ -1,5 +1,11 @@
 import { Webhook } from 'standardwebhooks';
-import { generateSecret, signWebhook, verifyWebhook, WebhookVerificationError } from './signing';
+import {
+  generateSecret,
+  signWebhook,
+  verifyWebhook,
+  verifyWebhookSigner,
+  WebhookVerificationError,
+} from './signing';
 
 // The Standard Webhooks specification's published test vector.
 const VECTOR = {
@@ -57,6 +63,17 @@ describe('signWebhook / verifyWebhook', () => {
     expect(codeOf(() => verifyWebhook({ secrets: [newSecret], headers, body: 'x', now }))).toBe(
       'invalid_signature',
     );
+  });
+
+  it('tells which of the accepted secrets signed', () => {
+    const secrets = [generateSecret(), generateSecret(), generateSecret()];
+    const now = 1_800_000_000;
+    const headers = signWebhook({ secret: secrets[1]!, id: 'msg_s', timestamp: now, body: 'x' });
+    expect(verifyWebhookSigner({ secrets, headers, body: 'x', now })).toEqual({
+      webhookId: 'msg_s',
+      secretIndex: 1,
+    });
+    expect(codeOf(() => verifyWebhookSigner({ secrets, headers, body: 'y', now }))).toBe('invalid_signature');
   });
 
   it('refuses a changed body, a missing header and a timestamp outside five minutes', () => {

@@ -70,14 +70,20 @@ export interface VerifyInput {
   toleranceSeconds?: number;
 }
 
-/** Returns the verified `webhook-id`; throws WebhookVerificationError otherwise. */
-export const verifyWebhook = ({
+export interface VerifiedWebhook {
+  webhookId: string;
+  /** Which of `secrets` the signature matched (the first that does), e.g. to keep a budget per sender. */
+  secretIndex: number;
+}
+
+/** As verifyWebhook, and tells which secret signed; throws WebhookVerificationError otherwise. */
+export const verifyWebhookSigner = ({
   secrets,
   headers,
   body,
   now,
   toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
-}: VerifyInput): string => {
+}: VerifyInput): VerifiedWebhook => {
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatureHeader = headers['webhook-signature'];
@@ -101,13 +107,16 @@ export const verifyWebhook = ({
     .split(' ')
     .filter((part) => part.startsWith('v1,'))
     .map((part) => Buffer.from(part.slice(3), 'base64'));
-  for (const secret of secrets) {
+  for (const [secretIndex, secret] of secrets.entries()) {
     const expected = computeSignature(decodeSecret(secret), id, timestamp, body);
     for (const candidate of offered) {
       if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
-        return id;
+        return { webhookId: id, secretIndex };
       }
     }
   }
   throw new WebhookVerificationError('invalid_signature', 'no webhook-signature matches an accepted secret');
 };
+
+/** Returns the verified `webhook-id`; throws WebhookVerificationError otherwise. */
+export const verifyWebhook = (input: VerifyInput): string => verifyWebhookSigner(input).webhookId;

@@ -43,6 +43,28 @@ export const BookingSnapshot = z.object({
 });
 export type BookingSnapshot = z.infer<typeof BookingSnapshot>;
 
+/**
+ * Recorded before a meeting is created and cleared with the meeting record: a run that finds an
+ * intent but no record knows a create may have reached the provider, and only then searches for it.
+ */
+export const MeetingIntent = z.object({
+  marker: z.string(),
+  host: z.object({ memberId: z.string(), email: z.string() }),
+  at: z.string(),
+});
+export type MeetingIntent = z.infer<typeof MeetingIntent>;
+
+/** A meeting the booking no longer owns, being deleted on its own (see MeetingCleanupJob). */
+export const MeetingCleanup = z.object({
+  /** The meeting, or null for "whatever carries the booking's marker under this host". */
+  meetingId: z.string().nullable(),
+  hostMemberId: z.string(),
+  state: z.enum(['pending', 'failed']),
+  lastError: StepError.nullable(),
+  updatedAt: z.string(),
+});
+export type MeetingCleanup = z.infer<typeof MeetingCleanup>;
+
 /** The body of `GET /v1/bookings/:bookingId`. */
 export const BookingStatus = BookingSnapshot.extend({
   /** The booking's video meeting, once the conference step made one. */
@@ -56,5 +78,7 @@ export const BookingStatus = BookingSnapshot.extend({
   meetingEvents: z.array(MeetingEvent).optional(),
   /** The newest such event that changed the booking's meeting and has not been reconciled since. */
   meetingAlert: MeetingEvent.nullable().optional(),
+  /** Meetings the booking no longer owns that are still being deleted, or could not be. */
+  meetingCleanups: z.array(MeetingCleanup).optional(),
 });
 export type BookingStatus = z.infer<typeof BookingStatus>;

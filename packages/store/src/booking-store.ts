@@ -1,6 +1,14 @@
 // The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking.
 import type { Redis } from 'ioredis';
-import { BookingSnapshot, BookingStatus, MeetingRecord, StepStatus, stepNames } from '@meetlink/events';
+import {
+  BookingSnapshot,
+  BookingStatus,
+  MeetingCleanup,
+  MeetingIntent,
+  MeetingRecord,
+  StepStatus,
+  stepNames,
+} from '@meetlink/events';
 import type { MeetingEvent, StepName } from '@meetlink/events';
 import { meetingEventsKey, meetingIndexKey, parseMeetingEvents } from './meeting-events';
 
@@ -16,9 +24,30 @@ export type AcceptOutcome =
 
 export type StepPatch = Partial<Omit<StepStatus, 'version' | 'attempts' | 'updatedAt'>>;
 
+/** An entry of the index of accepted but not yet queued versions (see BookingStore.listUnqueued). */
+export interface UnqueuedBooking {
+  bookingId: string;
+  /** The booking's newest version now; null when the booking is gone. */
+  version: number | null;
+  /** When that version was accepted (ms since the epoch). */
+  acceptedAtMs: number;
+}
+
 export interface BookingStore {
+  /**
+   * Stores a newer version and, in the same script, files the booking in the index of versions
+   * accepted but not yet queued, so a crash or a lost connection before the enqueue strands nothing.
+   */
   accept(snapshot: BookingSnapshot, webhookId: string): Promise<AcceptOutcome>;
+  /** Records that `version`'s job is queued and takes the booking out of the unqueued index, if still newest. */
   markEnqueued(bookingId: string, version: number): Promise<void>;
+  /**
+   * Bookings whose newest version was accepted at least `olderThanMs` ago and is not known to be
+   * queued, oldest first, at most `limit`. `version` is null when the booking itself is gone.
+   */
+  listUnqueued(olderThanMs: number, limit: number): Promise<UnqueuedBooking[]>;
+  /** Drops a booking's entry from the unqueued index, only if the booking is gone; true if dropped. */
+  dropUnqueued(bookingId: string): Promise<boolean>;
   getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
   getStatus(bookingId: string): Promise<BookingStatus | null>;
   getMeeting(bookingId: string): Promise<MeetingRecord | null>;
@@ -35,8 +64,17 @@ export interface BookingStore {
     patch: StepPatch,
     options?: { countAttempt?: boolean },
   ): Promise<boolean>;
+  /** The intent recorded before a create (see MeetingIntent); setMeeting with a record clears it. */
+  getMeetingIntent(bookingId: string): Promise<MeetingIntent | null>;
+  setMeetingIntent(bookingId: string, intent: MeetingIntent | null): Promise<void>;
+  /** Records (or, with null, forgets) the clean-up of a meeting the booking no longer owns, by job id. */
+  setMeetingCleanup(bookingId: string, id: string, cleanup: MeetingCleanup | null): Promise<void>;
 }
 
+// KEYS[2], the unqueued index, is a sorted set: member bookingId, score the newest version's accept
+// time (ms). One entry per booking, removed once that version is queued (or the booking is gone), so
+// it bounds itself. It is one key for every booking: on Redis Cluster it would have to be split by
+// hash tag, since a script may not touch two slots.
 const ACCEPT_SCRIPT = `
 local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt')
 local v = tonumber(ARGV[1])
@@ -44,6 +82,7 @@ if cur[1] then
   local cv = tonumber(cur[1])
   if cur[2] == ARGV[2] and cv == v then
     if cur[3] then return 'duplicate' end
+    redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[6])
     return 'replay'
   end
   if v <= cv then return 'stale' end
@@ -51,13 +90,20 @@ end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot', ARGV[3],
   'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4])
 redis.call('HDEL', KEYS[1], 'enqueuedAt')
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
 return 'accepted'
 `;
 
 const MARK_ENQUEUED_SCRIPT = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'enqueuedAt', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[3])
 return 1
+`;
+
+const DROP_UNQUEUED_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], 'version') == 1 then return 0 end
+return redis.call('ZREM', KEYS[2], ARGV[1])
 `;
 
 const UPDATE_STEP_SCRIPT = `
@@ -72,6 +118,9 @@ step['updatedAt'] = ARGV[5]
 redis.call('HSET', KEYS[1], field, cjson.encode(step))
 return 1
 `;
+
+const INTENT_FIELD = 'meetingIntent';
+const CLEANUP_FIELD = 'cleanup:';
 
 const MEETING_INDEX_AFTER_START_S = 30 * 24 * 3600;
 const MEETING_INDEX_MIN_S = 24 * 3600;
@@ -120,6 +169,7 @@ export const createRedisBookingStore = ({
   now = () => new Date(),
 }: RedisBookingStoreOptions): BookingStore => {
   const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}`;
+  const unqueuedKey = `${prefix}:intake:unqueued`;
 
   const getSnapshot = async (bookingId: string): Promise<BookingSnapshot | null> => {
     const raw = await redis.hget(keyOf(bookingId), 'snapshot');
@@ -128,22 +178,53 @@ export const createRedisBookingStore = ({
 
   return {
     accept: async (snapshot, webhookId) => {
-      const at = now().toISOString();
+      const at = now();
       const outcome = await redis.eval(
         ACCEPT_SCRIPT,
-        1,
+        2,
         keyOf(snapshot.bookingId),
+        unqueuedKey,
         String(snapshot.version),
         webhookId,
         JSON.stringify(snapshot),
-        JSON.stringify(pendingStep(snapshot.version, at)),
+        JSON.stringify(pendingStep(snapshot.version, at.toISOString())),
+        String(at.getTime()),
+        snapshot.bookingId,
       );
       return outcome as AcceptOutcome;
     },
 
     markEnqueued: async (bookingId, version) => {
-      await redis.eval(MARK_ENQUEUED_SCRIPT, 1, keyOf(bookingId), String(version), now().toISOString());
+      await redis.eval(
+        MARK_ENQUEUED_SCRIPT,
+        2,
+        keyOf(bookingId),
+        unqueuedKey,
+        String(version),
+        now().toISOString(),
+        bookingId,
+      );
     },
+
+    listUnqueued: async (olderThanMs, limit) => {
+      const cutoff = now().getTime() - olderThanMs;
+      const flat = await redis.zrangebyscore(unqueuedKey, '-inf', cutoff, 'WITHSCORES', 'LIMIT', 0, limit);
+      const entries: { bookingId: string; acceptedAtMs: number }[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2)
+        entries.push({ bookingId: flat[i]!, acceptedAtMs: Number(flat[i + 1]) });
+      if (entries.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const { bookingId } of entries) pipeline.hget(keyOf(bookingId), 'version');
+      const replies = (await pipeline.exec()) ?? [];
+      return entries.map((entry, i) => {
+        const [error, raw] = replies[i] ?? [null, null];
+        if (error) throw error;
+        return { ...entry, version: typeof raw === 'string' ? Number(raw) : null };
+      });
+    },
+
+    dropUnqueued: async (bookingId) =>
+      (await redis.eval(DROP_UNQUEUED_SCRIPT, 2, keyOf(bookingId), unqueuedKey, bookingId)) === 1,
 
     getSnapshot,
 
@@ -158,12 +239,16 @@ export const createRedisBookingStore = ({
       ) as Record<StepName, StepStatus>;
       const record = fields['meeting'] ? MeetingRecord.parse(JSON.parse(fields['meeting'])) : null;
       const meetingEvents = parseMeetingEvents(rawEvents);
+      const meetingCleanups = Object.entries(fields)
+        .filter(([name]) => name.startsWith(CLEANUP_FIELD))
+        .map(([, raw]) => MeetingCleanup.parse(JSON.parse(raw)));
       return BookingStatus.parse({
         ...JSON.parse(fields['snapshot']),
         meeting: record?.meeting ?? null,
         steps,
         meetingEvents,
         meetingAlert: unresolvedAlert(meetingEvents, record, steps.conference),
+        ...(meetingCleanups.length ? { meetingCleanups } : {}),
       });
     },
 
@@ -189,7 +274,28 @@ export const createRedisBookingStore = ({
         'EX',
         Number.isFinite(ttlSeconds) ? ttlSeconds : MEETING_INDEX_AFTER_START_S,
       );
-      await redis.hset(keyOf(bookingId), 'meeting', JSON.stringify(parsed));
+      // The intent is fulfilled in the same write: a record and a stale intent never coexist.
+      await redis
+        .multi()
+        .hset(keyOf(bookingId), 'meeting', JSON.stringify(parsed))
+        .hdel(keyOf(bookingId), INTENT_FIELD)
+        .exec();
+    },
+
+    getMeetingIntent: async (bookingId) => {
+      const raw = await redis.hget(keyOf(bookingId), INTENT_FIELD);
+      return raw === null ? null : MeetingIntent.parse(JSON.parse(raw));
+    },
+
+    setMeetingIntent: async (bookingId, intent) => {
+      if (!intent) await redis.hdel(keyOf(bookingId), INTENT_FIELD);
+      else await redis.hset(keyOf(bookingId), INTENT_FIELD, JSON.stringify(MeetingIntent.parse(intent)));
+    },
+
+    setMeetingCleanup: async (bookingId, id, cleanup) => {
+      const field = `${CLEANUP_FIELD}${id}`;
+      if (!cleanup) await redis.hdel(keyOf(bookingId), field);
+      else await redis.hset(keyOf(bookingId), field, JSON.stringify(MeetingCleanup.parse(cleanup)));
     },
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {

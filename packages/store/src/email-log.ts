@@ -8,6 +8,10 @@ export const SentEmail = z.object({
   kind: z.string(),
   /** The meeting whose join details it carried; null when it went out without one. */
   meetingId: z.string().nullable(),
+  /** Those join details' fingerprint (meetingFingerprint): what the customer holds since this email. */
+  meetingFingerprint: z.string().nullable().optional(),
+  /** The ICS SEQUENCE it carried, if it carried an invitation. */
+  sequence: z.number().int().optional(),
 });
 export type SentEmail = z.infer<typeof SentEmail>;
 

@@ -1,13 +1,19 @@
 // POST /v1/events: a signed booking event in, the booking snapshot stored, the conference job queued.
+// The signature is checked before any budget: a request that fails it spends its address's budget
+// for unverified requests, a signed one its signing secret's, so junk from an address never locks
+// out the signed events that come from the same address.
+import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
-import type { Request } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { Redis } from 'ioredis';
-import { BookingEvent, EventType, verifyWebhook, WebhookVerificationError } from '@meetlink/events';
-import type { BookingSnapshot } from '@meetlink/events';
+import { BookingEvent, EventType, verifyWebhookSigner, WebhookVerificationError } from '@meetlink/events';
+import type { BookingSnapshot, VerifiedWebhook } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
 import { ApiError } from '../api-error';
+import { applyRateCount, clientAddress } from '../rate-limit';
+import type { RateBudget } from '../rate-limit';
 import { withRedis } from '../with-redis';
 
 export interface EventsRouteDeps {
@@ -18,6 +24,8 @@ export interface EventsRouteDeps {
   maxBodyBytes: number;
   logger: Logger;
   now: () => Date;
+  /** `signed`: counted per signing secret; `unverified`: requests failing verification, per address. */
+  budgets: { signed: RateBudget; unverified: RateBudget };
 }
 
 const isJson = (req: Request): boolean => Boolean(req.is(['application/json', 'application/*+json']));
@@ -30,9 +38,9 @@ const requireJson: express.RequestHandler = (req, _res, next) => {
   next();
 };
 
-const verify = (req: Request, body: Buffer, secrets: readonly string[], now: Date): string => {
+const verify = (req: Request, body: Buffer, secrets: readonly string[], now: Date): VerifiedWebhook => {
   try {
-    return verifyWebhook({
+    return verifyWebhookSigner({
       secrets,
       headers: {
         'webhook-id': req.get('webhook-id'),
@@ -71,6 +79,12 @@ const parseEvent = (body: Buffer): BookingEvent => {
   return result.data;
 };
 
+/** Names a signing secret in Redis keys without putting the secret there. */
+const fingerprintOf = (secret: string): string =>
+  createHash('sha256').update(secret.trim()).digest('hex').slice(0, 16);
+
+const isVerified = (res: { locals: Record<string, unknown> }): boolean => res.locals['isVerified'] === true;
+
 export const eventsRouter = ({
   redis,
   store,
@@ -79,8 +93,29 @@ export const eventsRouter = ({
   maxBodyBytes,
   logger,
   now,
+  budgets,
 }: EventsRouteDeps): Router => {
   const router = Router();
+  const fingerprints = webhookSecrets.map(fingerprintOf);
+
+  // Whatever fails before the signature is verified (415, 413, 401, an aborted body) spends the
+  // address's budget for unverified requests; once that is spent the answer is 429 instead.
+  const chargeUnverified: ErrorRequestHandler = async (error: unknown, req, res, next) => {
+    if (isVerified(res) || res.headersSent) {
+      next(error);
+      return;
+    }
+    const counted = await budgets.unverified.consume(clientAddress(req));
+    const limited = counted
+      ? applyRateCount(
+          res,
+          counted,
+          (limit) => `more than ${limit} requests a minute that fail verification from this address`,
+        )
+      : undefined;
+    next(limited ?? error);
+  };
+
   router.post(
     '/v1/events',
     requireJson,
@@ -88,7 +123,17 @@ export const eventsRouter = ({
     async (req, res) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const receivedAt = now();
-      const webhookId = verify(req, body, webhookSecrets, receivedAt);
+      const { webhookId, secretIndex } = verify(req, body, webhookSecrets, receivedAt);
+      res.locals['isVerified'] = true;
+      const counted = await budgets.signed.consume(`s${fingerprints[secretIndex] ?? secretIndex}`);
+      const limited = counted
+        ? applyRateCount(
+            res,
+            counted,
+            (limit) => `more than ${limit} signed events a minute under this signing secret`,
+          )
+        : undefined;
+      if (limited) throw limited;
       const event = parseEvent(body);
       const { bookingId, version } = event.data;
       const snapshot: BookingSnapshot = {
@@ -102,6 +147,8 @@ export const eventsRouter = ({
       };
       const log = logger.child({ bookingId, version, eventId: event.id, webhookId });
 
+      // store.accept also files the version as not yet queued, in the same script: should the enqueue
+      // below never happen (Redis lost in between, a crash), the stranded-version sweeper queues it.
       const outcome = await withRedis(redis, () => store.accept(snapshot, webhookId));
       if (outcome === 'stale') {
         log.info('stale version ignored');
@@ -122,5 +169,6 @@ export const eventsRouter = ({
         .json({ eventId: event.id, bookingId, status: outcome === 'accepted' ? 'accepted' : 'duplicate' });
     },
   );
+  router.use('/v1/events', chargeUnverified);
   return router;
 };

@@ -1,0 +1,135 @@
+// The stranded-version sweeper on a real Redis: a version that was stored but whose enqueue never
+// happened gets its conference job; one still within its grace period, or already queued, does not.
+import { randomUUID } from 'node:crypto';
+import { EventType, sampleBooking } from '@meetlink/events';
+import type { BookingSnapshot } from '@meetlink/events';
+import { createLogger } from '@meetlink/observability';
+import { pollUntil } from '@meetlink/sandbox';
+import { createRedisBookingStore } from '@meetlink/store';
+import {
+  createQueue,
+  createRedisConnection,
+  requeueStrandedVersions,
+  startStrandedVersionSweeper,
+} from '@meetlink/queue';
+
+const redisUrl = process.env['REDIS_URL']!;
+const prefix = `tsv${randomUUID().slice(0, 8)}`;
+const redis = createRedisConnection(redisUrl, 'worker');
+const logger = createLogger({ name: 'stranded-version-sweeper-test', level: 'silent' });
+// The store's clock decides what "older than the grace period" means; tests move it by hand.
+let clockMs = Date.now();
+const store = createRedisBookingStore({ redis, prefix, now: () => new Date(clockMs) });
+const conferenceQueue = createQueue('conference', { connection: redis, prefix });
+
+afterAll(async () => {
+  await conferenceQueue.queue.obliterate({ force: true });
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await conferenceQueue.close();
+  await redis.quit();
+});
+
+const newBookingId = () => `bk_${randomUUID().slice(0, 12)}`;
+
+const accept = (bookingId: string, version = 1) => {
+  const snapshot: BookingSnapshot = {
+    bookingId,
+    version,
+    eventId: `evt_${version}`,
+    eventType: EventType.created,
+    isCanceled: false,
+    booking: sampleBooking({ bookingId, version }),
+    receivedAt: new Date(clockMs).toISOString(),
+  };
+  return store.accept(snapshot, `msg_${bookingId}_${version}`);
+};
+
+const jobOf = (bookingId: string, version: number) =>
+  conferenceQueue.queue.getJob(`${bookingId}-v${version}`);
+const unqueuedIds = async () => (await store.listUnqueued(0, 1000)).map((entry) => entry.bookingId);
+
+describe('the unqueued index', () => {
+  it('holds an accepted version until markEnqueued for that same version', async () => {
+    const bookingId = newBookingId();
+    expect(await accept(bookingId, 1)).toBe('accepted');
+    expect(await unqueuedIds()).toContain(bookingId);
+    await accept(bookingId, 2);
+    await store.markEnqueued(bookingId, 1); // an older version's enqueue does not clear the newer one
+    expect(await store.listUnqueued(0, 1000)).toContainEqual(
+      expect.objectContaining({ bookingId, version: 2, acceptedAtMs: clockMs }),
+    );
+    await store.markEnqueued(bookingId, 2);
+    expect(await unqueuedIds()).not.toContain(bookingId);
+    expect(await accept(bookingId, 2)).toBe('duplicate');
+    expect(await unqueuedIds()).not.toContain(bookingId);
+  });
+
+  it('drops an entry only once its booking is gone', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId);
+    expect(await store.dropUnqueued(bookingId)).toBe(false);
+    await redis.del(`${prefix}:booking:{${bookingId}}`);
+    expect(await store.listUnqueued(0, 1000)).toContainEqual(
+      expect.objectContaining({ bookingId, version: null }),
+    );
+    expect(await store.dropUnqueued(bookingId)).toBe(true);
+    expect(await unqueuedIds()).not.toContain(bookingId);
+  });
+});
+
+describe('requeueStrandedVersions', () => {
+  it('queues a version stored without its enqueue once the grace period is over, and marks it queued', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId);
+    // Within the grace period the request that stored it may still be about to enqueue it.
+    await requeueStrandedVersions({ store, conferenceQueue, graceMs: 2_000, logger });
+    expect(await jobOf(bookingId, 1)).toBeUndefined();
+
+    clockMs += 2_001;
+    const result = await requeueStrandedVersions({ store, conferenceQueue, graceMs: 2_000, logger });
+    expect(result.requeued).toBeGreaterThanOrEqual(1);
+    expect((await jobOf(bookingId, 1))?.data).toEqual({ bookingId, version: 1 });
+    expect(await unqueuedIds()).not.toContain(bookingId);
+    expect(await accept(bookingId, 1)).toBe('duplicate');
+  });
+
+  it('queues only the newest version of a booking, and drops the entries of bookings that are gone', async () => {
+    const [kept, gone] = [newBookingId(), newBookingId()];
+    await accept(kept, 1);
+    await accept(kept, 2);
+    await accept(gone, 1);
+    await redis.del(`${prefix}:booking:{${gone}}`);
+    clockMs += 5_000;
+    await requeueStrandedVersions({ store, conferenceQueue, graceMs: 2_000, batchSize: 1, logger });
+    expect(await jobOf(kept, 2)).toBeDefined();
+    expect(await jobOf(kept, 1)).toBeUndefined();
+    expect(await jobOf(gone, 1)).toBeUndefined();
+    expect(await unqueuedIds()).toEqual(expect.not.arrayContaining([kept, gone]));
+  });
+});
+
+describe('startStrandedVersionSweeper', () => {
+  it('queues a stranded version within its interval', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId); // stored, and then the enqueue never happened
+    clockMs += 60_000;
+    const sweeper = startStrandedVersionSweeper({
+      store,
+      conferenceQueue,
+      intervalMs: 50,
+      graceMs: 2_000,
+      logger,
+    });
+    try {
+      const job = await pollUntil(() => jobOf(bookingId, 1), Boolean, {
+        timeoutMs: 5_000,
+        what: 'the stranded version’s conference job',
+      });
+      expect(job?.data).toEqual({ bookingId, version: 1 });
+    } finally {
+      await sweeper.close();
+    }
+    expect(await unqueuedIds()).not.toContain(bookingId);
+  });
+});
