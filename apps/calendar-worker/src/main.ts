@@ -1,7 +1,7 @@
 // Composition root of the calendar worker.
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { loadOrExit } from '@meetlink/config';
-import { createWorkerRuntime } from '@meetlink/queue';
+import { createWorkerRuntime, fenced } from '@meetlink/queue';
 import {
   createRedisMemberConnectionStore,
   parseTokenKeyring,
@@ -41,13 +41,26 @@ const providers = {
   }),
 };
 const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
-runtime.run('calendar', (snapshot) => patchCalendarEvent(snapshot, { providers, store: runtime.store }), {
-  onFailed: async (snapshot, error) => {
-    const calendar = snapshot.booking.calendar;
-    if (!calendar) return;
-    const provider = calendar.provider === 'google' ? 'google' : 'microsoft';
-    const outcome = await notifyHost?.(snapshot.booking, error.code, provider);
-    if (outcome)
-      runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+const calendarWrites = ['applyJoinBlock', 'removeJoinBlock'] as const;
+runtime.run(
+  'calendar',
+  (snapshot, { lease }) =>
+    patchCalendarEvent(snapshot, {
+      // Every write to the calendar checks the booking's lease first: a run that lost it stops there.
+      providers: {
+        google: providers.google && fenced(providers.google, lease, calendarWrites),
+        outlook: providers.outlook && fenced(providers.outlook, lease, calendarWrites),
+      },
+      store: runtime.store,
+    }),
+  {
+    onFailed: async (snapshot, error) => {
+      const calendar = snapshot.booking.calendar;
+      if (!calendar) return;
+      const provider = calendar.provider === 'google' ? 'google' : 'microsoft';
+      const outcome = await notifyHost?.(snapshot.booking, error.code, provider);
+      if (outcome)
+        runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+    },
   },
-});
+);

@@ -19,6 +19,11 @@ export const Config = z
     /** The user-OAuth app whose tokens members' own connections hold, when it is not the app above. */
     ZOOM_USER_CLIENT_ID: optional,
     ZOOM_USER_CLIENT_SECRET: optional,
+    /**
+     * How long calendar and email wait for a late meeting after the event was accepted before they go
+     * ahead without it (the customer is told the link follows).
+     */
+    MEETING_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
     /** `id:base64key[,older…]`: encrypts members' tokens at rest; the first key is current. */
     TOKEN_ENCRYPTION_KEY: optional,
   })

@@ -1,10 +1,11 @@
 // Composition root of the conference worker.
 import { loadOrExit } from '@meetlink/config';
-import { createWorkerRuntime } from '@meetlink/queue';
+import { createWorkerRuntime, fenced, retryPolicyFor, startStrandedVersionSweeper } from '@meetlink/queue';
 import { reconnectNotifierFromSettings } from '@meetlink/store';
 import { createZoomAdapter } from '@meetlink/zoom';
+import { cleanUpMeeting, queueMeetingCleanup } from './clean-up-meeting';
 import { loadConfig } from './config';
-import { handOnBooking, reconcileMeeting } from './reconcile-meeting';
+import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from './reconcile-meeting';
 
 const config = loadOrExit(() => loadConfig());
 const runtime = createWorkerRuntime({ name: 'conference-worker', ...config });
@@ -26,18 +27,57 @@ if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
     'no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected',
   );
 }
-const reconcileDeps = { provider: zoom.provider, store: runtime.store };
-const handOnDeps = {
-  store: runtime.store,
-  calendarQueue: runtime.queue('calendar'),
-  emailQueue: runtime.queue('email'),
-};
+const { store } = runtime;
+const calendarQueue = runtime.queue('calendar');
+const emailQueue = runtime.queue('email');
+const cleanupQueue = runtime.queue('meetingCleanup');
+const handOnDeps = { store, calendarQueue, emailQueue };
 const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
-runtime.run('conference', (snapshot) => reconcileMeeting(snapshot, reconcileDeps), {
-  next: (snapshot) => handOnBooking(snapshot, handOnDeps),
-  onFailed: async (snapshot, error) => {
-    const outcome = await notifyHost?.(snapshot.booking, error.code, 'zoom');
-    if (outcome)
-      runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+
+runtime.run(
+  'conference',
+  (snapshot, { lease }) =>
+    reconcileMeeting(snapshot, {
+      // Every write to Zoom or the store checks the lease first: a run that lost it stops there.
+      provider: fenced(zoom.provider, lease, ['createMeeting', 'updateMeeting', 'deleteMeeting']),
+      store: fenced(store, lease, ['setMeeting', 'setMeetingIntent']),
+      cleanUpLater: (job) => queueMeetingCleanup(job, { queue: cleanupQueue, store }),
+    }),
+  {
+    next: (snapshot) => handOnBooking(snapshot, handOnDeps),
+    onPending: (snapshot) =>
+      handOnWithoutMeeting(snapshot, { calendarQueue, emailQueue, waitMs: config.MEETING_WAIT_MS }),
+    onFailed: async (snapshot, error) => {
+      const outcome = await notifyHost?.(snapshot.booking, error.code, 'zoom');
+      if (outcome)
+        runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+    },
   },
+);
+
+const cleanupPolicy = retryPolicyFor('meetingCleanup', runtime.retryTiming);
+runtime.consume('meetingCleanup', async (payload, job, token) => {
+  const logger = runtime.logger.child({
+    bookingId: payload.bookingId,
+    jobId: job.id,
+    queue: 'meetingCleanup',
+  });
+  const outcome = await cleanUpMeeting(payload, job, token, {
+    provider: zoom.provider,
+    store,
+    redis: runtime.connection,
+    prefix: config.REDIS_PREFIX,
+    policy: cleanupPolicy,
+    logger,
+  });
+  logger.info({ outcome, meetingId: payload.meetingId }, 'meeting clean-up handled');
 });
+
+// A version stored by the intake whose job never got queued (Redis went between the two) is queued here.
+const sweeper = startStrandedVersionSweeper({
+  store,
+  conferenceQueue: runtime.queue('conference'),
+  logger: runtime.logger,
+});
+process.once('SIGTERM', () => void sweeper.close());
+process.once('SIGINT', () => void sweeper.close());

@@ -1,14 +1,26 @@
 // Converges the booking's Zoom meeting to its newest snapshot (create, update, delete, move to a new
 // host), records it with the booking, then hands the booking on to the calendar and email steps.
-import { bookingJobId } from '@meetlink/events';
-import type { BookingSnapshot, MeetingDetails, MeetingRecord } from '@meetlink/events';
+import { bookingJobId, meetingFingerprint } from '@meetlink/events';
+import type {
+  BookingSnapshot,
+  MeetingCleanupJob,
+  MeetingDetails,
+  MeetingIntent,
+  MeetingRecord,
+} from '@meetlink/events';
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
+import { agendaBodyFor } from '@meetlink/zoom';
 import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/zoom';
 
 export interface ReconcileMeetingDeps {
   provider: ConferenceProvider;
-  store: Pick<BookingStore, 'getMeeting' | 'setMeeting'>;
+  store: Pick<BookingStore, 'getMeeting' | 'setMeeting' | 'getMeetingIntent' | 'setMeetingIntent'>;
+  /**
+   * Deletes a meeting the booking no longer owns on its own queue: the old host's meeting after a host
+   * change, or an orphan of a crashed create under another host. Its failure blocks nothing here.
+   */
+  cleanUpLater: (job: MeetingCleanupJob) => Promise<void>;
   now?: () => Date;
 }
 
@@ -19,15 +31,35 @@ export interface HandOnDeps {
 }
 
 /**
- * Queues the calendar and email steps for this version. The job id names the meeting, so a run that
- * ends with the same meeting adds nothing, and one that ends with a new meeting (a retried failure,
- * a host who deleted it) reaches calendar and email again.
+ * Queues the calendar and email steps for this version. The job id names the meeting's fingerprint,
+ * so a run that ends with the same meeting adds nothing, and one that ends with different join details
+ * (a retried failure, a host who deleted it, a new passcode) reaches calendar and email again.
  */
 export const handOnBooking = async (snapshot: BookingSnapshot, deps: HandOnDeps): Promise<void> => {
   const record = await deps.store.getMeeting(snapshot.bookingId);
   const job = { bookingId: snapshot.bookingId, version: snapshot.version };
-  const jobId = `${bookingJobId(job)}-m${record?.meeting.id ?? 'none'}`;
+  const meeting = record ? `${record.meeting.id}-${meetingFingerprint(record.meeting)}` : 'none';
+  const jobId = `${bookingJobId(job)}-m${meeting}`;
   await Promise.all([deps.calendarQueue.add(job, { jobId }), deps.emailQueue.add(job, { jobId })]);
+};
+
+/**
+ * The conference step is still retrying (Zoom down, slow, or its daily limit reached): the calendar
+ * and email steps go ahead once `waitMs` has passed since the event was accepted, without the meeting
+ * (the customer is told the link follows); the meeting's own hand-on reaches them again later.
+ */
+export const handOnWithoutMeeting = async (
+  snapshot: BookingSnapshot,
+  deps: Pick<HandOnDeps, 'calendarQueue' | 'emailQueue'> & { waitMs: number; now?: () => Date },
+): Promise<void> => {
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const delay = Math.max(0, Date.parse(snapshot.receivedAt) + deps.waitMs - now);
+  const job = { bookingId: snapshot.bookingId, version: snapshot.version };
+  const jobId = `${bookingJobId(job)}-late`;
+  await Promise.all([
+    deps.calendarQueue.add(job, { jobId, delay }),
+    deps.emailQueue.add(job, { jobId, delay }),
+  ]);
 };
 
 const TOPIC_MAX = 200;
@@ -51,48 +83,69 @@ export const meetingSpecFor = (snapshot: BookingSnapshot): MeetingSpec => {
 export const isOutOfStep = (meeting: MeetingDetails, spec: MeetingSpec): boolean =>
   Date.parse(meeting.startTime) !== Date.parse(spec.startTime) ||
   meeting.durationMinutes !== spec.durationMinutes ||
-  meeting.topic !== spec.topic;
+  meeting.topic !== spec.topic ||
+  (meeting.agenda !== undefined && meeting.agenda !== agendaBodyFor(spec));
 
 type Action = 'created' | 'updated' | 'unchanged' | 'deleted' | 'none' | 'adopted';
+
+const sameHost = (a: HostRef, b: HostRef): boolean => a.memberId === b.memberId;
 
 export const reconcileMeeting = async (
   snapshot: BookingSnapshot,
   deps: ReconcileMeetingDeps,
 ): Promise<StepOutcome> => {
-  const { provider, store, now = () => new Date() } = deps;
+  const { provider, store, cleanUpLater, now = () => new Date() } = deps;
   const { booking } = snapshot;
+  const { bookingId } = booking;
   const host: HostRef = { memberId: booking.host.memberId, email: booking.host.email };
   const wantsMeeting = booking.service.location.kind === 'video_conference' && !snapshot.isCanceled;
   const spec = meetingSpecFor(snapshot);
-
   const record = (meeting: MeetingDetails): MeetingRecord => ({
     meeting,
     host,
     bookingVersion: snapshot.version,
     updatedAt: now().toISOString(),
   });
+  const notes: string[] = [];
 
   const converge = async (): Promise<{ action: Action; meeting: MeetingDetails | null }> => {
-    let current = await store.getMeeting(booking.bookingId);
+    let current = await store.getMeeting(bookingId);
+    let intent: MeetingIntent | null = await store.getMeetingIntent(bookingId);
 
-    if (!wantsMeeting) {
-      if (current) {
-        await provider.deleteMeeting(current.host, current.meeting.id);
-        await store.setMeeting(booking.bookingId, null);
-        return { action: 'deleted', meeting: null };
-      }
-      // A meeting made by a run that crashed before recording it would otherwise be left behind.
-      const orphan = await provider.findMeetingByMarker(host, spec.marker);
-      if (orphan) {
-        await provider.deleteMeeting(host, orphan.id);
-        return { action: 'deleted', meeting: null };
-      }
-      return { action: 'none', meeting: null };
+    // A create under another host may have reached Zoom before its run crashed: that host's orphan is
+    // looked for and deleted on its own.
+    if (intent && !current && !sameHost(intent.host, host)) {
+      await cleanUpLater({ bookingId, host: intent.host });
+      await store.setMeetingIntent(bookingId, null);
+      notes.push(`orphan search under ${intent.host.memberId} queued`);
+      intent = null;
     }
 
-    if (current && current.host.memberId !== host.memberId) {
-      await provider.deleteMeeting(current.host, current.meeting.id);
-      await store.setMeeting(booking.bookingId, null);
+    if (!wantsMeeting) {
+      let action: Action = 'none';
+      if (current) {
+        await provider.deleteMeeting(current.host, current.meeting.id);
+        await store.setMeeting(bookingId, null);
+        action = 'deleted';
+      }
+      if (intent) {
+        // A meeting made by a run that crashed before recording it would otherwise be left behind.
+        const orphan = await provider.findMeetingByMarker(intent.host, spec.marker);
+        if (orphan) {
+          await provider.deleteMeeting(intent.host, orphan.id);
+          action = 'deleted';
+        }
+        await store.setMeetingIntent(bookingId, null);
+      }
+      return { action, meeting: null };
+    }
+
+    if (current && !sameHost(current.host, host)) {
+      // The old host's meeting is deleted on its own: a revoked connection or a user gone there must
+      // neither hold up the new host's meeting nor keep the old link in the customer's hands.
+      await cleanUpLater({ bookingId, host: current.host, meetingId: current.meeting.id });
+      await store.setMeeting(bookingId, null);
+      notes.push(`old host's meeting ${current.meeting.id} queued for deletion`);
       current = null;
     }
 
@@ -100,39 +153,39 @@ export const reconcileMeeting = async (
       const remote = await provider.getMeeting(current.host, current.meeting.id);
       if (remote) {
         if (!isOutOfStep(remote, spec)) {
-          await store.setMeeting(booking.bookingId, record(remote));
+          await store.setMeeting(bookingId, record(remote));
           return { action: 'unchanged', meeting: remote };
         }
         const updated = await provider.updateMeeting(current.host, remote.id, spec);
-        await store.setMeeting(booking.bookingId, record(updated));
+        await store.setMeeting(bookingId, record(updated));
         return { action: 'updated', meeting: updated };
       }
       // The host deleted it in Zoom: the booking still wants one, so make a new one below.
-      await store.setMeeting(booking.bookingId, null);
+      await store.setMeeting(bookingId, null);
+    } else if (intent) {
+      // An intent without a record: an earlier create may have reached Zoom. Only now is the search worth it.
+      const found = await provider.findMeetingByMarker(host, spec.marker);
+      if (found) {
+        const adopted = isOutOfStep(found, spec) ? await provider.updateMeeting(host, found.id, spec) : found;
+        await store.setMeeting(bookingId, record(adopted));
+        return { action: 'adopted', meeting: adopted };
+      }
     }
-
-    // Before creating, look for one that an earlier run made but did not get to record.
-    const found = await provider.findMeetingByMarker(host, spec.marker);
-    if (found) {
-      const adopted = isOutOfStep(found, spec) ? await provider.updateMeeting(host, found.id, spec) : found;
-      await store.setMeeting(booking.bookingId, record(adopted));
-      return { action: 'adopted', meeting: adopted };
-    }
+    await store.setMeetingIntent(bookingId, { marker: spec.marker, host, at: now().toISOString() });
     const created = await provider.createMeeting(host, spec);
-    await store.setMeeting(booking.bookingId, record(created));
+    await store.setMeeting(bookingId, record(created));
     return { action: 'created', meeting: created };
   };
 
-  // The step worker holds the booking's conference lock around this, so runs never overlap.
-  const result = await converge();
-
-  const { action, meeting } = result;
+  // The step worker holds the booking's conference lease around this, so runs never overlap.
+  const { action, meeting } = await converge();
+  const extra = notes.length ? `; ${notes.join('; ')}` : '';
   if (!meeting) {
     const why = snapshot.isCanceled ? 'booking is canceled' : `location is ${booking.service.location.kind}`;
     return {
       state: 'skipped',
-      detail: action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed`,
+      detail: `${action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed`}${extra}`,
     };
   }
-  return { state: 'done', detail: `meeting ${meeting.id} ${action}` };
+  return { state: 'done', detail: `meeting ${meeting.id} ${action}${extra}` };
 };

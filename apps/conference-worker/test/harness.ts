@@ -7,12 +7,20 @@ import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeNam
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import {
+  createQueue,
+  createRedisConnection,
+  createStepWorker,
+  createWorker,
+  fenced,
+  retryPolicyFor,
+} from '@meetlink/queue';
 import type { StepWorkerOptions } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { pollUntil } from '@meetlink/sandbox';
 import { createZoomAdapter } from '@meetlink/zoom';
-import { handOnBooking, reconcileMeeting } from '../src/reconcile-meeting';
+import { cleanUpMeeting, queueMeetingCleanup } from '../src/clean-up-meeting';
+import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from '../src/reconcile-meeting';
 
 export const ACCOUNT = { accountId: 'acc_1', clientId: 'cid_1', clientSecret: 'secret_1' };
 
@@ -20,6 +28,8 @@ export interface ConferenceStepOptions {
   /** false: no Server-to-Server app, so only members' own connections count. Default true. */
   serverToServer?: boolean;
   onFailed?: StepWorkerOptions<'conference'>['onFailed'];
+  /** Hand calendar and email on without a meeting this long after acceptance while Zoom fails. */
+  meetingWaitMs?: number;
 }
 
 export const startConferenceStep = async (options: ConferenceStepOptions = {}) => {
@@ -35,6 +45,8 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
   const conferenceQueue = createQueue('conference', context);
   const calendarQueue = createQueue('calendar', context);
   const emailQueue = createQueue('email', context);
+  const cleanupQueue = createQueue('meetingCleanup', context);
+  const logger = createLogger({ name: 'conference-test', level: 'silent' });
   const adapter = createZoomAdapter(
     {
       apiBaseUrl: zoom.apiBaseUrl,
@@ -49,14 +61,43 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
     const worker = createStepWorker({
       step: 'conference',
       store,
-      logger: createLogger({ name: 'conference-test', level: 'silent' }),
-      process: (snapshot) => reconcileMeeting(snapshot, { provider: adapter.provider, store }),
+      logger,
+      process: (snapshot, { lease }) =>
+        reconcileMeeting(snapshot, {
+          provider: fenced(adapter.provider, lease, ['createMeeting', 'updateMeeting', 'deleteMeeting']),
+          store: fenced(store, lease, ['setMeeting', 'setMeetingIntent']),
+          cleanUpLater: (job) => queueMeetingCleanup(job, { queue: cleanupQueue, store }),
+        }),
       next: (snapshot) => handOnBooking(snapshot, { store, calendarQueue, emailQueue }),
+      onPending: (snapshot) =>
+        handOnWithoutMeeting(snapshot, {
+          calendarQueue,
+          emailQueue,
+          waitMs: options.meetingWaitMs ?? 120_000,
+        }),
       ...(options.onFailed ? { onFailed: options.onFailed } : {}),
       ...context,
       // Quick retries for network faults; rate limits still wait for Retry-After (worker.rateLimit).
       workerOptions: { settings: { backoffStrategy: () => 50 } },
     });
+    workers.push(worker);
+    return worker;
+  };
+  /** The clean-up queue's worker, as the conference worker runs it. */
+  const startCleanupWorker = () => {
+    const worker = createWorker(
+      'meetingCleanup',
+      (payload, job, token) =>
+        cleanUpMeeting(payload, job, token, {
+          provider: adapter.provider,
+          store,
+          redis,
+          prefix,
+          policy: retryPolicyFor('meetingCleanup'),
+          logger,
+        }).then(() => undefined),
+      { ...context, workerOptions: { settings: { backoffStrategy: () => 50 } } },
+    );
     workers.push(worker);
     return worker;
   };
@@ -90,7 +131,7 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
-    for (const q of [conferenceQueue, calendarQueue, emailQueue]) {
+    for (const q of [conferenceQueue, calendarQueue, emailQueue, cleanupQueue]) {
       await q.queue.obliterate({ force: true });
       await q.close();
     }
@@ -102,13 +143,16 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
 
   return {
     zoom,
+    provider: adapter.provider,
     store,
     redis,
     prefix,
     conferenceQueue,
     calendarQueue,
     emailQueue,
+    cleanupQueue,
     startWorker,
+    startCleanupWorker,
     submit,
     waitForConference,
     close,

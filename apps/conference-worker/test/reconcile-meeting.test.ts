@@ -1,7 +1,8 @@
-// Issue 3's behaviours, observed where they matter: the meetings the fake Zoom holds, the requests it
+// The conference step, observed where it matters: the meetings the fake Zoom holds, the requests it
 // received, and the booking status.
 import { EventType } from '@meetlink/events';
 import { pollUntil } from '@meetlink/sandbox';
+import { meetingMarker, meetingSpecFor } from '../src/reconcile-meeting';
 import { startConferenceStep, videoBooking } from './harness';
 import type { ConferenceStep } from './harness';
 
@@ -75,7 +76,7 @@ describe('the conference step against Zoom', () => {
     expect(step.zoom.deletedMeetings().map((m) => String(m.id))).toEqual([meeting!.id]);
   });
 
-  it('moves the meeting to a new host: deleted on the old one, created on the new one', async () => {
+  it('moves the meeting to a new host: created on the new one at once, the old one deleted on its own', async () => {
     step.startWorker();
     await step.submit(videoBooking('bk_host', 1));
     const first = (await step.waitForConference('bk_host')).meeting!;
@@ -88,10 +89,52 @@ describe('the conference step against Zoom', () => {
     );
     expect(status.meeting?.id).not.toBe(first.id);
     expect(status.meeting?.hostMemberId).toBe('mem_bob');
+    // The old host's meeting waits for its own clean-up job, visibly.
+    expect(status.meetingCleanups).toEqual([
+      expect.objectContaining({ meetingId: first.id, hostMemberId: 'mem_ada', state: 'pending' }),
+    ]);
+
+    // Its first two deletes fail (Zoom 500); the clean-up retries on its own until the meeting is gone.
+    step.zoom.inject({ kind: 'status', status: 500, times: 2, path: new RegExp(`/meetings/${first.id}$`) });
+    step.startCleanupWorker();
+    await pollUntil(
+      () => step.store.getStatus('bk_host'),
+      (s) => s !== null && s.meetingCleanups === undefined,
+      { what: 'the old meeting clean-up' },
+    );
     const live = step.zoom.meetings();
     expect(live).toHaveLength(1);
     expect(live[0]!.hostUserId).toBe('zu_bob');
     expect(step.zoom.deletedMeetings().map((m) => String(m.id))).toEqual([first.id]);
+  });
+
+  it('makes no list call on an ordinary create: the intent makes the search a recovery path', async () => {
+    step.startWorker();
+    await step.submit(videoBooking('bk_nolist'));
+    await step.waitForConference('bk_nolist');
+    expect(requestsTo('GET', /\/users\/.+\/meetings/)).toHaveLength(0);
+    expect(requestsTo('POST', /\/users\/.+\/meetings$/)).toHaveLength(1);
+    expect(await step.store.getMeetingIntent('bk_nolist')).toBeNull();
+  });
+
+  it('carries changed instructions into the meeting (PATCH), keeping its link', async () => {
+    step.startWorker();
+    await step.submit(videoBooking('bk_agenda', 1));
+    const first = (await step.waitForConference('bk_agenda')).meeting!;
+    const moved = videoBooking('bk_agenda', 2, new Date(first.startTime));
+    moved.service.location = {
+      kind: 'video_conference',
+      provider: 'zoom',
+      instructions: 'Bring the contract.',
+    };
+    await step.submit(moved, EventType.rescheduled);
+    const status = await step.waitForConference(
+      'bk_agenda',
+      (s) => s.version === 2 && s.steps.conference.state === 'done',
+    );
+    expect(status.steps.conference.detail).toMatch(/updated/);
+    expect(status.meeting?.joinUrl).toBe(first.joinUrl);
+    expect(step.zoom.meetings()[0]!.agenda).toContain('Bring the contract.');
   });
 
   it('makes no meeting for an in-person booking and deletes one when a booking stops being video', async () => {
@@ -165,6 +208,58 @@ describe('the conference step under faults', () => {
     expect(status.steps.conference).toMatchObject({ state: 'done', attempts: 2 });
     expect(step.zoom.meetings()).toHaveLength(1);
     expect(requestsTo('POST', /\/users\/.+\/meetings$/)).toHaveLength(1);
+  });
+
+  it('deletes the orphan of a create that crashed before its record when the booking is canceled', async () => {
+    const booking = videoBooking('bk_orphan_cancel', 1);
+    const snapshot = {
+      bookingId: booking.bookingId,
+      version: 1,
+      eventId: 'evt_1',
+      eventType: EventType.created,
+      isCanceled: false,
+      booking,
+      receivedAt: new Date().toISOString(),
+    };
+    // The crashed run's state: the intent recorded, the meeting made in Zoom, no record.
+    const host = { memberId: booking.host.memberId, email: booking.host.email };
+    await step.store.setMeetingIntent(booking.bookingId, {
+      marker: meetingMarker(booking.bookingId),
+      host,
+      at: snapshot.receivedAt,
+    });
+    await step.provider.createMeeting(host, meetingSpecFor(snapshot));
+    expect(step.zoom.meetings()).toHaveLength(1);
+
+    step.startWorker();
+    await step.submit({ ...booking, version: 2 }, EventType.canceled);
+    const status = await step.waitForConference(
+      'bk_orphan_cancel',
+      (s) => s.version === 2 && s.steps.conference.state === 'skipped',
+    );
+    expect(status.steps.conference.detail).toBe('booking is canceled: meeting deleted');
+    expect(step.zoom.meetings()).toHaveLength(0);
+    expect(await step.store.getMeetingIntent('bk_orphan_cancel')).toBeNull();
+  });
+
+  it('lets calendar and email go ahead without the meeting while Zoom keeps failing, then hands on the meeting', async () => {
+    await step.close();
+    step = await startConferenceStep({ meetingWaitMs: 0 });
+    step.zoom.inject({ kind: 'status', status: 503, times: 4 });
+    step.startWorker();
+    await step.submit(videoBooking('bk_late'));
+    const status = await step.waitForConference('bk_late', (s) => s.steps.conference.state === 'done');
+    const ids = (await step.emailQueue.queue.getJobs(['waiting', 'delayed', 'completed', 'active'])).map(
+      (j) => j.id,
+    );
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'bk_late-v1-late',
+        expect.stringMatching(new RegExp(`^bk_late-v1-m${status.meeting!.id}-`)),
+      ]),
+    );
+    const calendarIds = (await step.calendarQueue.queue.getJobs(['waiting', 'delayed'])).map((j) => j.id);
+    expect(calendarIds).toContain('bk_late-v1-late');
   });
 
   it('waits out a 429 storm: no request before Retry-After, one meeting, no attempt burnt', async () => {

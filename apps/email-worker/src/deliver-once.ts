@@ -1,4 +1,5 @@
 // Sends an email at most once per key (confirmation, rescheduled-v3, …) across retries and replays.
+import { meetingFingerprint } from '@meetlink/events';
 import type { EmailInput } from '@meetlink/email';
 import type { SentEmail } from '@meetlink/store';
 import type { EmailDeps } from './email-ports';
@@ -34,6 +35,8 @@ export const deliverOnce = async (
     sentAt: deps.now().toISOString(),
     kind: input.kind,
     meetingId: input.meeting?.id ?? null,
+    meetingFingerprint: input.meeting ? meetingFingerprint(input.meeting) : null,
+    ...(email.ics ? { sequence: email.ics.sequence } : {}),
   });
   return { sent: true, messageId };
 };

@@ -1,7 +1,7 @@
 // Composition root of the email worker: booking emails on the "email" queue, reminders on "reminders".
 import { loadOrExit } from '@meetlink/config';
 import { createEmailRenderer, createSmtpMailer, messageIdDomain } from '@meetlink/email';
-import { createWorkerRuntime } from '@meetlink/queue';
+import { createWorkerRuntime, fenced } from '@meetlink/queue';
 import { createRedisEmailLog } from '@meetlink/store';
 import { loadConfig } from './config';
 import { sendBookingEmail } from './send-booking-email';
@@ -19,7 +19,15 @@ const main = async (): Promise<void> => {
     now: () => new Date(),
   };
   const remindersQueue = runtime.queue('reminders');
-  runtime.run('email', (snapshot) => sendBookingEmail(snapshot, { ...deps, remindersQueue }));
+  runtime.run('email', (snapshot, { lease }) =>
+    sendBookingEmail(snapshot, {
+      ...deps,
+      // A run that lost the booking's lease sends and records nothing more.
+      mailer: fenced(deps.mailer, lease, ['send']),
+      emailLog: fenced(deps.emailLog, lease, ['record']),
+      remindersQueue,
+    }),
+  );
   runtime.consume('reminders', async (payload, job, token) => {
     const log = runtime.logger.child({ bookingId: payload.bookingId, jobId: job.id, queue: 'reminders' });
     const outcome = await sendReminder(payload, { ...deps, logger: log, job, token });

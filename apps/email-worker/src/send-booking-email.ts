@@ -1,9 +1,11 @@
 // Sends the customer the email that the booking's newest change calls for, once per change, and a
-// short "your meeting link" email when the meeting arrives after a confirmation that went out without.
-import { EventType } from '@meetlink/events';
-import type { BookingSnapshot } from '@meetlink/events';
+// "your meeting link" email whenever the join details the customer holds are not the meeting's own:
+// the meeting arrived after a confirmation that went out without it, or it was re-created or moved.
+import { EventType, meetingFingerprint } from '@meetlink/events';
+import type { BookingSnapshot, MeetingDetails } from '@meetlink/events';
 import type { EmailKind } from '@meetlink/email';
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
+import type { SentEmail } from '@meetlink/store';
 import { deliverOnce } from './deliver-once';
 import type { EmailDeps } from './email-ports';
 import { describeSchedule, scheduleReminders } from './schedule-reminders';
@@ -20,6 +22,25 @@ export const emailForChange = (snapshot: BookingSnapshot): { kind: EmailKind; ke
   }
 };
 
+/** One past every SEQUENCE already sent, so that each new invitation supersedes the one the customer has. */
+const nextSequence = (sent: readonly SentEmail[]): number =>
+  sent.reduce((highest, email) => Math.max(highest, email.sequence ?? -1), -1) + 1;
+
+/** The newest email that told the customer how to join (or that the link would follow). */
+const newestHeld = (sent: readonly SentEmail[]): SentEmail | null =>
+  sent
+    .filter((email) => email.kind !== 'canceled')
+    .reduce<SentEmail | null>(
+      (newest, email) => (!newest || email.sentAt > newest.sentAt ? email : newest),
+      null,
+    );
+
+/** Whether the customer's newest email carries exactly this meeting's join details. */
+const holdsMeeting = (held: SentEmail, meeting: MeetingDetails): boolean =>
+  held.meetingFingerprint !== undefined
+    ? held.meetingFingerprint === meetingFingerprint(meeting)
+    : held.meetingId === meeting.id;
+
 export const sendBookingEmail = async (
   snapshot: BookingSnapshot,
   deps: EmailDeps & { remindersQueue: TypedQueue<'reminders'> },
@@ -31,24 +52,30 @@ export const sendBookingEmail = async (
   const isVideo = booking.service.location.kind === 'video_conference';
   const record = kind === 'canceled' ? null : await deps.store.getMeeting(booking.bookingId);
   const meeting = record?.meeting ?? null;
+  const sentBefore = Object.values(await deps.emailLog.list(booking.bookingId));
 
-  const result = await deliverOnce(key, { kind, booking, meeting }, deps);
+  const sequence = nextSequence(sentBefore);
+  const result = await deliverOnce(key, { kind, booking, meeting, sequence }, deps);
   const notes: string[] = [result.sent ? `${kind} email sent` : `${kind} email already sent`];
 
   if (kind !== 'canceled' && isVideo && !meeting) {
     const conference = (await deps.store.getStatus(booking.bookingId))?.steps.conference;
     notes.push(
-      `without a join block: no meeting (${conference?.lastError?.code ?? conference?.state ?? 'unknown'})`,
+      `without a join block: no meeting yet (${conference?.lastError?.code ?? conference?.state ?? 'unknown'}); the link follows`,
     );
   }
-  // The earlier email of this change went out without a meeting, and now there is one.
-  if (!result.sent && meeting && result.previous.meetingId === null && kind !== 'canceled') {
-    const link = await deliverOnce(
-      `meeting_link-${meeting.id}`,
-      { kind: 'meeting_link', booking, meeting },
-      deps,
-    );
-    notes.push(link.sent ? 'meeting link email sent' : 'meeting link email already sent');
+  if (!result.sent && kind !== 'canceled' && meeting) {
+    const held = newestHeld(sentBefore);
+    if (held && !holdsMeeting(held, meeting)) {
+      const isLinkChange = held.meetingId !== null;
+      const link = await deliverOnce(
+        `meeting_link-${meeting.id}-${meetingFingerprint(meeting)}`,
+        { kind: 'meeting_link', booking, meeting, isLinkChange, sequence },
+        deps,
+      );
+      const what = isLinkChange ? 'meeting link changed email' : 'meeting link email';
+      notes.push(link.sent ? `${what} sent` : `${what} already sent`);
+    }
   }
   notes.push(describeSchedule(schedule));
   return { state: 'done', detail: notes.filter(Boolean).join('; ') };

@@ -1,4 +1,4 @@
-// Issue 5's delivery behaviours, observed in the SMTP sink and the reminders queue.
+// The email step's deliveries, observed in the SMTP sink and the reminders queue.
 import { EventType } from '@meetlink/events';
 import { pollUntil } from '@meetlink/sandbox';
 import { bookingAt, meetingFor, startEmailStep } from './harness';
@@ -105,10 +105,51 @@ describe('booking emails', () => {
     });
     await step.emailQueue.add({ bookingId: 'bk_late', version: 1 }, { jobId: 'bk_late-v1-m81234567890' });
     await step.sink.waitFor(
-      (m) => m.messageId === '<bk_late.meeting_link-81234567890@meetlink.test>',
+      (m) => /^<bk_late\.meeting_link-81234567890-[0-9a-f]{12}@meetlink\.test>$/.test(m.messageId ?? ''),
       10_000,
     );
     expect(step.sink.messages()).toHaveLength(2);
+    expect(step.sink.messages()[1]!.subject).toMatch(/^Your meeting link: /);
+  });
+
+  it('tells the customer once when the meeting they hold was replaced, with a newer invitation', async () => {
+    step.startWorkers();
+    await step.submit(bookingAt('bk_swap', 1, 72));
+    await step.waitForEmailStep('bk_swap', 1);
+    // The host deleted the meeting in Zoom and the conference step made a new one.
+    const replacement = meetingFor('bk_swap', '89990001112');
+    await step.store.setMeeting('bk_swap', {
+      meeting: replacement,
+      host: { memberId: 'mem_ada', email: 'ada@example.com' },
+      bookingVersion: 1,
+      updatedAt: new Date().toISOString(),
+    });
+    await step.emailQueue.add({ bookingId: 'bk_swap', version: 1 }, { jobId: 'bk_swap-v1-m89990001112' });
+    const changed = await step.sink.waitFor(
+      (m) => (m.messageId ?? '').startsWith('<bk_swap.meeting_link-89990001112-'),
+      10_000,
+    );
+    expect(changed.subject).toMatch(/^Your meeting link changed: /);
+    expect(changed.text).toContain(replacement.joinUrl);
+    const ics = (message: typeof changed) =>
+      message.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString();
+    const [confirmation] = step.sink.messages();
+    const uid = (text: string) => /UID:(.+)/.exec(text)?.[1]?.trim();
+    const sequence = (text: string) => Number(/SEQUENCE:(\d+)/.exec(text)?.[1]);
+    expect(uid(ics(changed))).toBe(uid(ics(confirmation!)));
+    expect(sequence(ics(changed))).toBeGreaterThan(sequence(ics(confirmation!)));
+
+    // The same hand-off again (a replayed job) sends nothing more.
+    await step.emailQueue.add(
+      { bookingId: 'bk_swap', version: 1 },
+      { jobId: 'bk_swap-v1-m89990001112-again' },
+    );
+    await pollUntil(
+      () => step.emailQueue.queue.getJobState('bk_swap-v1-m89990001112-again'),
+      (state) => state === 'completed',
+      { what: 'the replayed hand-off' },
+    );
+    expect(step.sink.messages().filter((m) => (m.messageId ?? '').includes('bk_swap'))).toHaveLength(2);
   });
 });
 

@@ -62,6 +62,10 @@ export const workerEnv = {
   ...commonEnv,
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: positiveInt(5),
+  /** How long transient failures of a step are retried (default: the catalog's, a day); drills scale it down. */
+  RETRY_HORIZON_MS: z.coerce.number().int().positive().optional(),
+  /** The longest wait between two tries (default: the catalog's, 5 minutes). */
+  RETRY_MAX_BACKOFF_MS: z.coerce.number().int().positive().optional(),
 };
 
 /**

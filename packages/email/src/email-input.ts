@@ -13,6 +13,13 @@ export interface EmailInput {
   reminderOffsetMinutes?: number;
   /** Cancellations: why; defaults to the canceled booking's own `reason`. */
   reason?: string;
+  /** Meeting-link emails: the customer was sent another link before (the meeting was re-created or moved). */
+  isLinkChange?: boolean;
+  /**
+   * The ICS SEQUENCE at least: the sender passes one past every SEQUENCE it already sent, so a new
+   * meeting within the same booking version still supersedes the invitation the customer holds.
+   */
+  sequence?: number;
   /** Reschedules: the times the customer had before, shown struck through when given. */
   previous?: { startsAt: string; endsAt: string };
 }
@@ -24,5 +31,5 @@ export interface RenderedEmail {
   html: string;
   text: string;
   /** The calendar invitation to send along (text/calendar with this method), or null for none. */
-  ics: { method: IcsMethod; content: string } | null;
+  ics: { method: IcsMethod; content: string; sequence: number } | null;
 }

@@ -56,6 +56,10 @@ const assemble = (
 ): RenderedEmail => {
   const method = icsMethodFor(input.kind);
   const reason = view.reason ?? undefined;
+  const sequence = Math.max(
+    icsSequence(input.booking.version, method !== 'CANCEL' && input.meeting !== null),
+    input.sequence ?? 0,
+  );
   return {
     subject: view.subject,
     html,
@@ -63,11 +67,12 @@ const assemble = (
     ics: method
       ? {
           method,
+          sequence,
           content: buildIcs({
             booking: input.booking,
             meeting: method === 'CANCEL' ? null : input.meeting,
             method,
-            sequence: icsSequence(input.booking.version, method !== 'CANCEL' && input.meeting !== null),
+            sequence,
             now: (options.now ?? (() => new Date()))(),
             ...(reason ? { reason } : {}),
             ...(options.uidDomain ? { uidDomain: options.uidDomain } : {}),

@@ -25,6 +25,8 @@ export interface EmailView {
   reason: string | null;
   /** The service's instructions, one entry per non-empty line. */
   instructions: string[] | null;
+  /** A meeting-link email that replaces a link the customer was sent before. */
+  isLinkChange: boolean;
   /** A video meeting whose link is not there yet: the customer is told it follows. */
   isLinkPending: boolean;
   join: JoinDetails | null;
@@ -37,7 +39,13 @@ export interface EmailView {
 // eslint-disable-next-line no-control-regex
 const oneLine = (value: string): string => value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
 
-const subjectFor = (kind: EmailKind, what: string, short: string, leadTime: string | null): string => {
+const subjectFor = (
+  kind: EmailKind,
+  what: string,
+  short: string,
+  leadTime: string | null,
+  isLinkChange: boolean,
+): string => {
   switch (kind) {
     case 'confirmation':
       return `Confirmed: ${what} on ${short}`;
@@ -48,7 +56,9 @@ const subjectFor = (kind: EmailKind, what: string, short: string, leadTime: stri
     case 'reminder':
       return leadTime ? `Reminder: ${what} in ${leadTime} (${short})` : `Reminder: ${what} on ${short}`;
     case 'meeting_link':
-      return `Your meeting link: ${what} on ${short}`;
+      return isLinkChange
+        ? `Your meeting link changed: ${what} on ${short}`
+        : `Your meeting link: ${what} on ${short}`;
   }
 };
 
@@ -65,6 +75,7 @@ export const buildEmailView = (input: EmailInput): EmailView => {
   }
   const join = kind !== 'canceled' && input.meeting ? buildJoinDetails(input.meeting) : null;
   const locale = customer.locale;
+  const isLinkChange = kind === 'meeting_link' && input.isLinkChange === true;
   const short = formatShortStart(booking.startsAt, locale, customer.timezone);
   const leadTime =
     kind === 'reminder' && input.reminderOffsetMinutes !== undefined
@@ -81,7 +92,7 @@ export const buildEmailView = (input: EmailInput): EmailView => {
           .filter((line) => line.length > 0);
   return {
     kind,
-    subject: oneLine(subjectFor(kind, `${service.name} with ${host.name}`, short, leadTime)),
+    subject: oneLine(subjectFor(kind, `${service.name} with ${host.name}`, short, leadTime, isLinkChange)),
     preview: oneLine(previewFor(kind, short, join !== null)),
     locale,
     customerName: customer.name,
@@ -99,6 +110,7 @@ export const buildEmailView = (input: EmailInput): EmailView => {
     leadTime,
     reason: reason.length > 0 ? reason : null,
     instructions: instructionLines.length > 0 ? instructionLines : null,
+    isLinkChange,
     isLinkPending: kind !== 'canceled' && !join && service.location.kind === 'video_conference',
     join,
     joinText: join ? formatJoinDetailsText(join) : null,

@@ -4,9 +4,10 @@ import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { jobCatalog } from '@meetlink/events';
-import type { JobPayload, QueueKey } from '@meetlink/events';
-import { BACKOFF_TYPE, computeBackoffMs } from './retry-policy';
+import { jobCatalog, UNLIMITED_ATTEMPTS } from '@meetlink/events';
+import type { JobPayload, QueueKey, RetryPolicy } from '@meetlink/events';
+import { applyRetryTiming, BACKOFF_TYPE, computeBackoffMs, isPastHorizon } from './retry-policy';
+import type { RetryTiming } from './retry-policy';
 
 export interface QueueContext {
   connection: Redis;
@@ -16,11 +17,15 @@ export interface QueueContext {
   logger?: Logger;
 }
 
-export const defaultJobOptions = (key: QueueKey): JobsOptions => ({
-  attempts: jobCatalog[key].retry.attempts,
+/** Failed jobs stay (for ops to read and re-drive) well past the longest retry horizon. */
+const FAILED_RETENTION_S = 14 * 24 * 3600;
+
+export const defaultJobOptions = (_key: QueueKey): JobsOptions => ({
+  // The horizon in time ends a job (see classifyFailure); BullMQ's attempt count never does.
+  attempts: UNLIMITED_ATTEMPTS,
   backoff: { type: BACKOFF_TYPE },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+  removeOnFail: { age: FAILED_RETENTION_S, count: 50_000 },
 });
 
 export interface TypedQueue<Q extends QueueKey> {
@@ -56,19 +61,51 @@ export const createQueue = <Q extends QueueKey>(
  */
 export const RETRY_AFTER_MARGIN_MS = 250;
 
-/** After this many rate-limit deferrals a job's rate limits count as failed attempts again. */
+/** After this many rate-limit deferrals in a row a job's rate limits are retried with backoff instead. */
 export const MAX_RATE_LIMIT_DEFERRALS = 50;
 
 /**
  * Whether `error` is a rate limit this job should wait out without spending an attempt: a provider-wide
  * limit pauses the whole queue (BullMQ rate limiting), a per-subject one (Zoom's daily per-host cap)
- * delays only this job. BullMQ does not count either as an attempt, so we cap them ourselves.
+ * delays only this job. BullMQ does not count either as an attempt, so we cap them ourselves. A
+ * Retry-After of 0 (or a date already past) is still a rate limit: it waits the margin, not an attempt.
  */
 export const isRateLimitDeferral = (error: unknown, job: Job): error is RetryableError =>
   error instanceof RetryableError &&
   error.details.rateLimitScope !== undefined &&
-  (error.details.retryAfterMs ?? 0) > 0 &&
+  (error.details.retryAfterMs ?? -1) >= 0 &&
   job.attemptsStarted - job.attemptsMade <= MAX_RATE_LIMIT_DEFERRALS;
+
+export type FailureVerdict =
+  /** Wait `waitMs` without spending an attempt (a rate limit). */
+  | { kind: 'defer'; waitMs: number; scope: 'provider' | 'subject' }
+  /** Try again after the policy's backoff. */
+  | { kind: 'retry'; nextDelayMs: number }
+  /** Ends for good: a permanent error, or the next try would fall past the retry horizon. */
+  | { kind: 'final'; reason: 'permanent' | 'horizon' };
+
+/** What becomes of a job whose try failed with `error`: one decision, used by every worker. */
+export const classifyFailure = (
+  error: unknown,
+  job: Pick<Job, 'attemptsMade' | 'attemptsStarted' | 'timestamp'>,
+  policy: RetryPolicy,
+  now: number,
+): FailureVerdict => {
+  if (error instanceof PermanentError || error instanceof UnrecoverableError) {
+    return { kind: 'final', reason: 'permanent' };
+  }
+  if (!(error instanceof RetryableError) && error instanceof Error && error.name === 'ZodError') {
+    return { kind: 'final', reason: 'permanent' };
+  }
+  if (isRateLimitDeferral(error, job as Job)) {
+    const waitMs = (error.details.retryAfterMs ?? 0) + RETRY_AFTER_MARGIN_MS;
+    if (isPastHorizon(policy, job.timestamp, waitMs, now)) return { kind: 'final', reason: 'horizon' };
+    return { kind: 'defer', waitMs, scope: error.details.rateLimitScope ?? 'subject' };
+  }
+  const nextDelayMs = computeBackoffMs(policy, job.attemptsMade + 1, error);
+  if (isPastHorizon(policy, job.timestamp, nextDelayMs, now)) return { kind: 'final', reason: 'horizon' };
+  return { kind: 'retry', nextDelayMs };
+};
 
 export type Processor<Q extends QueueKey> = (
   payload: JobPayload<Q>,
@@ -84,22 +121,41 @@ export const deferJob = async (job: Job, token: string | undefined, timestamp: n
 
 export interface WorkerContext extends QueueContext {
   concurrency?: number;
+  /** RETRY_HORIZON_MS / RETRY_MAX_BACKOFF_MS over the catalog's policy. */
+  retryTiming?: RetryTiming;
+  now?: () => number;
   /** Lock duration; a job whose worker stops renewing it is taken over (stalled) after this. */
   lockDurationMs?: number;
   workerOptions?: Partial<WorkerOptions>;
 }
 
+/** Where a job's stall count ends it: high, so that a crash loop of a few restarts never fails a job. */
+export const MAX_STALLED_COUNT = 10;
+
+/** The catalog's retry policy for `key` with this worker's timing overrides. */
+export const retryPolicyFor = (key: QueueKey, timing?: RetryTiming): RetryPolicy =>
+  applyRetryTiming(jobCatalog[key].retry, timing);
+
 /**
  * A worker for queue `key`: the payload is parsed with the catalog's schema (a bad payload can never
- * succeed, so it is unrecoverable), PermanentError skips the remaining attempts, and backoff follows
- * the catalog's retry policy.
+ * succeed, so it is unrecoverable), PermanentError and a spent retry horizon end the job, rate limits
+ * wait without spending an attempt, and backoff follows the catalog's retry policy.
  */
 export const createWorker = <Q extends QueueKey>(
   key: Q,
   processor: Processor<Q>,
-  { connection, prefix, concurrency = 5, lockDurationMs = 30_000, workerOptions }: WorkerContext,
+  {
+    connection,
+    prefix,
+    concurrency = 5,
+    lockDurationMs = 30_000,
+    workerOptions,
+    retryTiming,
+    now = Date.now,
+  }: WorkerContext,
 ): Worker => {
   const entry = jobCatalog[key];
+  const policy = retryPolicyFor(key, retryTiming);
   const worker: Worker = new Worker(
     entry.queue,
     async (job: Job, token?: string) => {
@@ -110,17 +166,24 @@ export const createWorker = <Q extends QueueKey>(
       try {
         await processor(parsed.data as JobPayload<Q>, job, token);
       } catch (error) {
-        if (isRateLimitDeferral(error, job)) {
-          const waitMs = (error.details.retryAfterMs ?? 0) + RETRY_AFTER_MARGIN_MS;
-          if (error.details.rateLimitScope === 'provider') {
-            await worker.rateLimit(waitMs);
+        if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+        if (error instanceof Error && error.message === Worker.RateLimitError().message) throw error;
+        const verdict = classifyFailure(error, job, policy, now());
+        if (verdict.kind === 'defer') {
+          if (verdict.scope === 'provider') {
+            await worker.rateLimit(verdict.waitMs);
             throw Worker.RateLimitError();
           }
-          await job.moveToDelayed(Date.now() + waitMs, token);
+          await job.moveToDelayed(now() + verdict.waitMs, token);
           throw new DelayedError();
         }
-        if (error instanceof PermanentError) {
-          throw Object.assign(new UnrecoverableError(`${error.code}: ${error.message}`), { cause: error });
+        if (verdict.kind === 'final') {
+          const summary =
+            error instanceof PermanentError || error instanceof RetryableError
+              ? `${error.code}: ${error.message}`
+              : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
+          const why = verdict.reason === 'horizon' ? ' (retry horizon spent)' : '';
+          throw Object.assign(new UnrecoverableError(`${summary}${why}`), { cause: error });
         }
         throw error;
       }
@@ -130,12 +193,13 @@ export const createWorker = <Q extends QueueKey>(
       prefix,
       concurrency,
       lockDuration: lockDurationMs,
-      // A limiter must be configured for worker.rateLimit() to hold the queue back; this one is
-      // generous (vendors' own limits are waited out through rateLimit when they answer 429).
-      limiter: { max: 100, duration: 1_000 },
+      maxStalledCount: MAX_STALLED_COUNT,
+      // A limiter must be configured for worker.rateLimit() to hold the queue back. It is set far
+      // above anything a vendor allows: vendors' own limits are waited out when they answer 429.
+      limiter: { max: 100_000, duration: 1_000 },
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
-          computeBackoffMs(entry.retry, attemptsMade, error),
+          computeBackoffMs(policy, attemptsMade, error),
       },
       ...workerOptions,
     },

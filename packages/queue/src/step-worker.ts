@@ -1,14 +1,18 @@
 // Runs one pipeline step for a booking and keeps its checkpoint in the booking status:
 // running → done | skipped, or pending (retry scheduled) | failed, with the last error.
-import type { Job, Worker } from 'bullmq';
-import { PermanentError, RetryableError, summarizeError } from '@meetlink/errors';
+import type { Job, Queue, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
+import { PermanentError, summarizeError } from '@meetlink/errors';
 import type { ErrorSummary } from '@meetlink/errors';
-import type { BookingJob, BookingSnapshot, StepName } from '@meetlink/events';
+import { BookingJob } from '@meetlink/events';
+import type { BookingSnapshot, StepName } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
-import { tryLock } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/store';
-import { createWorker, isRateLimitDeferral } from './queues';
+import { acquireLease } from './lease';
+import type { Lease } from './lease';
+import { classifyFailure, createWorker, retryPolicyFor } from './queues';
 import type { WorkerContext } from './queues';
+import { isPastHorizon } from './retry-policy';
 
 export interface StepOutcome {
   state: 'done' | 'skipped';
@@ -19,29 +23,65 @@ export interface StepOutcome {
 export interface StepContext {
   logger: Logger;
   job: Job;
+  /** The booking's lease for this step: check it (or wrap writers with `fenced`) before each write. */
+  lease: Pick<Lease, 'assertHeld' | 'fence'>;
 }
 
 /** A step's processor: converge the outside world to `snapshot`. It must be idempotent. */
 export type StepProcessor = (snapshot: BookingSnapshot, context: StepContext) => Promise<StepOutcome>;
 
-export interface StepWorkerOptions<Q extends StepName> extends WorkerContext {
+export interface StepHooks {
+  /**
+   * Hands the booking on once this step has settled for good: done, skipped, or failed for good
+   * (later steps still have work: a confirmation goes out without a meeting).
+   */
+  next?: (snapshot: BookingSnapshot) => Promise<void>;
+  /** Told when the step failed for good (horizon spent, permanent error, stalled): never silent. */
+  onFailed?: (snapshot: BookingSnapshot, error: ErrorSummary) => Promise<void>;
+  /** Told after a try failed and another is scheduled (the conference step lets the customer's email go ahead). */
+  onPending?: (snapshot: BookingSnapshot) => Promise<void>;
+}
+
+export interface StepWorkerOptions<Q extends StepName> extends WorkerContext, StepHooks {
   step: Q;
   store: BookingStore;
   logger: Logger;
   process: StepProcessor;
-  /**
-   * Hands the booking on once this step has settled for good: done, skipped, or failed with no
-   * attempts left (later steps still have work: a confirmation goes out without a meeting).
-   */
-  next?: (snapshot: BookingSnapshot) => Promise<void>;
-  /** Told when the step failed for good (no attempts left, or a permanent error): never silent. */
-  onFailed?: (snapshot: BookingSnapshot, error: ErrorSummary) => Promise<void>;
-  now?: () => Date;
+  /** The lease's TTL; it is renewed every third of it while the step runs. */
+  leaseTtlMs?: number;
 }
 
-/** Long enough for a step's slowest vendor calls; a dead holder's lock expires by itself. */
-const STEP_LOCK_TTL_MS = 60_000;
-const STEP_LOCK_WAIT_MS = 5_000;
+export const STEP_LEASE_TTL_MS = 20_000;
+/** A job whose booking's lease is busy comes back after about this long, without spending an attempt. */
+const BUSY_LEASE_RETRY_MS = 750;
+
+export const stepLeaseKey = (prefix: string, bookingId: string, step: StepName): string =>
+  `${prefix}:lock:{${bookingId}}:${step}`;
+
+/** Records a step as failed for good and runs the failure path: the notice, then the hand-on. */
+const settleAsFailed = async (
+  snapshot: BookingSnapshot,
+  step: StepName,
+  summary: ErrorSummary,
+  { store, onFailed, next, log, at }: StepHooks & { store: BookingStore; log: Logger; at: string },
+): Promise<void> => {
+  await store.updateStep(snapshot.bookingId, snapshot.version, step, {
+    state: 'failed',
+    lastError: summary,
+    detail: null,
+    finishedAt: at,
+  });
+  if (onFailed) {
+    await onFailed(snapshot, summary).catch((notifyError: unknown) =>
+      log.error({ err: notifyError }, 'telling about a failed step failed too'),
+    );
+  }
+  if (next) {
+    await next(snapshot).catch((handOffError: unknown) =>
+      log.error({ err: handOffError }, 'hand-off after a failed step failed too'),
+    );
+  }
+};
 
 export const createStepWorker = <Q extends StepName>({
   step,
@@ -50,10 +90,15 @@ export const createStepWorker = <Q extends StepName>({
   process,
   next,
   onFailed,
-  now = () => new Date(),
+  onPending,
+  leaseTtlMs = STEP_LEASE_TTL_MS,
   ...context
 }: StepWorkerOptions<Q>): Worker => {
-  const runStep = async (payload: BookingJob, job: Job, log: Logger): Promise<void> => {
+  const now = context.now ?? Date.now;
+  const iso = (): string => new Date(now()).toISOString();
+  const policy = retryPolicyFor(step, context.retryTiming);
+
+  const runStep = async (payload: BookingJob, job: Job, log: Logger, lease: Lease): Promise<void> => {
     const snapshot = await store.getSnapshot(payload.bookingId);
     if (!snapshot) {
       throw new PermanentError('booking_not_found', `booking ${payload.bookingId} has no stored snapshot`);
@@ -63,15 +108,17 @@ export const createStepWorker = <Q extends StepName>({
       log.info({ jobVersion: payload.version, version: snapshot.version }, 'superseded by a newer version');
       return;
     }
+    await lease.assertHeld();
     await store.updateStep(
       snapshot.bookingId,
       snapshot.version,
       step,
-      { state: 'running', startedAt: now().toISOString() },
+      { state: 'running', startedAt: iso() },
       { countAttempt: true },
     );
     try {
-      const outcome = await process(snapshot, { logger: log, job });
+      const outcome = await process(snapshot, { logger: log, job, lease });
+      await lease.assertHeld();
       // Hand on before recording done: a crash in between re-runs the job, and the deterministic
       // job ids make the second hand-off a no-op.
       await next?.(snapshot);
@@ -79,63 +126,138 @@ export const createStepWorker = <Q extends StepName>({
         state: outcome.state,
         detail: outcome.detail ?? null,
         lastError: null,
-        finishedAt: now().toISOString(),
+        finishedAt: iso(),
       });
       log.info({ state: outcome.state, detail: outcome.detail }, 'step finished');
     } catch (error) {
       const summary = summarizeError(error);
-      const isDeferred = isRateLimitDeferral(error, job);
-      const isFinal = !isDeferred && (!summary.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
-      await store.updateStep(snapshot.bookingId, snapshot.version, step, {
-        state: isFinal ? 'failed' : 'pending',
-        lastError: summary,
-        detail: isDeferred
-          ? `rate limited: waiting ${Math.ceil((error.details.retryAfterMs ?? 0) / 1000)}s before trying again`
-          : null,
-        finishedAt: isFinal ? now().toISOString() : null,
-      });
-      log.warn({ err: error, code: summary.code, isFinal }, 'step failed');
-      if (isFinal && onFailed) {
-        await onFailed(snapshot, summary).catch((notifyError: unknown) =>
-          log.error({ err: notifyError }, 'telling about a failed step failed too'),
-        );
-      }
-      if (isFinal && next) {
-        await next(snapshot).catch((handOffError: unknown) =>
-          log.error({ err: handOffError }, 'hand-off after a failed step failed too'),
+      const verdict = classifyFailure(error, job, policy, now());
+      log.warn({ err: error, code: summary.code, verdict: verdict.kind }, 'step failed');
+      if (verdict.kind === 'final') {
+        await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, at: iso() });
+      } else {
+        await store.updateStep(snapshot.bookingId, snapshot.version, step, {
+          state: 'pending',
+          lastError: summary,
+          detail:
+            verdict.kind === 'defer'
+              ? `rate limited: waiting ${Math.ceil(verdict.waitMs / 1000)}s before trying again`
+              : `retrying in ${Math.ceil(verdict.nextDelayMs / 1000)}s`,
+          finishedAt: null,
+        });
+        await onPending?.(snapshot).catch((pendingError: unknown) =>
+          log.error({ err: pendingError }, 'hand-off while the step retries failed'),
         );
       }
       throw error;
     }
   };
 
-  return createWorker(
+  const worker = createWorker(
     step,
-    async (payload, job) => {
+    async (payload, job, token) => {
       const log = logger.child({ bookingId: payload.bookingId, jobId: job.id, queue: step });
       // One run of a step per booking at a time, across processes, and the snapshot read inside the
-      // lock: otherwise a job for an older version that read its snapshot just before a newer one
+      // lease: otherwise a job for an older version that read its snapshot just before a newer one
       // arrived could act after the newer job had converged (a meeting made for a canceled booking).
-      const lock = await tryLock(
+      const lease = await acquireLease(
         context.connection,
-        `${context.prefix}:lock:{${payload.bookingId}}:${step}`,
+        stepLeaseKey(context.prefix, payload.bookingId, step),
         {
-          ttlMs: STEP_LOCK_TTL_MS,
-          waitMs: STEP_LOCK_WAIT_MS,
+          ttlMs: leaseTtlMs,
+          now,
         },
       );
-      if (!lock) {
-        throw new RetryableError(
-          'booking_locked',
-          `another worker is running the ${step} step of this booking`,
-        );
+      if (!lease) {
+        if (!isPastHorizon(policy, job.timestamp, BUSY_LEASE_RETRY_MS, now())) {
+          // Busy: come back shortly; moveToDelayed spends no attempt.
+          await job.moveToDelayed(now() + BUSY_LEASE_RETRY_MS + Math.round(Math.random() * 500), token);
+          throw new DelayedError();
+        }
+        const summary: ErrorSummary = {
+          code: 'booking_locked',
+          message: `the ${step} step of this booking stayed locked by another run for the whole retry horizon`,
+          retryable: false,
+        };
+        const snapshot = await store.getSnapshot(payload.bookingId);
+        if (snapshot && snapshot.version === payload.version) {
+          await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, at: iso() });
+        }
+        throw new UnrecoverableError(`${summary.code}: ${summary.message}`);
       }
       try {
-        await runStep(payload, job, log);
+        await runStep(payload, job, log, lease);
       } finally {
-        await lock.release();
+        await lease.release().catch((error: unknown) => log.warn({ err: error }, 'lease release failed'));
       }
     },
     context,
   );
+  return worker;
+};
+
+const FINAL_STATES = new Set(['failed', 'done', 'skipped']);
+
+/** Splits BullMQ's failedReason (`code: message`, as our workers write it) back into a summary. */
+export const summarizeFailedReason = (reason: string | undefined): ErrorSummary => {
+  const text = reason ?? 'the job failed without a reason';
+  if (text.includes('stalled more than allowable limit')) {
+    return {
+      code: 'job_stalled',
+      message: `the worker running it stopped (crashed or was killed) too many times: ${text}`,
+      retryable: false,
+    };
+  }
+  const match = /^([a-z][a-z0-9_]*): ([\s\S]*)$/.exec(text);
+  return match
+    ? { code: match[1]!, message: match[2]!, retryable: false }
+    : { code: 'job_failed', message: text, retryable: false };
+};
+
+export interface SettleFailedJobsOptions extends StepHooks {
+  queue: Queue;
+  step: StepName;
+  store: BookingStore;
+  logger: Logger;
+  /** How many of the newest failed jobs to look at. */
+  limit?: number;
+  now?: () => number;
+}
+
+/**
+ * Every way a job ends for good that our processor did not see (BullMQ failed it after it stalled too
+ * often; its payload was bad) still ends the booking's step visibly: failed with a code, the notice,
+ * the hand-on. Looks at the newest failed jobs and settles those whose step still says otherwise.
+ */
+export const settleFailedJobs = async ({
+  queue,
+  step,
+  store,
+  logger,
+  limit = 100,
+  now = Date.now,
+  ...hooks
+}: SettleFailedJobsOptions): Promise<number> => {
+  let settled = 0;
+  for (const job of await queue.getFailed(0, limit - 1)) {
+    const payload = BookingJob.safeParse(job.data);
+    if (!payload.success) continue;
+    const status = await store.getStatus(payload.data.bookingId);
+    const checkpoint = status?.steps[step];
+    if (!status || !checkpoint || checkpoint.version !== payload.data.version) continue;
+    if (FINAL_STATES.has(checkpoint.state)) continue;
+    const snapshot = await store.getSnapshot(payload.data.bookingId);
+    if (!snapshot || snapshot.version !== payload.data.version) continue;
+    const log = logger.child({ bookingId: snapshot.bookingId, jobId: job.id, queue: step });
+    const summary = summarizeFailedReason(job.failedReason);
+    log.warn({ code: summary.code }, 'step ended for good outside its processor');
+    await settleAsFailed(snapshot, step, summary, {
+      ...hooks,
+      store,
+      log,
+      at: new Date(now()).toISOString(),
+    });
+    settled += 1;
+  }
+  return settled;
 };

@@ -1,5 +1,5 @@
 // What every worker process needs: one Redis connection, the booking store, typed queues to hand work
-// on, a step worker, and a graceful shutdown that closes them in the right order.
+// on, step workers that settle every failure visibly, and a graceful shutdown that closes them in order.
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueKey, StepName } from '@meetlink/events';
@@ -10,10 +10,11 @@ import type { BookingStore } from '@meetlink/store';
 import { createRedisConnection } from './connection';
 import { createQueue, createWorker } from './queues';
 import type { Processor, TypedQueue } from './queues';
+import type { RetryTiming } from './retry-policy';
 import { installShutdown } from './shutdown';
 import type { Closable } from './shutdown';
-import { createStepWorker } from './step-worker';
-import type { StepProcessor, StepWorkerOptions } from './step-worker';
+import { createStepWorker, settleFailedJobs } from './step-worker';
+import type { StepHooks, StepProcessor } from './step-worker';
 
 export interface WorkerRuntimeConfig {
   name: string;
@@ -23,21 +24,23 @@ export interface WorkerRuntimeConfig {
   LOG_FORMAT?: 'json' | 'pretty' | undefined;
   SHUTDOWN_TIMEOUT_MS: number;
   WORKER_CONCURRENCY: number;
+  RETRY_HORIZON_MS?: number | undefined;
+  RETRY_MAX_BACKOFF_MS?: number | undefined;
 }
+
+/** How often a worker looks for jobs that BullMQ failed behind our back (stalled too often). */
+const SETTLE_FAILED_EVERY_MS = 10_000;
 
 export interface WorkerRuntime {
   readonly connection: Redis;
   readonly store: BookingStore;
   readonly logger: Logger;
+  readonly retryTiming: RetryTiming;
   /** A queue this worker hands work on to; closed on shutdown. */
   queue<Q extends QueueKey>(key: Q): TypedQueue<Q>;
   /** Starts a step worker; SIGTERM/SIGINT close it gracefully. */
-  run<S extends StepName>(
-    step: S,
-    process: StepProcessor,
-    hooks?: Pick<StepWorkerOptions<S>, 'next' | 'onFailed'>,
-  ): Worker;
-  /** Starts a plain worker on a queue that is not a pipeline step (reminders). */
+  run<S extends StepName>(step: S, process: StepProcessor, hooks?: StepHooks): Worker;
+  /** Starts a plain worker on a queue that is not a pipeline step (reminders, meeting clean-up). */
   consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
 }
 
@@ -46,14 +49,35 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
   const connection = createRedisConnection(config.REDIS_URL, 'worker', config.name);
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const store = createRedisBookingStore({ redis: connection, prefix: config.REDIS_PREFIX });
+  const retryTiming: RetryTiming = {
+    horizonMs: config.RETRY_HORIZON_MS,
+    maxBackoffMs: config.RETRY_MAX_BACKOFF_MS,
+  };
   const queues: TypedQueue<QueueKey>[] = [];
   const workers: { name: string; worker: Worker }[] = [];
-  const context = { connection, prefix: config.REDIS_PREFIX, logger };
+  const timers: NodeJS.Timeout[] = [];
+  const context = { connection, prefix: config.REDIS_PREFIX, logger, retryTiming };
 
-  // Evaluated at signal time: workers first (stop taking jobs, finish running ones), then the queues
-  // they hand work to, then the connection.
+  // Evaluated at signal time: timers and workers first (stop taking jobs, finish running ones), then
+  // the queues they hand work to, then the connection.
   const closables: Closable[] = [];
   installShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
+  const refreshClosables = (): void => {
+    closables.splice(
+      0,
+      closables.length,
+      {
+        name: 'timers',
+        close: () => {
+          for (const timer of timers) clearInterval(timer);
+          return Promise.resolve();
+        },
+      },
+      ...workers.map((w) => ({ name: `${w.name} worker`, close: () => w.worker.close() })),
+      ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
+      { name: 'redis', close: () => connection.quit() },
+    );
+  };
   const register = (name: string, worker: Worker): Worker => {
     worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
     worker.on('ready', () =>
@@ -63,28 +87,21 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
     refreshClosables();
     return worker;
   };
-  const refreshClosables = (): void => {
-    closables.splice(
-      0,
-      closables.length,
-      ...workers.map((w) => ({ name: `${w.name} worker`, close: () => w.worker.close() })),
-      ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
-      { name: 'redis', close: () => connection.quit() },
-    );
+  const queue = <Q extends QueueKey>(key: Q): TypedQueue<Q> => {
+    const created = createQueue(key, context);
+    queues.push(created);
+    refreshClosables();
+    return created;
   };
 
   return {
     connection,
     store,
     logger,
-    queue: (key) => {
-      const queue = createQueue(key, context);
-      queues.push(queue);
-      refreshClosables();
-      return queue;
-    },
-    run: (step, process, hooks = {}) =>
-      register(
+    retryTiming,
+    queue,
+    run: (step, process, hooks = {}) => {
+      const worker = register(
         step,
         createStepWorker({
           step,
@@ -94,7 +111,22 @@ export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime 
           ...context,
           concurrency: config.WORKER_CONCURRENCY,
         }),
-      ),
+      );
+      const own = queue(step);
+      let isSettling = false;
+      const timer = setInterval(() => {
+        if (isSettling) return;
+        isSettling = true;
+        settleFailedJobs({ queue: own.queue, step, store, logger, ...hooks })
+          .catch((error: unknown) => logger.warn({ err: error, step }, 'settling failed jobs failed'))
+          .finally(() => {
+            isSettling = false;
+          });
+      }, SETTLE_FAILED_EVERY_MS);
+      timer.unref();
+      timers.push(timer);
+      return worker;
+    },
     consume: (key, processor) =>
       register(key, createWorker(key, processor, { ...context, concurrency: config.WORKER_CONCURRENCY })),
   };

@@ -1,13 +1,15 @@
 // The step worker on a real Redis: checkpoints in the booking status, retries, permanent failures.
 import { randomUUID } from 'node:crypto';
+import { UnrecoverableError, Worker as BullWorker } from 'bullmq';
 import type { Worker } from 'bullmq';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { EventType, sampleBooking } from '@meetlink/events';
 import type { BookingSnapshot, StepStatus } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';
-import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import { createQueue, createRedisConnection, createStepWorker, settleFailedJobs } from '@meetlink/queue';
 import type { StepProcessor } from '@meetlink/queue';
+import { pollUntil } from '@meetlink/sandbox';
 
 const redisUrl = process.env['REDIS_URL']!;
 const prefix = `tq${randomUUID().slice(0, 8)}`;
@@ -177,4 +179,171 @@ describe('createStepWorker', () => {
       expect(finished?.attemptsMade).toBe(1);
     },
   );
+
+  it('treats Retry-After: 0 as a rate limit too: no attempt spent', async () => {
+    await accept('bk_rl_zero');
+    let calls = 0;
+    startWorker(() => {
+      calls += 1;
+      if (calls === 1) {
+        return Promise.reject(
+          new RetryableError('zoom_rate_limited', 'Too many requests', {
+            retryAfterMs: 0,
+            rateLimitScope: 'subject',
+          }),
+        );
+      }
+      return Promise.resolve({ state: 'done' });
+    });
+    const job = await queue.add({ bookingId: 'bk_rl_zero', version: 1 });
+    await waitForStep('bk_rl_zero', (s) => s.state === 'done');
+    const finished = await queue.queue.getJob(job.id!);
+    expect(finished?.attemptsStarted).toBe(2);
+    expect(finished?.attemptsMade).toBe(1);
+  });
+});
+
+describe('the step lease', () => {
+  it('never lets two runs of one booking overlap, even when a step runs three times longer than the lease', async () => {
+    await accept('bk_lease');
+    const runs: { start: number; end: number; job: string }[] = [];
+    worker = createStepWorker({
+      step: 'calendar',
+      store,
+      logger,
+      connection,
+      prefix,
+      concurrency: 4,
+      leaseTtlMs: 300,
+      process: async (_snapshot, { job, lease }) => {
+        const start = Date.now();
+        // Three lease lifetimes, with writes along the way that each check the lease.
+        for (let i = 0; i < 9; i += 1) {
+          await new Promise((r) => setTimeout(r, 100));
+          await lease.assertHeld();
+        }
+        runs.push({ start, end: Date.now(), job: job.id! });
+        return { state: 'done' };
+      },
+    });
+    await queue.add({ bookingId: 'bk_lease', version: 1 }, { jobId: 'bk_lease-a' });
+    await queue.add({ bookingId: 'bk_lease', version: 1 }, { jobId: 'bk_lease-b' });
+    await pollUntil(
+      () => Promise.resolve(runs.length),
+      (n) => n === 2,
+      { what: 'both runs' },
+    );
+    const [first, second] = [...runs].sort((a, b) => a.start - b.start);
+    expect(second!.start).toBeGreaterThanOrEqual(first!.end);
+    expect(first!.end - first!.start).toBeGreaterThanOrEqual(900);
+    // The waiting job was put back to sleep, not failed: no attempt spent while the lease was busy.
+    const waited = await queue.queue.getJob(second!.job);
+    expect(waited?.attemptsMade).toBe(1);
+    expect(waited!.attemptsStarted).toBeGreaterThan(1);
+  });
+
+  it('stops a run at its next write once another holder has the lease', async () => {
+    await accept('bk_stolen');
+    const seen: string[] = [];
+    worker = createStepWorker({
+      step: 'calendar',
+      store,
+      logger,
+      connection,
+      prefix,
+      leaseTtlMs: 10_000,
+      workerOptions: { settings: { backoffStrategy: () => 10 } },
+      process: async (_snapshot, { lease }) => {
+        if (seen.length === 0) {
+          // Someone else now holds the lease (as after this run was paused past its TTL).
+          await connection.set(`${prefix}:lock:{bk_stolen}:calendar`, 'another-holder', 'PX', 200);
+          try {
+            await lease.assertHeld();
+          } catch (error) {
+            seen.push((error as RetryableError).code);
+            throw error;
+          }
+        }
+        seen.push('ran');
+        return { state: 'done' };
+      },
+    });
+    await queue.add({ bookingId: 'bk_stolen', version: 1 });
+    await waitForStep('bk_stolen', (s) => s.state === 'done');
+    expect(seen).toEqual(['lease_lost', 'ran']);
+  });
+});
+
+describe('the retry horizon', () => {
+  it('retries in time, not a count, and then fails for good visibly: status, notice, hand-on', async () => {
+    await accept('bk_horizon');
+    let calls = 0;
+    const told: string[] = [];
+    worker = createStepWorker({
+      step: 'calendar',
+      store,
+      logger,
+      connection,
+      prefix,
+      retryTiming: { horizonMs: 600, maxBackoffMs: 40 },
+      process: () => {
+        calls += 1;
+        return Promise.reject(new RetryableError('calendar_unavailable', 'Google answered 503'));
+      },
+      onFailed: (_snapshot, error) => {
+        told.push(`failed:${error.code}`);
+        return Promise.resolve();
+      },
+      next: () => {
+        told.push('next');
+        return Promise.resolve();
+      },
+    });
+    const started = Date.now();
+    const job = await queue.add({ bookingId: 'bk_horizon', version: 1 });
+    const step = await waitForStep('bk_horizon', (s) => s.state === 'failed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(calls).toBeGreaterThan(5);
+    expect(step.lastError?.code).toBe('calendar_unavailable');
+    expect(told).toEqual(['failed:calendar_unavailable', 'next']);
+    expect(await queue.queue.getJobState(job.id!)).toBe('failed');
+  });
+});
+
+describe('settleFailedJobs', () => {
+  it('settles a job that BullMQ failed behind our back (stalled too often): failed with a code, told, handed on', async () => {
+    await accept('bk_stalled');
+    await store.updateStep('bk_stalled', 1, 'calendar', { state: 'running' }, { countAttempt: true });
+    await queue.add({ bookingId: 'bk_stalled', version: 1 });
+    // A worker that takes the job by hand and fails it the way BullMQ's stalled checker does.
+    const manualConnection = createRedisConnection(redisUrl, 'worker');
+    const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
+    const job = await manual.getNextJob('manual-token');
+    // (BullMQ's script fails it outright; UnrecoverableError does the same through the public API.)
+    await job.moveToFailed(
+      new UnrecoverableError('job stalled more than allowable limit'),
+      'manual-token',
+      false,
+    );
+    await manual.close();
+    await manualConnection.quit();
+
+    const told: string[] = [];
+    const hooks = {
+      onFailed: (_s: BookingSnapshot, error: { code: string }) => {
+        told.push(error.code);
+        return Promise.resolve();
+      },
+      next: () => {
+        told.push('next');
+        return Promise.resolve();
+      },
+    };
+    expect(await settleFailedJobs({ queue: queue.queue, step: 'calendar', store, logger, ...hooks })).toBe(1);
+    const step = (await store.getStatus('bk_stalled'))!.steps.calendar;
+    expect(step).toMatchObject({ state: 'failed', lastError: { code: 'job_stalled', retryable: false } });
+    expect(told).toEqual(['job_stalled', 'next']);
+    // Once settled, a second pass leaves it alone.
+    expect(await settleFailedJobs({ queue: queue.queue, step: 'calendar', store, logger, ...hooks })).toBe(0);
+  });
 });
