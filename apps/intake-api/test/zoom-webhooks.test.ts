@@ -232,8 +232,10 @@ describe('meeting.deleted and meeting.updated', () => {
   it('Zoom retrying the same event (a fresh signature) records it once and queues nothing more', async () => {
     const { bookingId, meeting } = await bookingWithMeeting();
     const event = intake.zoom.hostDeletesMeeting(meeting.id);
-    await deliver(event);
-    const retry = await deliver(event, nowSeconds() - 1);
+    // Two distinct timestamps, so the retry's signature differs whenever the second ticks over.
+    const at = nowSeconds();
+    await deliver(event, at);
+    const retry = await deliver(event, at - 1);
     expect(await retry.json()).toEqual({ status: 'duplicate', bookingId, outcome: 'reconcile_queued' });
     expect((await statusOf(bookingId)).meetingEvents).toHaveLength(1);
     const jobs = await intake.conferenceQueue.queue.getJobs(['waiting', 'delayed', 'prioritized']);
