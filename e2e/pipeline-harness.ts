@@ -1,35 +1,71 @@
-// Starts the real apps (intake API and the three workers) as separate processes, as `npm start` does.
+// Starts the real apps (intake API and the three workers) as separate processes, as `npm start` does;
+// the fakes run in the test process, so a test can inject faults, kill and restart an app, and read
+// what the vendors hold.
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { generateSecret, signWebhook } from '@meetlink/events';
-import type { BookingEvent, BookingStatus } from '@meetlink/events';
-import { APP_NAMES, findFreePort, spawnApp, startSandboxFakes, stopProcess } from '@meetlink/sandbox';
-import type { SandboxFakes } from '@meetlink/sandbox';
+import type { BookingEvent, BookingStatus, StepName } from '@meetlink/events';
+import { signZoomWebhook } from '@meetlink/fakes';
+import { createQueue, createRedisConnection } from '@meetlink/queue';
+import type { TypedQueue } from '@meetlink/queue';
+import {
+  APP_NAMES,
+  findFreePort,
+  pollUntil,
+  spawnApp,
+  startSandboxFakes,
+  stopProcess,
+} from '@meetlink/sandbox';
+import type { AppName, SandboxFakes } from '@meetlink/sandbox';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
+
+export interface PipelineOptions {
+  /** Extra variables for every app (retry timing, concurrency…), over the harness's own. */
+  env?: Record<string, string>;
+}
+
+/** Jobs of the step queues that still have to run: waiting, active, delayed (retries), prioritized. */
+export type PendingJobs = Record<StepName, number>;
 
 export interface Pipeline {
   url: string;
   fakes: SandboxFakes;
   prefix: string;
   send(event: BookingEvent, webhookId?: string): Promise<Response>;
+  /** POSTs a Zoom event to /webhooks/zoom, signed as Zoom signs it (x-zm-signature, x-zm-request-timestamp). */
+  sendZoomWebhook(event: unknown, timestampSeconds?: number): Promise<Response>;
   status(bookingId: string): Promise<BookingStatus | null>;
   waitForStatus(
     bookingId: string,
     isDone: (status: BookingStatus) => boolean,
     timeoutMs?: number,
   ): Promise<BookingStatus>;
+  /** Jobs still to run in the step queues; null while Redis cannot be read. */
+  pendingJobs(): Promise<PendingJobs | null>;
+  /** SIGKILLs one app (no shutdown hooks run) and resolves once it has exited. */
+  kill(app: AppName): Promise<void>;
+  /** Starts the app again (after kill) and resolves once it is ready. */
+  restart(app: AppName): Promise<void>;
+  killAll(): Promise<void>;
+  restartAll(): Promise<void>;
   /** Everything the processes printed, for a failing test's message. */
   output(): string;
   stop(): Promise<void>;
 }
 
-export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
+const READY_TIMEOUT_MS = 30_000;
+
+/** The last `max` characters, from a line's start. */
+const keepTail = (text: string, max: number): string =>
+  text.length <= max ? text : text.slice(text.indexOf('\n', text.length - max) + 1);
+
+export const startPipeline = async (redisUrl: string, options: PipelineOptions = {}): Promise<Pipeline> => {
   const port = await findFreePort();
   const prefix = `e2e${randomUUID().slice(0, 8)}`;
   const secret = generateSecret();
   const fakes = await startSandboxFakes({});
-  const env = {
+  const env: Record<string, string | undefined> = {
     ...fakes.env,
     PATH: process.env['PATH'],
     REDIS_URL: redisUrl,
@@ -40,18 +76,57 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
     ADMIN_TOKEN,
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
+    ...options.env,
   };
-  let output = '';
-  const children: ChildProcess[] = APP_NAMES.map((app) => {
-    const child = spawnApp(app, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-200_000);
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    return child;
-  });
   const url = `http://127.0.0.1:${port}`;
+  let output = '';
+  const children = new Map<AppName, { child: ChildProcess; output: string }>();
+
+  const launch = (app: AppName): void => {
+    const child = spawnApp(app, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry = { child, output: '' };
+    // Whole lines only: the four processes write at once, and a log line must not be cut by another's.
+    const collect = () => {
+      let partial = '';
+      return (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        if (lines.length === 0) return;
+        const text = `${lines.join('\n')}\n`;
+        output = keepTail(output + text, 400_000);
+        entry.output = keepTail(entry.output + text, 50_000);
+      };
+    };
+    child.stdout?.on('data', collect());
+    child.stderr?.on('data', collect());
+    children.set(app, entry);
+  };
+
+  const isIntakeReady = (): Promise<boolean> =>
+    fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+
+  const waitUntilReady = async (app: AppName): Promise<void> => {
+    const entry = children.get(app)!;
+    const hasExited = () => entry.child.exitCode !== null || entry.child.signalCode !== null;
+    // Each worker logs 'worker ready' once BullMQ's connection is up; the intake answers /readyz.
+    const isReady = async () =>
+      hasExited() ||
+      (app === 'intake-api' ? await isIntakeReady() : entry.output.includes('"msg":"worker ready"'));
+    await pollUntil(isReady, Boolean, {
+      timeoutMs: READY_TIMEOUT_MS,
+      everyMs: 50,
+      what: `${app} ready`,
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${entry.output.slice(-5_000)}`);
+    });
+    if (hasExited()) throw new Error(`${app} exited while starting:\n${entry.output.slice(-5_000)}`);
+  };
+
+  for (const app of APP_NAMES) launch(app);
+  await Promise.all(APP_NAMES.map(waitUntilReady));
 
   const status = async (bookingId: string): Promise<BookingStatus | null> => {
     const res = await fetch(`${url}/v1/bookings/${bookingId}`, {
@@ -60,16 +135,36 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
     return res.status === 200 ? ((await res.json()) as BookingStatus) : null;
   };
 
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const isReady = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (isReady) break;
-    if (Date.now() > deadline) throw new Error(`intake API did not become ready:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The test process's own view of the queues (a producer connection: fails fast while Redis is away).
+  const redis = createRedisConnection(redisUrl, 'producer', 'e2e-harness');
+  redis.on('error', () => undefined);
+  const queues: TypedQueue<StepName>[] = (['conference', 'calendar', 'email'] as const).map((key) =>
+    createQueue(key, { connection: redis, prefix }),
+  );
+  const pendingJobs = async (): Promise<PendingJobs | null> => {
+    try {
+      const counts = await Promise.all(
+        queues.map((q) => q.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')),
+      );
+      const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+      return { conference: total(counts[0]!), calendar: total(counts[1]!), email: total(counts[2]!) };
+    } catch {
+      return null;
+    }
+  };
+
+  const kill = async (app: AppName): Promise<void> => {
+    const { child } = children.get(app)!;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const restart = async (app: AppName): Promise<void> => {
+    await kill(app);
+    launch(app);
+    await waitUntilReady(app);
+  };
 
   return {
     url,
@@ -84,6 +179,10 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
         headers: { 'content-type': 'application/json', ...headers },
       });
     },
+    sendZoomWebhook: (event, timestampSeconds) => {
+      const signed = signZoomWebhook(env['ZOOM_WEBHOOK_SECRET_TOKEN'] ?? '', event, timestampSeconds);
+      return fetch(`${url}/webhooks/zoom`, { method: 'POST', body: signed.body, headers: signed.headers });
+    },
     status,
     waitForStatus: async (bookingId, isDone, timeoutMs = 20_000) => {
       const until = Date.now() + timeoutMs;
@@ -97,9 +196,22 @@ export const startPipeline = async (redisUrl: string): Promise<Pipeline> => {
         `booking ${bookingId} did not reach the expected status; last: ${JSON.stringify(last?.steps)}\n${output.slice(-5_000)}`,
       );
     },
+    pendingJobs,
+    kill,
+    restart,
+    killAll: async () => {
+      await Promise.all(APP_NAMES.map(kill));
+    },
+    restartAll: async () => {
+      await Promise.all(APP_NAMES.map(kill));
+      for (const app of APP_NAMES) launch(app);
+      await Promise.all(APP_NAMES.map(waitUntilReady));
+    },
     output: () => output,
     stop: async () => {
-      await Promise.all(children.map((child) => stopProcess(child, 10_000)));
+      await Promise.all([...children.values()].map(({ child }) => stopProcess(child, 10_000)));
+      await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
+      redis.disconnect();
       await fakes.close();
     },
   };
