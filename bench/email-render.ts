@@ -1,8 +1,8 @@
 // Email rendering: MJML once per template at start-up (createEmailRenderer) against MJML (and
 // Handlebars' compiler) on every email. Run: npm run bench:email -- [emails=2000] [baselineEmails=emails]
+import { sampleBooking } from '@meetlink/fakes';
 import { cpus, totalmem } from 'node:os';
 import type { Booking } from '@meetlink/events';
-import { sampleBooking } from '@meetlink/events';
 import type { EmailInput, EmailKind } from '@meetlink/email';
 import { EMAIL_KINDS, createEmailRenderer, createPerEmailMjmlRenderer, sampleMeeting } from '@meetlink/email';
 

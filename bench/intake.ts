@@ -1,8 +1,9 @@
 // Intake throughput and latency: signed events over HTTP into a real Redis (a redis-server of its
 // own), with the real app. Run: npm run bench -- [events=2000] [concurrency=32]
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { cpus, totalmem } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { generateSecret, sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
+import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import { startRedisServer } from '@meetlink/sandbox';

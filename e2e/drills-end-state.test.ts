@@ -1,6 +1,6 @@
 // The drills' end-state check on hand-made worlds: it passes the wanted end state and names each way
 // of missing it (no processes, no fakes: the check is a pure function).
-import { sampleBooking } from '@meetlink/events';
+import { sampleBooking } from '@meetlink/fakes';
 import type { BookingStatus, StepStatus } from '@meetlink/events';
 import type { FakeZoomMeeting, ParsedMessage } from '@meetlink/fakes';
 import { checkEndState } from './drills/end-state';

@@ -1,8 +1,9 @@
 // A booking goes in signed and flows through all three worker processes to a complete status.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventType, sampleBooking, sampleEvent } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import { SANDBOX_CALENDAR_EVENTS, startRedisServer } from '@meetlink/sandbox';
 import type { RunningRedis } from '@meetlink/sandbox';
 import { allStepsSettled, startPipeline } from './pipeline-harness';

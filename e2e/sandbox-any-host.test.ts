@@ -1,6 +1,6 @@
 // A newcomer's own booking in the sandbox: hosts and calendar events nobody seeded still get their
 // Zoom meeting, the join block in their Google or Outlook event, and the customer's email.
-import { sampleBooking, sampleEvent } from '@meetlink/events';
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import type { Booking, CalendarRef } from '@meetlink/events';
 import { allStepsSettled, startPipeline } from './pipeline-harness';
 import type { Pipeline } from './pipeline-harness';

@@ -1,6 +1,7 @@
 // What a drill asked of the pipeline: each booking's newest version as sent, and the traffic that
 // made it (create, reschedule, cancel), with a calendar event of its own in the fake Google or Outlook.
-import { EventType, sampleBooking, sampleEvent } from '@meetlink/events';
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
+import { EventType } from '@meetlink/events';
 import type { Booking, BookingEvent, CalendarRef } from '@meetlink/events';
 import { pollUntil, SANDBOX_CALENDAR_EVENTS } from '@meetlink/sandbox';
 import type { Pipeline } from '../pipeline-harness';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseEnv, reconnectNoticeEnv, workerEnv } from '@meetlink/config';
-
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
+import {
+  optionalString as optional,
+  parseEnv,
+  reconnectNoticeEnv,
+  tokenKeyring,
+  workerEnv,
+} from '@meetlink/config';
 
 const ServiceAccount = z.object({ client_email: z.email(), private_key: z.string().min(1) });
 
@@ -39,7 +40,7 @@ export const Config = z.object({
   MS_CLIENT_ID: optional,
   MS_CLIENT_SECRET: optional,
   /** Encrypts members' own calendar tokens at rest (same format as the conference worker's). */
-  TOKEN_ENCRYPTION_KEY: optional,
+  TOKEN_ENCRYPTION_KEY: tokenKeyring,
 });
 export type Config = z.infer<typeof Config>;
 

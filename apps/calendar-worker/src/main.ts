@@ -1,17 +1,23 @@
 // Composition root of the calendar worker.
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
-import { loadOrExit } from '@meetlink/config';
-import { createWorkerRuntime, fenced } from '@meetlink/queue';
+import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
 import {
+  createGoogleTokenSource,
+  createMicrosoftTokenSource,
   createRedisMemberConnectionStore,
-  parseTokenKeyring,
   reconnectNotifierFromSettings,
-} from '@meetlink/store';
+} from '@meetlink/connections';
+import { createSmtpMailer } from '@meetlink/email';
+import { createWorkerRuntime, fenced } from '@meetlink/queue';
+import { createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { patchCalendarEvent } from './patch-calendar-event';
 
 const config = loadOrExit(() => loadConfig());
-const runtime = createWorkerRuntime({ name: 'calendar-worker', ...config });
+const runtime = createWorkerRuntime(
+  { name: 'calendar-worker', ...config },
+  { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+);
 const connections = config.TOKEN_ENCRYPTION_KEY
   ? createRedisMemberConnectionStore({
       redis: runtime.connection,
@@ -19,28 +25,35 @@ const connections = config.TOKEN_ENCRYPTION_KEY
       keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
     })
   : undefined;
+const lock = { redis: runtime.connection, lockPrefix: config.REDIS_PREFIX };
 const providers = {
   google: createGoogleCalendarProvider({
     rootUrl: config.GOOGLE_API_ROOT_URL,
-    tokenUrl: config.GOOGLE_OAUTH_TOKEN_URL,
-    serviceAccount: config.GOOGLE_SERVICE_ACCOUNT_JSON,
-    connections,
-    oauthClient:
-      config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
-        ? { clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET }
-        : undefined,
     sendUpdates: config.GOOGLE_SEND_UPDATES,
+    tokens: createGoogleTokenSource({
+      ...lock,
+      tokenUrl: config.GOOGLE_OAUTH_TOKEN_URL,
+      serviceAccount: config.GOOGLE_SERVICE_ACCOUNT_JSON,
+      connections,
+      oauthClient:
+        config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
+          ? { clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET }
+          : undefined,
+    }),
   }),
   outlook: createOutlookCalendarProvider({
     graphBaseUrl: config.GRAPH_BASE_URL,
-    authorityHost: config.MS_AUTHORITY_HOST,
-    tenantId: config.MS_TENANT_ID,
-    clientId: config.MS_CLIENT_ID,
-    clientSecret: config.MS_CLIENT_SECRET,
-    connections,
+    tokens: createMicrosoftTokenSource({
+      ...lock,
+      authorityHost: config.MS_AUTHORITY_HOST,
+      tenantId: config.MS_TENANT_ID,
+      clientId: config.MS_CLIENT_ID,
+      clientSecret: config.MS_CLIENT_SECRET,
+      connections,
+    }),
   }),
 };
-const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
+const notifyHost = reconnectNotifierFromSettings(config, runtime.connection, createSmtpMailer);
 const calendarWrites = ['applyJoinBlock', 'removeJoinBlock'] as const;
 runtime.run(
   'calendar',

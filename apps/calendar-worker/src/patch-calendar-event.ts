@@ -2,7 +2,7 @@
 // through reschedules, and takes them out when the booking is canceled or stops being a video call.
 import { PermanentError } from '@meetlink/errors';
 import type { BookingSnapshot } from '@meetlink/events';
-import type { CalendarProvider, HostRef, JoinDetails } from '@meetlink/calendar';
+import type { CalendarProvider, HostRef, JoinDetails } from '@meetlink/ports';
 import type { StepOutcome } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
 

@@ -1,9 +1,11 @@
 // The calendar step as it runs in production (real queue worker, googleapis and Graph clients, Redis)
 // against the fake Google Calendar and Microsoft Graph: what ends up in the organizer's event.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { createGoogleTokenSource, createMicrosoftTokenSource } from '@meetlink/connections';
+import { EventType } from '@meetlink/events';
 import type {
   Booking,
   BookingSnapshot,
@@ -56,13 +58,17 @@ beforeAll(async () => {
   const providers = {
     google: createGoogleCalendarProvider({
       rootUrl: google.rootUrl,
-      tokenUrl: google.tokenUrl,
-      serviceAccount: { client_email: serviceAccount.client_email, private_key: serviceAccount.private_key! },
+      tokens: createGoogleTokenSource({
+        tokenUrl: google.tokenUrl,
+        serviceAccount: {
+          client_email: serviceAccount.client_email,
+          private_key: serviceAccount.private_key!,
+        },
+      }),
     }),
     outlook: createOutlookCalendarProvider({
       graphBaseUrl: graph.baseUrl,
-      authorityHost: graph.authorityHost,
-      ...APP,
+      tokens: createMicrosoftTokenSource({ authorityHost: graph.authorityHost, ...APP }),
     }),
   };
   worker = createStepWorker({

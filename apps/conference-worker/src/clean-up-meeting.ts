@@ -10,7 +10,7 @@ import { acquireLease, classifyFailure, deferJob, fenced, stepLeaseKey } from '@
 import type { TypedQueue } from '@meetlink/queue';
 import type { RetryPolicy } from '@meetlink/events';
 import type { BookingStore } from '@meetlink/store';
-import type { ConferenceProvider } from '@meetlink/zoom';
+import type { ConferenceProvider } from '@meetlink/ports';
 import type { Redis } from 'ioredis';
 import { meetingMarker } from './reconcile-meeting';
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { parseEnv, reconnectNoticeEnv, workerEnv } from '@meetlink/config';
-
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === '' ? undefined : v));
+import {
+  optionalString as optional,
+  parseEnv,
+  reconnectNoticeEnv,
+  tokenKeyring,
+  workerEnv,
+} from '@meetlink/config';
 
 export const Config = z
   .object({
@@ -25,7 +26,7 @@ export const Config = z
      */
     MEETING_WAIT_MS: z.coerce.number().int().min(0).default(120_000),
     /** `id:base64key[,older…]`: encrypts members' tokens at rest; the first key is current. */
-    TOKEN_ENCRYPTION_KEY: optional,
+    TOKEN_ENCRYPTION_KEY: tokenKeyring,
   })
   .refine((c) => [c.ZOOM_ACCOUNT_ID, c.ZOOM_CLIENT_ID, c.ZOOM_CLIENT_SECRET].filter(Boolean).length !== 2, {
     message: 'ZOOM_ACCOUNT_ID needs ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (set all three or none)',

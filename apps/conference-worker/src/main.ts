@@ -1,27 +1,43 @@
 // Composition root of the conference worker.
-import { loadOrExit } from '@meetlink/config';
+import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
+import {
+  createRedisMemberConnectionStore,
+  createZoomTokenSource,
+  reconnectNotifierFromSettings,
+} from '@meetlink/connections';
+import { createSmtpMailer } from '@meetlink/email';
 import { createWorkerRuntime, fenced, retryPolicyFor, startStrandedVersionSweeper } from '@meetlink/queue';
-import { reconnectNotifierFromSettings } from '@meetlink/store';
 import { createZoomAdapter } from '@meetlink/zoom';
 import { cleanUpMeeting, queueMeetingCleanup } from './clean-up-meeting';
+import { createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from './reconcile-meeting';
 
 const config = loadOrExit(() => loadConfig());
-const runtime = createWorkerRuntime({ name: 'conference-worker', ...config });
-const zoom = createZoomAdapter(
+const runtime = createWorkerRuntime(
+  { name: 'conference-worker', ...config },
+  { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+);
+// Members' own connections exist only with a key to decrypt them (checked by loadConfig).
+const connections = config.TOKEN_ENCRYPTION_KEY
+  ? createRedisMemberConnectionStore({
+      redis: runtime.connection,
+      prefix: config.REDIS_PREFIX,
+      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
+    })
+  : null;
+const tokens = createZoomTokenSource(
   {
-    apiBaseUrl: config.ZOOM_API_BASE_URL,
     oauthBaseUrl: config.ZOOM_OAUTH_BASE_URL,
     accountId: config.ZOOM_ACCOUNT_ID,
     clientId: config.ZOOM_CLIENT_ID,
     clientSecret: config.ZOOM_CLIENT_SECRET,
     userOAuthClientId: config.ZOOM_USER_CLIENT_ID,
     userOAuthClientSecret: config.ZOOM_USER_CLIENT_SECRET,
-    tokenEncryptionKey: config.TOKEN_ENCRYPTION_KEY,
   },
-  { redis: runtime.connection, keyPrefix: config.REDIS_PREFIX },
+  { connections, redis: runtime.connection, lockPrefix: config.REDIS_PREFIX },
 );
+const zoom = createZoomAdapter({ apiBaseUrl: config.ZOOM_API_BASE_URL }, { tokens });
 if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
   runtime.logger.warn(
     'no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected',
@@ -32,7 +48,7 @@ const calendarQueue = runtime.queue('calendar');
 const emailQueue = runtime.queue('email');
 const cleanupQueue = runtime.queue('meetingCleanup');
 const handOnDeps = { store, calendarQueue, emailQueue };
-const notifyHost = reconnectNotifierFromSettings(config, runtime.connection);
+const notifyHost = reconnectNotifierFromSettings(config, runtime.connection, createSmtpMailer);
 
 runtime.run(
   'conference',

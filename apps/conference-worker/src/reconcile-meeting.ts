@@ -11,7 +11,7 @@ import type {
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
 import { agendaBodyFor } from '@meetlink/zoom';
-import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/zoom';
+import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/ports';
 
 export interface ReconcileMeetingDeps {
   provider: ConferenceProvider;

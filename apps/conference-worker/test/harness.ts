@@ -1,8 +1,9 @@
 // The conference step as it runs in production (real queue worker, real Zoom adapter, real Redis),
 // against the fake Zoom.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeName } from '@meetlink/events';
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
@@ -18,7 +19,7 @@ import {
 import type { StepWorkerOptions } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { pollUntil } from '@meetlink/sandbox';
-import { createZoomAdapter } from '@meetlink/zoom';
+import { zoomAdapterFor } from './zoom-adapter-for';
 import { cleanUpMeeting, queueMeetingCleanup } from '../src/clean-up-meeting';
 import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from '../src/reconcile-meeting';
 
@@ -47,7 +48,7 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
   const emailQueue = createQueue('email', context);
   const cleanupQueue = createQueue('meetingCleanup', context);
   const logger = createLogger({ name: 'conference-test', level: 'silent' });
-  const adapter = createZoomAdapter(
+  const adapter = zoomAdapterFor(
     {
       apiBaseUrl: zoom.apiBaseUrl,
       oauthBaseUrl: zoom.oauthBaseUrl,

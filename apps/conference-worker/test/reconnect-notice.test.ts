@@ -1,7 +1,7 @@
 // Never silent: a host whose Zoom is not connected gets one reconnect email a day, with a link.
 import { startSmtpSink } from '@meetlink/fakes';
 import type { SmtpSink } from '@meetlink/fakes';
-import { createReconnectNotifier } from '@meetlink/store';
+import { createReconnectNotifier } from '@meetlink/connections';
 import { createSmtpMailer } from '@meetlink/email';
 import { startConferenceStep, videoBooking } from './harness';
 import type { ConferenceStep } from './harness';

@@ -1,6 +1,7 @@
 // What the email processors need from the outside: a renderer and a mailer (packages/email
 // implements both), the booking's state and the record of what was sent.
-import type { EmailInput, Mailer, RenderedEmail } from '@meetlink/email';
+import type { EmailInput, RenderedEmail } from '@meetlink/email';
+import type { Mailer } from '@meetlink/ports';
 import type { BookingStore, EmailLog } from '@meetlink/store';
 
 export interface EmailDeps {

@@ -2,14 +2,17 @@
 import { loadOrExit } from '@meetlink/config';
 import { createEmailRenderer, createSmtpMailer, messageIdDomain } from '@meetlink/email';
 import { createWorkerRuntime, fenced } from '@meetlink/queue';
-import { createRedisEmailLog } from '@meetlink/store';
+import { createRedisEmailLog, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { sendBookingEmail } from './send-booking-email';
 import { sendReminder } from './send-reminder';
 
 const main = async (): Promise<void> => {
   const config = loadOrExit(() => loadConfig());
-  const runtime = createWorkerRuntime({ name: 'email-worker', ...config });
+  const runtime = createWorkerRuntime(
+    { name: 'email-worker', ...config },
+    { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+  );
   const deps = {
     renderer: await createEmailRenderer(),
     mailer: createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),

@@ -1,9 +1,10 @@
 // The email step and the reminders worker as they run in production (real queues, renderer, SMTP
 // over the network, Redis), with the SMTP sink standing in for the mail server.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import { createEmailRenderer, createSmtpMailer } from '@meetlink/email';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type {
   Booking,
   BookingSnapshot,

@@ -4,16 +4,17 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import {
-  createOAuthStateStore,
-  createRedisMeetingEventLog,
-  createRedisProviderUserIndex,
-} from '@meetlink/store';
-import type { BookingStore, ConnectionProvider, MemberConnectionStore } from '@meetlink/store';
+import { createOAuthStateStore, createRedisProviderUserIndex } from '@meetlink/connections';
+import { createRedisMeetingEventLog } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/store';
+import type {
+  ConnectionProvider,
+  MemberAccess,
+  MemberConnectionStore,
+  OAuthProvider,
+} from '@meetlink/connections';
 import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
-import { createMemberAccess } from './oauth/member-access';
-import type { OAuthProvider } from './oauth/oauth-provider';
 import { createRateBudget, DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
 import { bookingsRouter } from './routes/bookings';
 import { connectRouter } from './routes/connect';
@@ -49,8 +50,10 @@ export interface AppDeps {
   connections?: MemberConnectionStore | null;
   /** The OAuth apps members connect through, by provider. */
   oauthProviders?: Partial<Record<ConnectionProvider, OAuthProvider>>;
-  /** Zoom's user-OAuth app, for refreshing under the conference worker's lock. */
-  zoomUserApp?: { oauthBaseUrl: string; clientId: string; clientSecret: string } | undefined;
+  /** Members' live tokens for the connections test (the workers' refresh policy); null: none. */
+  memberAccess?: MemberAccess | null;
+  /** The client id of Zoom's user-OAuth app, whose `app_deauthorized` webhooks we act on. */
+  zoomUserAppClientId?: string | undefined;
   /** CONNECT_LINK_SECRET: signs connect links and OAuth states; empty: no connect flows. */
   connectLinkSecrets?: readonly string[];
   connectLinkTtlSeconds?: number;
@@ -136,16 +139,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       connections,
       userIndex,
       providers,
-      access: connections
-        ? createMemberAccess({
-            connections,
-            providers,
-            zoomApp: deps.zoomUserApp,
-            redis: deps.redis,
-            prefix,
-            now,
-          })
-        : null,
+      access: deps.memberAccess ?? null,
       links:
         linkSecrets.length > 0
           ? { secrets: linkSecrets, publicBaseUrl, ttlSeconds: deps.connectLinkTtlSeconds ?? 3600 }
@@ -159,7 +153,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       redis: deps.redis,
       prefix,
       secretTokens: deps.zoomWebhookSecretTokens ?? [],
-      userAppClientId: deps.zoomUserApp?.clientId,
+      userAppClientId: deps.zoomUserAppClientId,
       store: deps.store,
       events: createRedisMeetingEventLog({ redis: deps.redis, prefix }),
       conferenceQueue: deps.conferenceQueue,

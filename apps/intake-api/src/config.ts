@@ -1,7 +1,13 @@
 import { z } from 'zod';
-import { commonEnv, parseEnv, positiveInt } from '@meetlink/config';
+import {
+  commonEnv,
+  optionalString as optional,
+  parseEnv,
+  positiveInt,
+  secretList,
+  tokenKeyring,
+} from '@meetlink/config';
 import { decodeSecret } from '@meetlink/events';
-import { parseSecretList, parseTokenKeyring } from '@meetlink/store';
 import { DEFAULT_RATE_LIMITS } from './rate-limit';
 
 const webhookSecrets = z
@@ -22,35 +28,6 @@ const webhookSecrets = z
       }
     });
   });
-
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-/** Comma-separated secrets, each long enough to be a key; the first one signs. */
-const secretList = (minLength: number) =>
-  optional.transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    const secrets = parseSecretList(value);
-    secrets.forEach((secret, index) => {
-      if (secret.length < minLength)
-        ctx.addIssue({
-          code: 'custom',
-          message: `secret #${index + 1} must be at least ${minLength} characters`,
-        });
-    });
-    return secrets.length ? secrets : undefined;
-  });
-
-const keyring = optional.superRefine((value, ctx) => {
-  if (value === undefined) return;
-  try {
-    parseTokenKeyring(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
 
 /** Express's `trust proxy`: false (default), true, a hop count, or addresses/subnets ('loopback, 10.0.0.0/8'). */
 const trustProxy = z
@@ -90,7 +67,7 @@ export const IntakeConfig = z
     /** How long a connect link an admin asks for stays good (seconds). */
     CONNECT_LINK_TTL_SECONDS: positiveInt(3600),
     /** `id:base64(32 bytes)[,older…]`: members' tokens are encrypted with it (the workers use the same). */
-    TOKEN_ENCRYPTION_KEY: keyring,
+    TOKEN_ENCRYPTION_KEY: tokenKeyring,
     TRUST_PROXY: trustProxy,
     /** Correctly signed events a minute per signing secret (never per address). */
     RATE_LIMIT_EVENTS_PER_MINUTE: positiveInt(DEFAULT_RATE_LIMITS.events),

@@ -1,5 +1,5 @@
 // The page a person sees after connecting in the browser. Every value is escaped.
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from '@meetlink/email';
 
 export const renderConnectedPage = (
   vendor: string,

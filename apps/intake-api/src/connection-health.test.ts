@@ -1,4 +1,4 @@
-import type { MemberConnectionSummary } from '@meetlink/store';
+import type { MemberConnectionSummary } from '@meetlink/connections';
 import { viewConnection } from './connection-health';
 
 const now = new Date('2026-11-25T12:00:00Z');

@@ -1,7 +1,7 @@
 // How a member's connection looks to ops: connected, expiring (its refresh token is near the
 // provider's inactivity limit), broken (a refresh was refused), revoked (deauthorized or
 // disconnected). Access tokens expiring hourly is normal and not "expiring": the workers refresh them.
-import type { ConnectionProvider, MemberConnectionSummary } from '@meetlink/store';
+import type { ConnectionProvider, MemberConnectionSummary } from '@meetlink/connections';
 
 export type ConnectionHealth = 'connected' | 'expiring' | 'broken' | 'revoked';
 

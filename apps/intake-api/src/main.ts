@@ -1,5 +1,6 @@
 // Composition root of the intake API.
-import { loadOrExit } from '@meetlink/config';
+import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
+import { createMemberAccess, createRedisMemberConnectionStore } from '@meetlink/connections';
 import { createLogger } from '@meetlink/observability';
 import {
   createQueue,
@@ -7,11 +8,7 @@ import {
   installShutdown,
   startStrandedVersionSweeper,
 } from '@meetlink/queue';
-import {
-  createRedisBookingStore,
-  createRedisMemberConnectionStore,
-  parseTokenKeyring,
-} from '@meetlink/store';
+import { createRedisBookingStore } from '@meetlink/store';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { oauthProvidersFromConfig } from './oauth/oauth-providers-from-config';
@@ -30,6 +27,9 @@ const connections = config.TOKEN_ENCRYPTION_KEY
     })
   : null;
 const { providers, zoomUserApp } = oauthProvidersFromConfig(config);
+const memberAccess = connections
+  ? createMemberAccess({ connections, flows: providers, redis, lockPrefix: config.REDIS_PREFIX })
+  : null;
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 const app = createApp({
   redis,
@@ -54,7 +54,8 @@ const app = createApp({
   publicBaseUrl,
   connections,
   oauthProviders: providers,
-  zoomUserApp,
+  memberAccess,
+  zoomUserAppClientId: zoomUserApp?.clientId,
   connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
   connectLinkTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
   zoomWebhookSecretTokens: config.ZOOM_WEBHOOK_SECRET_TOKEN ?? [],

@@ -1,4 +1,4 @@
-import { sampleBooking, sampleEvent } from '@meetlink/events';
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import type { BookingStatus } from '@meetlink/events';
 import { ADMIN_TOKEN, startIntake } from './harness';
 import type { Intake } from './harness';

@@ -9,8 +9,9 @@ import { startFakeGoogleCalendar, startFakeGraph, startFakeZoom } from '@meetlin
 import type { FakeGoogleCalendar, FakeGraph, FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { findFreePort } from '@meetlink/sandbox';
-import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
-import type { MemberConnectionStore } from '@meetlink/store';
+import { createMemberAccess, createRedisMemberConnectionStore } from '@meetlink/connections';
+import { parseTokenKeyring } from '@meetlink/config';
+import type { MemberConnectionStore } from '@meetlink/connections';
 import { loadConfig } from '../src/config';
 import type { IntakeConfig } from '../src/config';
 import { oauthProvidersFromConfig } from '../src/oauth/oauth-providers-from-config';
@@ -153,7 +154,13 @@ export const startConnectIntake = async (options: StartConnectIntakeOptions = {}
       publicBaseUrl,
       connections,
       oauthProviders: providers,
-      zoomUserApp,
+      memberAccess: createMemberAccess({
+        connections,
+        flows: providers,
+        redis: storeRedis,
+        lockPrefix: prefix,
+      }),
+      zoomUserAppClientId: zoomUserApp?.clientId,
       connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
       connectLinkTtlSeconds: config.CONNECT_LINK_TTL_SECONDS,
       zoomWebhookSecretTokens: config.ZOOM_WEBHOOK_SECRET_TOKEN ?? [],

@@ -122,7 +122,7 @@ describe('connecting Zoom through a signed member link', () => {
     link.searchParams.set('exp', String(Math.floor(Date.now() / 1000) - 10));
     expect((await errorOf(await fetch(link, { redirect: 'manual' }))).code).toBe('invalid_connect_link');
     // …and a genuinely expired one is told apart.
-    const { signConnectLink } = await import('@meetlink/store');
+    const { signConnectLink } = await import('@meetlink/connections');
     const expired = signConnectLink({
       secrets: intake.config.CONNECT_LINK_SECRET!,
       memberId: ADA.memberId,

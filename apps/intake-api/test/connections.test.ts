@@ -1,6 +1,6 @@
 // The connections admin API over HTTP: listing with health, one member, test calls against the fake
 // providers (with refresh, and with a grant revoked at the provider), disconnect, links, and auth.
-import { createZoomAdapter } from '@meetlink/zoom';
+import { zoomAdapterFor } from './zoom-adapter-for';
 import { ADMIN_BASIC, ADA, GRACE, ZOOM_APP, connectMember, startConnectIntake } from './connect-harness';
 import type { ConnectIntake } from './connect-harness';
 
@@ -157,7 +157,7 @@ describe('disconnecting', () => {
   it('erases the tokens and shows the connection revoked; the conference worker then says connection_revoked', async () => {
     await connectMember(intake, ADA.memberId, 'zoom', ADA.zoomUserId);
     // The worker's own Zoom adapter uses the connection the flow stored…
-    const zoom = createZoomAdapter(
+    const zoom = zoomAdapterFor(
       {
         apiBaseUrl: intake.zoom.apiBaseUrl,
         oauthBaseUrl: intake.zoom.oauthBaseUrl,

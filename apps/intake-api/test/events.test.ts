@@ -1,5 +1,6 @@
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
-import { EventType, generateSecret, sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
+import { EventType, generateSecret, signWebhook } from '@meetlink/events';
 import { startIntake } from './harness';
 import type { Intake } from './harness';
 

@@ -2,10 +2,10 @@
 // endpoint check, a host's delete, a deauthorization, and a few attacks) with the intake's JSON log
 // lines captured at debug level, then every token, code, state, signature, cookie and secret that
 // crossed the wire is looked for in them.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
-import { createZoomAdapter } from '@meetlink/zoom';
+import { zoomAdapterFor } from './zoom-adapter-for';
 import { ADMIN_TOKEN } from './harness';
 import {
   ADA,
@@ -126,7 +126,7 @@ it('never logs a token, code, state, link signature, cookie or secret', async ()
   const bookingId = `bk_${randomUUID().slice(0, 8)}`;
   const booking = sampleBooking({ bookingId });
   await intake.send(sampleEvent(booking));
-  const zoom = createZoomAdapter(
+  const zoom = zoomAdapterFor(
     {
       apiBaseUrl: intake.zoom.apiBaseUrl,
       oauthBaseUrl: intake.zoom.oauthBaseUrl,

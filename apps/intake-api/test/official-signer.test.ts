@@ -1,7 +1,7 @@
 // An upstream system that signs with the official Standard Webhooks library is accepted as is.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
 import { startIntake } from './harness';
 import type { Intake } from './harness';
 

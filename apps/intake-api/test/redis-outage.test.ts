@@ -1,7 +1,7 @@
 // Stops and restarts a Redis of this test's own (not the shared one) under a running intake API.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { pollUntil, startRedisServer } from '@meetlink/sandbox';
 import type { RunningRedis } from '@meetlink/sandbox';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
 import { startIntake } from './harness';
 import type { Intake } from './harness';
 

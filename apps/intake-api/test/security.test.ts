@@ -2,9 +2,10 @@
 // Redis, so shared by replicas): per IP on /webhooks and /connect, and on /v1/events per address for
 // requests that fail verification and per signing secret for signed ones; request size limits, and
 // connect flows that are off unless configured.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
-import { generateSecret, sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
+import { generateSecret, signWebhook } from '@meetlink/events';
 import { startIntake } from './harness';
 
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;

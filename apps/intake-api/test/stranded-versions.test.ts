@@ -2,9 +2,9 @@
 // (retry later), and either the stranded-version sweeper or the upstream's redelivery queues it.
 // The queue runs on a Redis connection of its own that the test really disconnects, so the snapshot
 // write (on the app's connection) succeeds and the enqueue right after it fails.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, startStrandedVersionSweeper } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';

@@ -1,11 +1,11 @@
 // POST /webhooks/zoom over HTTP with deliveries signed as Zoom signs them (and some that are not):
 // the endpoint check, forged, stale and replayed deliveries, app_deauthorized purging a member's
 // tokens, and a host deleting or changing a booking's meeting in the fake Zoom.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { createHmac, randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
-import { sampleBooking, sampleEvent } from '@meetlink/events';
 import type { BookingStatus, MeetingDetails } from '@meetlink/events';
-import { createZoomAdapter } from '@meetlink/zoom';
+import { zoomAdapterFor } from './zoom-adapter-for';
 import { startIntake } from './harness';
 import { ADA, ZOOM_APP, connectMember, startConnectIntake } from './connect-harness';
 import type { ConnectIntake } from './connect-harness';
@@ -166,7 +166,7 @@ describe('app_deauthorized', () => {
 
 describe('meeting.deleted and meeting.updated', () => {
   const zoom = () =>
-    createZoomAdapter(
+    zoomAdapterFor(
       {
         apiBaseUrl: intake.zoom.apiBaseUrl,
         oauthBaseUrl: intake.zoom.oauthBaseUrl,

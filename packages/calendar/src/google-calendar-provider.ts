@@ -6,11 +6,14 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { OAuth2Client } from 'google-auth-library';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
-import type { MemberConnectionStore } from '@meetlink/store';
-import type { AccessTokenSource } from './access-tokens';
-import type { ApplyResult, CalendarProvider, HostRef, JoinDetails, RemoveResult } from './calendar-provider';
-import { createGoogleTokenSource } from './google-auth';
-import type { GoogleServiceAccount } from './google-auth';
+import type {
+  AccessTokenSource,
+  ApplyResult,
+  CalendarProvider,
+  HostRef,
+  JoinDetails,
+  RemoveResult,
+} from '@meetlink/ports';
 import { isConferenceDataRefusal, mapGoogleError, readGoogleFailure } from './google-errors';
 import {
   findJoinUrlInBlock,
@@ -20,22 +23,12 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
-import { createTokenRequester } from './oauth-token';
 
 export const DEFAULT_GOOGLE_API_ROOT_URL = 'https://www.googleapis.com/';
-export const DEFAULT_GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
 export interface GoogleCalendarProviderOptions {
   /** GOOGLE_API_ROOT_URL; googleapis keeps only its origin and adds /calendar/v3/…. */
   rootUrl?: string;
-  /** GOOGLE_OAUTH_TOKEN_URL. */
-  tokenUrl?: string;
-  /** Domain-wide delegation: impersonate each host by email. */
-  serviceAccount?: GoogleServiceAccount;
-  /** Members' own tokens. */
-  connections?: MemberConnectionStore;
-  /** Our OAuth client, to refresh members' tokens. */
-  oauthClient?: { clientId: string; clientSecret: string };
   /** Who Google emails about the change. Default 'all'. */
   sendUpdates?: 'all' | 'externalOnly' | 'none';
   /**
@@ -48,8 +41,8 @@ export interface GoogleCalendarProviderOptions {
   timeoutMs?: number;
   now?: () => Date;
   fetch?: typeof fetch;
-  /** Replaces the token logic (tests, or a caller with its own token cache). */
-  tokens?: AccessTokenSource;
+  /** Hosts' bearer tokens: @meetlink/connections' createGoogleTokenSource (delegation, members' own). */
+  tokens: AccessTokenSource;
 }
 
 type GoogleEvent = calendar_v3.Schema$Event;
@@ -113,32 +106,14 @@ const conferenceIsCurrent = (data: ConferenceData | undefined, wanted: Conferenc
 
 const isGone = (event: GoogleEvent): boolean => event.status === 'cancelled';
 
-export const createGoogleCalendarProvider = (
-  options: GoogleCalendarProviderOptions = {},
-): CalendarProvider => {
+export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOptions): CalendarProvider => {
   const rootUrl = options.rootUrl ?? DEFAULT_GOOGLE_API_ROOT_URL;
-  const tokenUrl = options.tokenUrl ?? DEFAULT_GOOGLE_OAUTH_TOKEN_URL;
   const sendUpdates = options.sendUpdates ?? 'all';
   const maxConflictRetries = options.maxConflictRetries ?? 3;
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  const tokens =
-    options.tokens ??
-    createGoogleTokenSource({
-      tokenUrl,
-      requestToken: createTokenRequester({
-        url: tokenUrl,
-        vendor: 'Google',
-        timeoutMs,
-        now,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      }),
-      now,
-      ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}),
-      ...(options.connections ? { connections: options.connections } : {}),
-      ...(options.oauthClient ? { oauthClient: options.oauthClient } : {}),
-    });
+  const { tokens } = options;
 
   // Our own retries (412, BullMQ for the rest): gaxios must not retry behind our back. Node's own
   // fetch, because gaxios would otherwise `import('node-fetch')`, which CommonJS under jest cannot.
@@ -159,7 +134,7 @@ export const createGoogleCalendarProvider = (
   /** Runs one call with the host's token; a 401 drops that token and tries once more with a new one. */
   const withHostAuth = async <T>(host: HostRef, call: (auth: OAuth2Client) => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
-      const token = await tokens.getAccessToken(host);
+      const { token } = await tokens.getAccessToken(host);
       try {
         return await call(authFor(token));
       } catch (error) {

@@ -3,7 +3,7 @@
 // `rateLimitExceeded`/`userRateLimitExceeded` or 429, and a user's Calendar usage limit as 403
 // `quotaExceeded` (https://developers.google.com/workspace/calendar/api/guides/errors).
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { retryAfterFrom } from './retry-after';
+import { retryAfterFrom } from '@meetlink/errors';
 import { calendarRateLimited, calendarUnavailable } from './transient-errors';
 
 /** How long a host's Calendar usage limit without Retry-After delays its job. */

@@ -10,7 +10,7 @@ import {
   RetryHandlerOptions,
 } from '@microsoft/microsoft-graph-client';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { retryAfterFrom } from './retry-after';
+import { retryAfterFrom } from '@meetlink/errors';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 

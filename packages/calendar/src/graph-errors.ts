@@ -2,7 +2,7 @@
 // `{error: {code, message, innerError}}`; throttling is 429 (or 503) with Retry-After
 // (https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling).
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { retryAfterFrom } from './retry-after';
+import { retryAfterFrom } from '@meetlink/errors';
 import { calendarRateLimited, calendarUnavailable } from './transient-errors';
 
 export interface GraphFailure {

@@ -1,6 +1,6 @@
 import { formatMeetingId } from '@meetlink/events';
 import fc from 'fast-check';
-import type { JoinDetails } from './calendar-provider';
+import type { JoinDetails } from '@meetlink/ports';
 import {
   JOIN_BLOCK_END,
   JOIN_BLOCK_START,

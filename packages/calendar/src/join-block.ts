@@ -3,7 +3,8 @@
 // booking system) also writes in. Upserting replaces the block in place; text around it is kept.
 import { formatMeetingId } from '@meetlink/events';
 import type { DialInNumber } from '@meetlink/events';
-import type { JoinDetails } from './calendar-provider';
+import { escapeHtml } from '@meetlink/email';
+import type { JoinDetails } from '@meetlink/ports';
 
 export type BlockFormat = 'text' | 'html';
 
@@ -15,16 +16,6 @@ const JOIN_LINE_LABEL = 'Join Zoom meeting:';
 
 // ---------------------------------------------------------------------------------------------
 // Rendering
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 /** A value that happens to contain a marker must not end (or start) the block early. */
 const defuseMarkers = (value: string): string => value.split(MARKER_TAG).join('(meetlink\u200b)');

@@ -3,10 +3,14 @@
 // isOnlineMeeting/onlineMeetingProvider: they create a Teams meeting that cannot be undone.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
-import type { MemberConnectionStore } from '@meetlink/store';
-import type { AccessTokenSource } from './access-tokens';
-import type { ApplyResult, CalendarProvider, HostRef, JoinDetails, RemoveResult } from './calendar-provider';
-import { createMicrosoftTokenSource } from './graph-auth';
+import type {
+  AccessTokenSource,
+  ApplyResult,
+  CalendarProvider,
+  HostRef,
+  JoinDetails,
+  RemoveResult,
+} from '@meetlink/ports';
 import { createGraphClientFactory, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 import type { GraphClientFactory } from './graph-client';
 import { isEventNotFound, mapGraphError, readGraphFailure } from './graph-errors';
@@ -18,19 +22,9 @@ import {
   upsertJoinBlock,
 } from './join-block';
 
-export const DEFAULT_MS_AUTHORITY_HOST = 'https://login.microsoftonline.com';
-
 export interface OutlookCalendarProviderOptions {
   /** GRAPH_BASE_URL, version included. */
   graphBaseUrl?: string;
-  /** MS_AUTHORITY_HOST. */
-  authorityHost?: string;
-  /** The app's client credentials (application permission Calendars.ReadWrite), and the client for refreshing members' tokens. */
-  tenantId?: string;
-  clientId?: string;
-  clientSecret?: string;
-  /** Members' own tokens. */
-  connections?: MemberConnectionStore;
   /** A 429/503 whose Retry-After is at most this long is waited out in place; longer goes back to the queue. Default 10 s. */
   maxRetryDelayMs?: number;
   /** In-place retries of throttled calls. Default 2 (Graph's client allows at most 10). */
@@ -39,9 +33,8 @@ export interface OutlookCalendarProviderOptions {
   maxConflictRetries?: number;
   timeoutMs?: number;
   now?: () => Date;
-  /** For token requests; Graph calls go through the client's own fetch. */
-  fetch?: typeof fetch;
-  tokens?: AccessTokenSource;
+  /** Hosts' bearer tokens: @meetlink/connections' createMicrosoftTokenSource (app, members' own). */
+  tokens: AccessTokenSource;
 }
 
 interface GraphLocation {
@@ -59,23 +52,10 @@ interface GraphEvent {
 
 const EVENT_FIELDS = ['id', 'subject', 'body', 'location', 'isCancelled'];
 
-export const createOutlookCalendarProvider = (
-  options: OutlookCalendarProviderOptions = {},
-): CalendarProvider => {
+export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOptions): CalendarProvider => {
   const now = options.now ?? (() => new Date());
   const maxConflictRetries = options.maxConflictRetries ?? 3;
-  const tokens =
-    options.tokens ??
-    createMicrosoftTokenSource({
-      authorityHost: options.authorityHost ?? DEFAULT_MS_AUTHORITY_HOST,
-      now,
-      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
-      ...(options.clientId ? { clientId: options.clientId } : {}),
-      ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
-      ...(options.connections ? { connections: options.connections } : {}),
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+  const { tokens } = options;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
   const maxRetries = options.maxRetries ?? 2;
   const clientFor: GraphClientFactory = createGraphClientFactory({
@@ -96,7 +76,7 @@ export const createOutlookCalendarProvider = (
     call: (client: ReturnType<GraphClientFactory>) => Promise<T>,
   ): Promise<T> => {
     for (let attempt = 0; ; attempt += 1) {
-      const token = await tokens.getAccessToken(host);
+      const { token } = await tokens.getAccessToken(host);
       try {
         return await call(clientFor(token));
       } catch (error) {

@@ -3,9 +3,10 @@ import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
 import { startFakeGoogleCalendar } from '@meetlink/fakes';
 import type { FakeGoogleCalendar } from '@meetlink/fakes';
-import { JOIN_BLOCK_START, createGoogleCalendarProvider } from '../src';
-import type { CalendarProvider, GoogleServiceAccount, HostRef } from '../src';
-import { count, joinDetails, openConnections, rejectionOf } from './helpers';
+import { JOIN_BLOCK_START } from '../src';
+import type { GoogleServiceAccount } from '@meetlink/connections';
+import type { CalendarProvider, HostRef } from '@meetlink/ports';
+import { count, googleProvider, joinDetails, openConnections, rejectionOf } from './helpers';
 import type { TestConnections } from './helpers';
 
 const HOST: HostRef = { memberId: 'mem_ada', email: 'ada@example.com' };
@@ -38,7 +39,7 @@ describe('Google Calendar provider', () => {
     google.addUser({ email: 'ada@example.com' });
     const key = google.addServiceAccount({ clientEmail: 'meetlink@fake-project.iam.gserviceaccount.com' });
     serviceAccount = { client_email: key.client_email, private_key: key.private_key ?? '' };
-    provider = createGoogleCalendarProvider({
+    provider = googleProvider({
       rootUrl: google.rootUrl,
       tokenUrl: google.tokenUrl,
       serviceAccount,
@@ -75,7 +76,7 @@ describe('Google Calendar provider', () => {
     });
 
     it('passes the configured sendUpdates on', async () => {
-      const quiet = createGoogleCalendarProvider({
+      const quiet = googleProvider({
         rootUrl: google.rootUrl,
         tokenUrl: google.tokenUrl,
         serviceAccount,
@@ -143,7 +144,7 @@ describe('Google Calendar provider', () => {
     });
 
     it('never writes conferenceData when told not to', async () => {
-      const plain = createGoogleCalendarProvider({
+      const plain = googleProvider({
         rootUrl: google.rootUrl,
         tokenUrl: google.tokenUrl,
         serviceAccount,
@@ -158,7 +159,7 @@ describe('Google Calendar provider', () => {
       const id = seed('Agenda');
       google.inject({ kind: 'concurrent_edit', times: 1 });
       await expect(
-        createGoogleCalendarProvider({
+        googleProvider({
           rootUrl: google.rootUrl,
           tokenUrl: google.tokenUrl,
           serviceAccount,
@@ -176,7 +177,7 @@ describe('Google Calendar provider', () => {
       const id = seed();
       google.inject({ kind: 'concurrent_edit', times: 100 });
       const error = await rejectionOf(
-        createGoogleCalendarProvider({
+        googleProvider({
           rootUrl: google.rootUrl,
           tokenUrl: google.tokenUrl,
           serviceAccount,
@@ -247,7 +248,7 @@ describe('Google Calendar provider', () => {
       addOnGoogle = await startFakeGoogleCalendar({ acceptAddOnConferenceData: true });
       addOnGoogle.addUser({ email: 'ada@example.com' });
       const key = addOnGoogle.addServiceAccount();
-      addOnProvider = createGoogleCalendarProvider({
+      addOnProvider = googleProvider({
         rootUrl: addOnGoogle.rootUrl,
         tokenUrl: addOnGoogle.tokenUrl,
         serviceAccount: { client_email: key.client_email, private_key: key.private_key ?? '' },
@@ -364,7 +365,7 @@ describe('Google Calendar provider', () => {
 
   describe('credentials', () => {
     it('fails with member_not_connected when neither a service account nor a member connection is configured', async () => {
-      const bare = createGoogleCalendarProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
+      const bare = googleProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
       const error = await rejectionOf(bare.applyJoinBlock(ref(seed()), HOST, joinDetails()));
       expect(error).toBeInstanceOf(PermanentError);
       expect(error.code).toBe('member_not_connected');
@@ -372,7 +373,7 @@ describe('Google Calendar provider', () => {
 
     it('says when domain-wide delegation is not granted', async () => {
       const key = google.addServiceAccount({ domainWideDelegation: false });
-      const undelegated = createGoogleCalendarProvider({
+      const undelegated = googleProvider({
         rootUrl: google.rootUrl,
         tokenUrl: google.tokenUrl,
         serviceAccount: { client_email: key.client_email, private_key: key.private_key ?? '' },
@@ -396,7 +397,7 @@ describe('Google Calendar provider', () => {
 
     it('is refused a token signed with another key', async () => {
       const other = google.addServiceAccount();
-      const forged = createGoogleCalendarProvider({
+      const forged = googleProvider({
         rootUrl: google.rootUrl,
         tokenUrl: google.tokenUrl,
         serviceAccount: { client_email: serviceAccount.client_email, private_key: other.private_key ?? '' },
@@ -434,10 +435,11 @@ describe('Google Calendar provider', () => {
       };
 
       const memberProvider = () =>
-        createGoogleCalendarProvider({
+        googleProvider({
           rootUrl: google.rootUrl,
           tokenUrl: google.tokenUrl,
           connections: connections.store,
+          lock: connections.lock,
           oauthClient,
         });
 
@@ -472,10 +474,11 @@ describe('Google Calendar provider', () => {
 
       it('falls back to the service account for a member without a connection', async () => {
         await connections.store.remove(HOST.memberId, 'google');
-        const both = createGoogleCalendarProvider({
+        const both = googleProvider({
           rootUrl: google.rootUrl,
           tokenUrl: google.tokenUrl,
           connections: connections.store,
+          lock: connections.lock,
           oauthClient,
           serviceAccount,
         });

@@ -2,9 +2,17 @@
 // run's Redis under a key prefix of its own, and a way to catch the error an adapter throws.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
-import type { MemberConnectionStore } from '@meetlink/store';
-import type { JoinDetails } from '../src';
+import { createRedisMemberConnectionStore } from '@meetlink/connections';
+import { parseTokenKeyring } from '@meetlink/config';
+import { createGoogleTokenSource, createMicrosoftTokenSource } from '@meetlink/connections';
+import type {
+  GoogleTokenSourceOptions,
+  MemberConnectionStore,
+  MicrosoftTokenSourceOptions,
+} from '@meetlink/connections';
+import type { CalendarProvider, JoinDetails } from '@meetlink/ports';
+import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '../src';
+import type { GoogleCalendarProviderOptions, OutlookCalendarProviderOptions } from '../src';
 
 export const joinDetails = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
   topic: 'Intro call with Ada Lovelace',
@@ -43,6 +51,8 @@ export const rejectionOf = async (
 
 export interface TestConnections {
   store: MemberConnectionStore;
+  /** The refresh lock's Redis and prefix, for the token sources. */
+  lock: { redis: Redis; lockPrefix: string };
   close(): Promise<void>;
 }
 
@@ -59,6 +69,7 @@ export const openConnections = (): TestConnections => {
   });
   return {
     store,
+    lock: { redis, lockPrefix: prefix },
     close: async () => {
       let cursor = '0';
       do {
@@ -70,3 +81,56 @@ export const openConnections = (): TestConnections => {
     },
   };
 };
+
+type GoogleOptions = Omit<GoogleCalendarProviderOptions, 'tokens'> &
+  Omit<GoogleTokenSourceOptions, 'redis' | 'lockPrefix'> & { lock?: TestConnections['lock'] };
+
+/** The Google adapter with the token source main.ts builds for it from @meetlink/connections. */
+export const googleProvider = ({
+  tokenUrl,
+  serviceAccount,
+  connections,
+  oauthClient,
+  lock,
+  ...options
+}: GoogleOptions): CalendarProvider =>
+  createGoogleCalendarProvider({
+    ...options,
+    tokens: createGoogleTokenSource({
+      tokenUrl,
+      serviceAccount,
+      connections,
+      oauthClient,
+      ...lock,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  });
+
+type OutlookOptions = Omit<OutlookCalendarProviderOptions, 'tokens'> &
+  Omit<MicrosoftTokenSourceOptions, 'redis' | 'lockPrefix'> & { lock?: TestConnections['lock'] };
+
+/** The Outlook adapter with the token source main.ts builds for it from @meetlink/connections. */
+export const outlookProvider = ({
+  authorityHost,
+  tenantId,
+  clientId,
+  clientSecret,
+  connections,
+  lock,
+  fetch,
+  ...options
+}: OutlookOptions = {}): CalendarProvider =>
+  createOutlookCalendarProvider({
+    ...options,
+    tokens: createMicrosoftTokenSource({
+      authorityHost,
+      tenantId,
+      clientId,
+      clientSecret,
+      connections,
+      ...lock,
+      ...(options.now ? { now: options.now } : {}),
+      ...(fetch ? { fetch } : {}),
+    }),
+  });

@@ -3,9 +3,9 @@ import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
 import { startFakeGraph } from '@meetlink/fakes';
 import type { FakeGraph } from '@meetlink/fakes';
-import { JOIN_BLOCK_START, createOutlookCalendarProvider } from '../src';
-import type { CalendarProvider, HostRef, OutlookCalendarProviderOptions } from '../src';
-import { count, joinDetails, openConnections, rejectionOf } from './helpers';
+import type { CalendarProvider, HostRef } from '@meetlink/ports';
+import { JOIN_BLOCK_START } from '../src';
+import { count, joinDetails, openConnections, outlookProvider, rejectionOf } from './helpers';
 import type { TestConnections } from './helpers';
 
 const HOST: HostRef = { memberId: 'mem_ada', email: 'ada@contoso.example' };
@@ -21,8 +21,8 @@ describe('Outlook calendar provider', () => {
     userId,
     eventId,
   });
-  const make = (options: OutlookCalendarProviderOptions = {}): CalendarProvider =>
-    createOutlookCalendarProvider({
+  const make = (options: Parameters<typeof outlookProvider>[0] = {}): CalendarProvider =>
+    outlookProvider({
       graphBaseUrl: graph.baseUrl,
       authorityHost: graph.authorityHost,
       ...APP,
@@ -260,7 +260,7 @@ describe('Outlook calendar provider', () => {
 
   describe('credentials', () => {
     it('fails with member_not_connected without app credentials or a member connection', async () => {
-      const bare = createOutlookCalendarProvider({
+      const bare = outlookProvider({
         graphBaseUrl: graph.baseUrl,
         authorityHost: graph.authorityHost,
       });
@@ -307,12 +307,13 @@ describe('Outlook calendar provider', () => {
       };
 
       const memberProvider = () =>
-        createOutlookCalendarProvider({
+        outlookProvider({
           graphBaseUrl: graph.baseUrl,
           authorityHost: graph.authorityHost,
           clientId: APP.clientId,
           clientSecret: APP.clientSecret,
           connections: connections.store,
+          lock: connections.lock,
         });
 
       it('writes with the stored delegated token', async () => {

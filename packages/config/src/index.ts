@@ -1,5 +1,6 @@
 // Env parsing for every app: one zod schema per app, parsed once at start-up, every problem listed.
 import { z } from 'zod';
+import { parseTokenKeyring } from './token-keyring';
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -83,3 +84,47 @@ export const reconnectNoticeEnv = {
   /** Comma-separated HMAC secrets of connect links; the first signs. */
   CONNECT_LINK_SECRET: z.string().min(32).optional(),
 };
+
+/** An optional variable: unset, empty and blank all read as undefined; a value is trimmed. */
+export const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Splits a comma-separated secret list; the first one signs. */
+export const parseSecretList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Comma-separated secrets, each long enough to be a key; the first one signs. Undefined when unset. */
+export const secretList = (minLength: number) =>
+  optionalString.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const secrets = parseSecretList(value);
+    secrets.forEach((secret, index) => {
+      if (secret.length < minLength)
+        ctx.addIssue({
+          code: 'custom',
+          message: `secret #${index + 1} must be at least ${minLength} characters`,
+        });
+    });
+    return secrets.length ? secrets : undefined;
+  });
+
+/**
+ * TOKEN_ENCRYPTION_KEY, `id:base64(32 bytes)[,older…]`, checked as a key ring at start-up (a bad key
+ * is a listed configuration error); the value stays the string, parse it with parseTokenKeyring.
+ */
+export const tokenKeyring = optionalString.superRefine((value, ctx) => {
+  if (value === undefined) return;
+  try {
+    parseTokenKeyring(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+export type { TokenKey, TokenKeyring } from './token-keyring';
+export { parseTokenKeyring } from './token-keyring';

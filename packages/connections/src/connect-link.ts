@@ -12,13 +12,6 @@ export const MEMBER_ID_PATTERN = /^[A-Za-z0-9_.@+-]{1,128}$/;
 export const isConnectionProvider = (value: string): value is ConnectionProvider =>
   (connectionProviders as readonly string[]).includes(value);
 
-/** Splits a comma-separated secret list; the first one signs. */
-export const parseSecretList = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
 export interface ConnectLinkQuery {
   member: string;
   /** Unix seconds. */

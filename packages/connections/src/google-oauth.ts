@@ -7,8 +7,9 @@
 import { PermanentError } from '@meetlink/errors';
 import type { OAuthProvider } from './oauth-provider';
 import { tokensFrom } from './oauth-provider';
-import { getJson, requestToken } from './provider-http';
+import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
+import { createTokenEndpointClient } from './token-endpoint';
 
 export const GOOGLE_CONNECT_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events'];
 
@@ -45,8 +46,14 @@ export const createGoogleOAuth = ({
   clientSecret,
   fetch,
 }: GoogleOAuthOptions): OAuthProvider => {
-  const http: ProviderHttpOptions = { vendor: 'Google', codePrefix: 'google', ...(fetch ? { fetch } : {}) };
-  const endpoint = { url: tokenUrl, clientAuth: 'form' as const, clientId, clientSecret };
+  const http: ProviderHttpOptions = { vendor: 'Google', codePrefix: 'calendar', ...(fetch ? { fetch } : {}) };
+  const requestToken = createTokenEndpointClient({
+    url: tokenUrl,
+    vendor: 'Google',
+    client: { clientId, clientSecret, auth: 'form' },
+    timeoutMs: 10_000,
+    ...(fetch ? { fetch } : {}),
+  });
   const eventsUrl = `${new URL(apiRootUrl).origin}/calendar/v3/calendars/primary/events?maxResults=1`;
 
   return {
@@ -67,7 +74,7 @@ export const createGoogleOAuth = ({
       return url.toString();
     },
     exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken(http, endpoint, 'authorization code', {
+      const answer = await requestToken({
         grant_type: 'authorization_code',
         code,
         redirect_uri: redirectUri,
@@ -78,15 +85,9 @@ export const createGoogleOAuth = ({
           'Google granted no refresh token (offline access was not given); connect again and allow offline access',
         );
       }
-      return tokensFrom(answer, now, null, emailFromIdToken(answer.id_token));
+      return tokensFrom(answer, now, emailFromIdToken(answer.id_token));
     },
-    refresh: async (tokens, now) => {
-      const answer = await requestToken(http, endpoint, 'refresh token', {
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refreshToken,
-      });
-      return tokensFrom(answer, now, tokens, tokens.providerUserId);
-    },
+    refresh: (tokens) => requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
     whoAmI: async (accessToken) => {
       const list = (await getJson(http, 'events.list (primary)', eventsUrl, accessToken)) as {
         summary?: unknown;

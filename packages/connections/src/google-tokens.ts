@@ -1,15 +1,16 @@
 // Google access tokens: a service account with domain-wide delegation (the JWT bearer grant of
-// RFC 7523, `sub` = the host's email), or a member's own OAuth tokens. google-auth-library's JWT
+// RFC 7523, `sub` = the host's email), or a member's own OAuth connection. google-auth-library's JWT
 // client posts to a hard-coded https://oauth2.googleapis.com/token, so the grant is signed here and
 // sent to the configured token URL, which lets the same code run against the fake.
 import { createSign } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { PermanentError } from '@meetlink/errors';
-import type { MemberConnectionStore } from '@meetlink/store';
-import type { AccessTokenSource } from './access-tokens';
-import { combineTokenSources, createCachedTokenSource, createMemberTokenSource } from './access-tokens';
-import { OAuthGrantError } from './oauth-token';
-import type { RequestToken } from './oauth-token';
+import type { AccessTokenSource } from '@meetlink/ports';
+import type { MemberConnectionStore } from './member-connections';
+import { createTokenEndpointClient, OAuthGrantError } from './token-endpoint';
+import { combineTokenSources, createAppTokenCache, createMemberTokenSource } from './token-sources';
 
+export const DEFAULT_GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -43,26 +44,46 @@ export const signServiceAccountJwt = (
 };
 
 export interface GoogleTokenSourceOptions {
-  tokenUrl: string;
-  requestToken: RequestToken;
-  serviceAccount?: GoogleServiceAccount;
-  connections?: MemberConnectionStore;
-  /** Our OAuth client, to refresh members' tokens. */
-  oauthClient?: { clientId: string; clientSecret: string };
+  /** GOOGLE_OAUTH_TOKEN_URL. */
+  tokenUrl?: string | undefined;
+  serviceAccount?: GoogleServiceAccount | undefined;
+  /** Members' own connections. */
+  connections?: MemberConnectionStore | null | undefined;
+  /** Our OAuth client (GOOGLE_CLIENT_ID / _SECRET), to refresh members' tokens. */
+  oauthClient?: { clientId: string; clientSecret: string } | undefined;
+  /** For the refresh lock of members' connections (REDIS_PREFIX as lockPrefix); needed with `connections`. */
+  redis?: Redis | undefined;
+  lockPrefix?: string | undefined;
+  timeoutMs?: number;
   now?: () => Date;
+  fetch?: typeof fetch;
 }
 
 export const createGoogleTokenSource = ({
-  tokenUrl,
-  requestToken,
+  tokenUrl = DEFAULT_GOOGLE_OAUTH_TOKEN_URL,
   serviceAccount,
   connections,
   oauthClient,
+  redis,
+  lockPrefix,
+  timeoutMs,
   now = () => new Date(),
+  fetch,
 }: GoogleTokenSourceOptions): AccessTokenSource => {
+  const endpoint = (client?: { clientId: string; clientSecret: string }) =>
+    createTokenEndpointClient({
+      url: tokenUrl,
+      vendor: 'Google',
+      now,
+      ...(client ? { client: { ...client, auth: 'form' as const } } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(fetch ? { fetch } : {}),
+    });
+  const assertionGrant = endpoint();
   const app = serviceAccount
-    ? createCachedTokenSource({
+    ? createAppTokenCache({
         keyOf: (host) => host.email.toLowerCase(),
+        userIdOf: (host) => host.email,
         now,
         fetchToken: async (host) => {
           const assertion = signServiceAccountJwt(
@@ -71,7 +92,7 @@ export const createGoogleTokenSource = ({
             now(),
           );
           try {
-            return await requestToken({ grant_type: JWT_BEARER_GRANT, assertion });
+            return await assertionGrant({ grant_type: JWT_BEARER_GRANT, assertion });
           } catch (error) {
             if (!(error instanceof OAuthGrantError)) throw error;
             const providerResponse = {
@@ -79,16 +100,17 @@ export const createGoogleTokenSource = ({
               error: error.error,
               error_description: error.description,
             };
+            const reason = `${error.error}${error.description ? `: ${error.description}` : ''}`;
             if (error.error === 'unauthorized_client') {
               throw new PermanentError(
                 'google_delegation_not_authorized',
-                `Google refused delegation to ${host.email}: the service account ${serviceAccount.client_email} is not authorized for ${GOOGLE_CALENDAR_SCOPE} in the Workspace admin console (${error.message})`,
+                `Google refused delegation to ${host.email}: the service account ${serviceAccount.client_email} is not authorized for ${GOOGLE_CALENDAR_SCOPE} in the Workspace admin console (${reason})`,
                 { providerResponse },
               );
             }
             throw new PermanentError(
               'google_delegation_refused',
-              `Google refused a token for ${host.email} through ${serviceAccount.client_email}: ${error.message}`,
+              `Google refused a token for ${host.email} through ${serviceAccount.client_email}: ${reason}`,
               { providerResponse },
             );
           }
@@ -96,25 +118,28 @@ export const createGoogleTokenSource = ({
       })
     : undefined;
 
-  const member = connections
-    ? createMemberTokenSource({
-        connections,
-        provider: 'google',
-        vendor: 'Google',
-        now,
-        ...(oauthClient
-          ? {
-              refresh: (tokens) =>
-                requestToken({
-                  grant_type: 'refresh_token',
-                  refresh_token: tokens.refreshToken,
-                  client_id: oauthClient.clientId,
-                  client_secret: oauthClient.clientSecret,
-                }),
-            }
-          : {}),
-      })
-    : undefined;
+  const refreshGrant = oauthClient ? endpoint(oauthClient) : undefined;
+  if (connections && (!redis || lockPrefix === undefined))
+    throw new Error(
+      "createGoogleTokenSource: members' connections need redis and lockPrefix for the refresh lock",
+    );
+  const member =
+    connections && redis && lockPrefix !== undefined
+      ? createMemberTokenSource({
+          connections,
+          provider: 'google',
+          vendor: 'Google',
+          redis,
+          lockPrefix,
+          now,
+          ...(refreshGrant
+            ? {
+                refresh: (tokens) =>
+                  refreshGrant({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+              }
+            : {}),
+        })
+      : undefined;
 
-  return combineTokenSources('Google', { ...(member ? { member } : {}), ...(app ? { app } : {}) });
+  return combineTokenSources('Google', { member, app });
 };

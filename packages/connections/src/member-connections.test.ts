@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TokenDecryptionError, createTokenCipher, parseTokenKeyring } from './member-connections';
+import { parseTokenKeyring } from '@meetlink/config';
+import { TokenDecryptionError, createTokenCipher } from './member-connections';
 
 const key = (): string => randomBytes(32).toString('base64');
 

@@ -6,8 +6,9 @@ import { PermanentError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { OAuthProvider } from './oauth-provider';
 import { tokensFrom } from './oauth-provider';
-import { getJson, requestToken } from './provider-http';
+import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
+import { createTokenEndpointClient } from './token-endpoint';
 
 export const MICROSOFT_CONNECT_SCOPES = [
   'offline_access',
@@ -38,11 +39,17 @@ export const createMicrosoftOAuth = ({
 }: MicrosoftOAuthOptions): OAuthProvider => {
   const http: ProviderHttpOptions = {
     vendor: 'Microsoft',
-    codePrefix: 'microsoft',
+    codePrefix: 'calendar',
     ...(fetch ? { fetch } : {}),
   };
   const authority = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0`;
-  const endpoint = { url: `${authority}/token`, clientAuth: 'form' as const, clientId, clientSecret };
+  const requestToken = createTokenEndpointClient({
+    url: `${authority}/token`,
+    vendor: 'Microsoft',
+    client: { clientId, clientSecret, auth: 'form' },
+    timeoutMs: 10_000,
+    ...(fetch ? { fetch } : {}),
+  });
   const scope = MICROSOFT_CONNECT_SCOPES.join(' ');
 
   const whoAmI = async (accessToken: string) => {
@@ -50,7 +57,7 @@ export const createMicrosoftOAuth = ({
       await getJson(http, 'GET /me', `${graphBaseUrl.replace(/\/+$/, '')}/me`, accessToken),
     );
     if (!parsed.success)
-      throw new PermanentError('microsoft_unexpected_response', 'Graph GET /me answered without an id');
+      throw new PermanentError('calendar_unexpected_response', 'Graph GET /me answered without an id');
     return { providerUserId: parsed.data.userPrincipalName ?? parsed.data.id };
   };
 
@@ -70,7 +77,7 @@ export const createMicrosoftOAuth = ({
       return url.toString();
     },
     exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken(http, endpoint, 'authorization code', {
+      const answer = await requestToken({
         grant_type: 'authorization_code',
         code,
         redirect_uri: redirectUri,
@@ -83,16 +90,10 @@ export const createMicrosoftOAuth = ({
         );
       }
       const { providerUserId } = await whoAmI(answer.access_token);
-      return tokensFrom(answer, now, null, providerUserId);
+      return tokensFrom(answer, now, providerUserId);
     },
-    refresh: async (tokens, now) => {
-      const answer = await requestToken(http, endpoint, 'refresh token', {
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refreshToken,
-        scope,
-      });
-      return tokensFrom(answer, now, tokens, tokens.providerUserId);
-    },
+    refresh: (tokens) =>
+      requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, scope }),
     whoAmI,
   };
 };

@@ -1,39 +1,16 @@
-// The two kinds of HTTP call the connect flows make to a provider, with its answers mapped to our
-// errors here, once: a token endpoint (RFC 6749 form POST) and one authenticated JSON GET. Messages
-// and details name the provider's error code and status, never a token, code or secret.
+// The one authenticated JSON GET the connect flows and the connections test make to a provider
+// (who am I), its answers mapped to our errors here; token requests go through token-endpoint.ts.
+// Messages and details name the provider's error code and status, never a token.
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { z } from 'zod';
-
-export const TokenAnswer = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.coerce.number().positive(),
-  refresh_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
-  id_token: z.string().optional(),
-});
-export type TokenAnswer = z.infer<typeof TokenAnswer>;
-
-const OAuthErrorBody = z.object({
-  error: z.string().optional(),
-  error_description: z.string().optional(),
-  reason: z.string().optional(),
-});
-
-/** The token endpoint refused the grant itself: a code or refresh token that is dead. */
-export class InvalidGrantError extends PermanentError {
-  constructor(vendor: string, grant: string, providerResponse: unknown) {
-    super('invalid_grant', `${vendor} refused the ${grant} (invalid_grant)`, { providerResponse });
-    this.name = 'InvalidGrantError';
-  }
-}
+import { retryAfterFrom } from '@meetlink/errors';
 
 export interface ProviderHttpOptions {
   /** 'Zoom', 'Google', 'Microsoft': for messages. */
   vendor: string;
-  /** snake_case stem of error codes: 'zoom', 'google', 'microsoft'. */
-  codePrefix: string;
+  /** snake_case stem of error codes: 'zoom' for Zoom, 'calendar' for Google and Microsoft. */
+  codePrefix: 'zoom' | 'calendar';
   timeoutMs?: number;
+  now?: () => Date;
   fetch?: typeof fetch;
 }
 
@@ -46,11 +23,17 @@ const readJson = (text: string): unknown => {
 };
 
 const send = async (
-  { vendor, codePrefix, timeoutMs = 10_000, fetch: fetchImpl = (i, o) => fetch(i, o) }: ProviderHttpOptions,
+  {
+    vendor,
+    codePrefix,
+    timeoutMs = 10_000,
+    now = () => new Date(),
+    fetch: fetchImpl = (i, o) => fetch(i, o),
+  }: ProviderHttpOptions,
   what: string,
   url: string,
   init: RequestInit,
-): Promise<{ status: number; json: unknown; retryAfter: string | null }> => {
+): Promise<{ status: number; json: unknown; retryAfterMs: number | undefined }> => {
   try {
     const response = await fetchImpl(url, {
       ...init,
@@ -58,7 +41,11 @@ const send = async (
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();
-    return { status: response.status, json: readJson(text), retryAfter: response.headers.get('retry-after') };
+    return {
+      status: response.status,
+      json: readJson(text),
+      retryAfterMs: retryAfterFrom(response.headers, now()),
+    };
   } catch (cause) {
     throw new RetryableError(
       `${codePrefix}_unavailable`,
@@ -70,26 +57,19 @@ const send = async (
   }
 };
 
-const retryAfterMs = (header: string | null): number | undefined => {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-};
-
 const transient = (
   options: ProviderHttpOptions,
   what: string,
   status: number,
-  retryAfter: string | null,
+  retryAfterMs: number | undefined,
 ): RetryableError | undefined => {
   if (status === 429)
     return new RetryableError(
       `${options.codePrefix}_rate_limited`,
       `${options.vendor} ${what}: rate limited (429)`,
       {
-        retryAfterMs: retryAfterMs(retryAfter),
+        retryAfterMs: retryAfterMs ?? 2_000,
+        rateLimitScope: 'provider',
         providerResponse: { status },
       },
     );
@@ -104,76 +84,6 @@ const transient = (
   return undefined;
 };
 
-export interface TokenEndpoint {
-  url: string;
-  /** Zoom wants the client credentials as HTTP Basic; Google and Microsoft take them in the form. */
-  clientAuth: 'basic' | 'form';
-  clientId: string;
-  clientSecret: string;
-}
-
-/** POSTs a grant to the token endpoint; `grant` names it in messages ('authorization code'). */
-export const requestToken = async (
-  options: ProviderHttpOptions,
-  endpoint: TokenEndpoint,
-  grant: string,
-  params: Record<string, string>,
-): Promise<TokenAnswer> => {
-  const form = new URLSearchParams(params);
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-  };
-  if (endpoint.clientAuth === 'basic') {
-    headers['authorization'] =
-      `Basic ${Buffer.from(`${endpoint.clientId}:${endpoint.clientSecret}`).toString('base64')}`;
-  } else {
-    form.set('client_id', endpoint.clientId);
-    form.set('client_secret', endpoint.clientSecret);
-  }
-  const what = `token endpoint (${grant})`;
-  const { status, json, retryAfter } = await send(options, what, endpoint.url, {
-    method: 'POST',
-    headers,
-    body: form.toString(),
-  });
-  if (status >= 200 && status < 300) {
-    const parsed = TokenAnswer.safeParse(json);
-    if (!parsed.success) {
-      // Name the fields that were wrong, never their values: they are tokens.
-      throw new PermanentError(
-        `${options.codePrefix}_unexpected_response`,
-        `${options.vendor} ${what} answered without a usable token (${parsed.error.issues.map((i) => i.path.join('.')).join(', ') || 'not JSON'})`,
-      );
-    }
-    return parsed.data;
-  }
-  const retryable = transient(options, what, status, retryAfter);
-  if (retryable) throw retryable;
-  const body = OAuthErrorBody.safeParse(json);
-  const error = body.success ? body.data.error : undefined;
-  // error_description can echo request values (Microsoft quotes the redirect URI); it carries no token.
-  const providerResponse = {
-    status,
-    error: error ?? null,
-    description: body.success ? (body.data.error_description ?? body.data.reason ?? null) : null,
-  };
-  if (error === 'invalid_grant') throw new InvalidGrantError(options.vendor, grant, providerResponse);
-  if (error === 'invalid_client' || error === 'unauthorized_client')
-    throw new PermanentError(
-      'oauth_client_rejected',
-      `${options.vendor} refused our OAuth client (${error})`,
-      {
-        providerResponse,
-      },
-    );
-  throw new PermanentError(
-    'oauth_request_rejected',
-    `${options.vendor} ${what} answered ${status}${error ? ` (${error})` : ''}`,
-    { providerResponse },
-  );
-};
-
 /** An authenticated GET answering JSON; 401 → `provider_unauthorized` so the caller can refresh once. */
 export const getJson = async (
   options: ProviderHttpOptions,
@@ -181,11 +91,11 @@ export const getJson = async (
   url: string,
   accessToken: string,
 ): Promise<unknown> => {
-  const { status, json, retryAfter } = await send(options, what, url, {
+  const { status, json, retryAfterMs } = await send(options, what, url, {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
   });
   if (status >= 200 && status < 300) return json;
-  const retryable = transient(options, what, status, retryAfter);
+  const retryable = transient(options, what, status, retryAfterMs);
   if (retryable) throw retryable;
   const providerResponse = { status, body: summarizeErrorBody(json) };
   if (status === 401)

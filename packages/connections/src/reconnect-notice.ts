@@ -3,9 +3,10 @@
 // again. At most one a day per member and provider (SET NX EX 86400), whichever worker asks first;
 // a send that fails frees the slot so the next failure tries again.
 import type { Redis } from 'ioredis';
-import { createSmtpMailer } from '@meetlink/email';
-import type { Mailer } from '@meetlink/email';
-import { buildConnectLink, parseSecretList } from './connect-link';
+import { parseSecretList } from '@meetlink/config';
+import { escapeHtml } from '@meetlink/email';
+import type { Mailer } from '@meetlink/ports';
+import { buildConnectLink } from './connect-link';
 import type { ConnectionProvider } from './member-connections';
 
 export const RECONNECT_NOTICE_INTERVAL_S = 24 * 3600;
@@ -34,8 +35,6 @@ export interface ReconnectNoticeInput {
 
 export type ReconnectNoticeOutcome =
   { status: 'sent'; messageId: string; linkExpiresAt: string } | { status: 'rate_limited' };
-
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const explain = (reason: string, vendor: string): string =>
   reason === 'member_not_connected'
@@ -152,11 +151,18 @@ export interface ReconnectNoticeSettings {
   REDIS_PREFIX: string;
 }
 
-/** The notifier a worker's main.ts wires in, or null when mail or connect links are not configured. */
-export const reconnectNotifierFromSettings = (settings: ReconnectNoticeSettings, redis: Redis) => {
+/**
+ * The notifier a worker's main.ts wires in, or null when mail or connect links are not configured.
+ * `mailerFor` builds the Mailer (main.ts hands in @meetlink/email's SMTP adapter).
+ */
+export const reconnectNotifierFromSettings = (
+  settings: ReconnectNoticeSettings,
+  redis: Redis,
+  mailerFor: (smtp: { smtpUrl: string; from: string }) => Mailer,
+) => {
   if (!settings.SMTP_URL || !settings.PUBLIC_BASE_URL || !settings.CONNECT_LINK_SECRET) return null;
   return createReconnectNotifier({
-    mailer: createSmtpMailer({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM }),
+    mailer: mailerFor({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM }),
     redis,
     prefix: settings.REDIS_PREFIX,
     connectLink: {

@@ -6,8 +6,9 @@ import { PermanentError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { OAuthProvider } from './oauth-provider';
 import { tokensFrom } from './oauth-provider';
-import { getJson, requestToken } from './provider-http';
+import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
+import { createTokenEndpointClient } from './token-endpoint';
 
 export interface ZoomOAuthOptions {
   oauthBaseUrl: string;
@@ -28,7 +29,13 @@ export const createZoomOAuth = ({
 }: ZoomOAuthOptions): OAuthProvider => {
   const http: ProviderHttpOptions = { vendor: 'Zoom', codePrefix: 'zoom', ...(fetch ? { fetch } : {}) };
   const base = oauthBaseUrl.replace(/\/+$/, '');
-  const endpoint = { url: `${base}/oauth/token`, clientAuth: 'basic' as const, clientId, clientSecret };
+  const requestToken = createTokenEndpointClient({
+    url: `${base}/oauth/token`,
+    vendor: 'Zoom',
+    client: { clientId, clientSecret, auth: 'basic' },
+    timeoutMs: 10_000,
+    ...(fetch ? { fetch } : {}),
+  });
 
   const whoAmI = async (accessToken: string) => {
     const parsed = ZoomUser.safeParse(
@@ -53,21 +60,15 @@ export const createZoomOAuth = ({
       return url.toString();
     },
     exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken(http, endpoint, 'authorization code', {
+      const answer = await requestToken({
         grant_type: 'authorization_code',
         code,
         redirect_uri: redirectUri,
       });
       const { providerUserId } = await whoAmI(answer.access_token);
-      return tokensFrom(answer, now, null, providerUserId);
+      return tokensFrom(answer, now, providerUserId);
     },
-    refresh: async (tokens, now) => {
-      const answer = await requestToken(http, endpoint, 'refresh token', {
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refreshToken,
-      });
-      return tokensFrom(answer, now, tokens, tokens.providerUserId);
-    },
+    refresh: (tokens) => requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
     whoAmI,
   };
 };

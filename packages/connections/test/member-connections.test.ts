@@ -1,8 +1,9 @@
 // The member-connection store on the test run's real Redis, under a key prefix of its own.
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
-import type { ConnectionTokens } from '@meetlink/store';
+import { createRedisMemberConnectionStore } from '@meetlink/connections';
+import { parseTokenKeyring } from '@meetlink/config';
+import type { ConnectionTokens } from '@meetlink/connections';
 
 const redisUrl = (): string => {
   const url = process.env['REDIS_URL'];

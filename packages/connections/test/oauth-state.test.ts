@@ -1,7 +1,7 @@
 // The OAuth state store on the run's real Redis: signed, single use, expiring.
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { createOAuthStateStore, hashBrowserBinding } from '@meetlink/store';
+import { createOAuthStateStore, hashBrowserBinding } from '@meetlink/connections';
 
 const redis = new Redis(process.env['REDIS_URL']!);
 const prefix = `t-state-${randomUUID().slice(0, 8)}`;

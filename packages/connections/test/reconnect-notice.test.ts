@@ -6,7 +6,7 @@ import { createSmtpMailer } from '@meetlink/email';
 import type { SmtpMailer } from '@meetlink/email';
 import { startSmtpSink } from '@meetlink/fakes';
 import type { SmtpSink } from '@meetlink/fakes';
-import { notifyHostToReconnect, verifyConnectLink } from '@meetlink/store';
+import { notifyHostToReconnect, verifyConnectLink } from '@meetlink/connections';
 
 const redis = new Redis(process.env['REDIS_URL']!);
 const prefix = `t-notice-${randomUUID().slice(0, 8)}`;
@@ -56,7 +56,7 @@ describe('notifyHostToReconnect', () => {
       now,
     });
     expect(check).toMatchObject({ ok: true, memberId: 'mem_ada' });
-    expect(email.html).toContain('href="https://meetlink.example.com/connect/zoom?member=mem_ada&#38;exp=');
+    expect(email.html).toContain('href="https://meetlink.example.com/connect/zoom?member=mem_ada&amp;exp=');
   });
 
   it('sends at most one a day per member and provider, however many steps fail', async () => {

@@ -1,9 +1,9 @@
 // Renders every email kind and photographs it in headless Chromium, into docs/emails/*.png.
 // Run: npm run screenshots -w @meetlink/email   (CHROMIUM_PATH overrides /usr/bin/chromium)
+import { sampleBooking } from '@meetlink/fakes';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Booking, CanceledBooking } from '@meetlink/events';
-import { sampleBooking } from '@meetlink/events';
 import type { EmailInput } from '@meetlink/email';
 import { createEmailRenderer, sampleMeeting } from '@meetlink/email';
 import { chromium } from 'playwright-core';

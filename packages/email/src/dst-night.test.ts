@@ -1,7 +1,7 @@
 // A booking on the night New York falls back (2025-11-02, 01:00–02:00 happens twice), as the customer
 // receives it: each end of the time range with its own zone, and an invitation in UTC.
+import { sampleBooking } from '@meetlink/fakes';
 import type { Booking } from '@meetlink/events';
-import { sampleBooking } from '@meetlink/events';
 import ICAL from 'ical.js';
 import type { EmailRenderer } from './email-renderer';
 import { createEmailRenderer } from './email-renderer';

@@ -1,5 +1,6 @@
 // What the email worker asks the renderer for, and what it gets back.
 import type { Booking, CanceledBooking, MeetingDetails } from '@meetlink/events';
+import type { IcsMethod } from '@meetlink/ports';
 
 export const EMAIL_KINDS = ['confirmation', 'rescheduled', 'canceled', 'reminder', 'meeting_link'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -24,7 +25,7 @@ export interface EmailInput {
   previous?: { startsAt: string; endsAt: string };
 }
 
-export type IcsMethod = 'REQUEST' | 'CANCEL';
+export type { IcsMethod } from '@meetlink/ports';
 
 export interface RenderedEmail {
   subject: string;

@@ -1,6 +1,6 @@
+import { sampleBooking } from '@meetlink/fakes';
 import { PermanentError } from '@meetlink/errors';
 import type { Booking, CanceledBooking } from '@meetlink/events';
-import { sampleBooking } from '@meetlink/events';
 import ICAL from 'ical.js';
 import type { EmailInput, EmailKind } from './email-input';
 import { EMAIL_KINDS } from './email-input';

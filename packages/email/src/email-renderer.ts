@@ -3,13 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { sampleBooking } from '@meetlink/events';
 import type { EmailInput, EmailKind, IcsMethod, RenderedEmail } from './email-input';
 import { EMAIL_KINDS } from './email-input';
 import type { EmailView } from './email-view';
 import { buildEmailView } from './email-view';
 import { buildIcs, icsSequence } from './ics';
-import { sampleMeeting } from './samples';
+import { sampleMeeting, selfCheckBooking } from './samples';
 import type { CompiledTemplates } from './templates';
 import {
   compileMjmlTemplate,
@@ -91,7 +90,7 @@ export const createEmailRenderer = async (options: EmailRendererOptions = {}): P
     return assemble(input, view, template.html(view), template.text(view), options);
   };
   // Handlebars compiles on first use: do it now, and fail at start-up rather than on a customer's email.
-  const booking = sampleBooking({ bookingId: 'self_check', startsAt: new Date('2030-03-06T15:00:00Z') });
+  const booking = selfCheckBooking();
   for (const kind of EMAIL_KINDS) {
     render({ kind, booking, meeting: sampleMeeting(), reminderOffsetMinutes: 60, reason: 'self-check' });
   }

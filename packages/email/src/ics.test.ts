@@ -1,4 +1,4 @@
-import { sampleBooking } from '@meetlink/events';
+import { sampleBooking } from '@meetlink/fakes';
 import type { CanceledBooking } from '@meetlink/events';
 import ICAL from 'ical.js';
 import { buildIcs, escapeIcsText, foldIcsLine, icsSequence } from './ics';

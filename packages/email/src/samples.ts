@@ -1,6 +1,6 @@
 // A Zoom meeting as the conference step stores it, for tests, the benchmark, screenshots and the
 // renderer's start-up self-check. Numbers and passcodes are made up.
-import type { MeetingDetails } from '@meetlink/events';
+import type { Booking, MeetingDetails } from '@meetlink/events';
 
 export interface SampleMeetingOptions {
   id?: string;
@@ -36,4 +36,26 @@ export const sampleMeeting = ({
   passcode,
   pstnPasscode,
   dialIn,
+});
+
+/** The booking the renderer's start-up self-check renders every template with. */
+export const selfCheckBooking = (): Booking => ({
+  bookingId: 'self_check',
+  version: 1,
+  service: {
+    id: 'svc_self_check',
+    name: 'Intro call',
+    durationMinutes: 30,
+    location: { kind: 'video_conference', provider: 'zoom', instructions: 'Join from a quiet place.' },
+  },
+  host: { memberId: 'mem_self_check', name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/Berlin' },
+  customer: {
+    name: 'Grace Customer',
+    email: 'grace@example.org',
+    timezone: 'America/New_York',
+    locale: 'en-US',
+  },
+  startsAt: '2030-03-06T15:00:00.000Z',
+  endsAt: '2030-03-06T15:30:00.000Z',
+  reminderOffsetsMinutes: [24 * 60, 60],
 });

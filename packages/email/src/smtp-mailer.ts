@@ -1,6 +1,6 @@
 // The Mailer adapter for any SMTP server (SMTP_URL, MAIL_FROM): nodemailer, errors mapped once.
 import { createTransport } from 'nodemailer';
-import type { Mailer, MailMessage, SentMail } from './mailer';
+import type { Mailer, MailMessage, SentMail } from '@meetlink/ports';
 import { mapSmtpError } from './smtp-errors';
 
 export interface SmtpMailerOptions {

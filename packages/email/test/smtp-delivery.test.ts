@@ -1,11 +1,12 @@
 // Real mail over SMTP to the sink: nodemailer → smtp-server on a free loopback port → mailparser.
+import { sampleBooking } from '@meetlink/fakes';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { Booking, CanceledBooking } from '@meetlink/events';
-import { sampleBooking } from '@meetlink/events';
-import type { EmailRenderer, MailMessage, RenderedEmail, SmtpMailer } from '@meetlink/email';
+import type { EmailRenderer, RenderedEmail, SmtpMailer } from '@meetlink/email';
+import type { MailMessage } from '@meetlink/ports';
 import {
   buildMessageId,
   createEmailRenderer,

@@ -18,3 +18,5 @@ export const summarizeError = (error: unknown): ErrorSummary => {
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal_error', message, retryable: true };
 };
+export { parseRetryAfter, retryAfterFrom } from './retry-after';
+export type { HeaderSource } from './retry-after';

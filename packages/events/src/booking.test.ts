@@ -1,5 +1,41 @@
 import { BookingEvent } from './booking';
-import { sampleBooking, sampleEvent } from './fixtures';
+import type { Booking } from './booking';
+
+// The contract's tests depend on nothing of ours: a booking written out here (the test kit in
+// packages/fakes has the shared fixtures for everyone else).
+const sampleBooking = ({
+  bookingId,
+  calendar,
+}: {
+  bookingId: string;
+  calendar?: Booking['calendar'];
+}): Booking => ({
+  bookingId,
+  version: 1,
+  service: {
+    id: 'svc_intro_call',
+    name: 'Intro call',
+    durationMinutes: 30,
+    location: { kind: 'video_conference', provider: 'zoom', instructions: 'Join from a quiet place.' },
+  },
+  host: { memberId: 'mem_ada', name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/Berlin' },
+  customer: {
+    name: 'Grace Customer',
+    email: 'grace@example.org',
+    timezone: 'America/New_York',
+    locale: 'en-US',
+  },
+  startsAt: '2030-01-15T09:00:00.000Z',
+  endsAt: '2030-01-15T09:30:00.000Z',
+  ...(calendar ? { calendar } : {}),
+  reminderOffsetsMinutes: [24 * 60, 60],
+});
+const sampleEvent = (booking: Booking): BookingEvent => ({
+  id: `evt_${booking.bookingId}`,
+  type: 'booking.created',
+  occurredAt: '2030-01-01T00:00:00.000Z',
+  data: booking,
+});
 
 const valid = () => sampleEvent(sampleBooking({ bookingId: 'bk_1' }));
 

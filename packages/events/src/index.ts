@@ -3,6 +3,5 @@ export * from './status';
 export * from './jobs';
 export * from './signing';
 export * from './json-schema';
-export * from './fixtures';
 export * from './meeting';
 export * from './meeting-events';

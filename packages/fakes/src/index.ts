@@ -50,3 +50,4 @@ export type {
 } from './graph/types';
 export { signZoomWebhook, urlValidationEvent } from './zoom/webhook-events';
 export type { HostMeetingChanges, SignedZoomWebhook, ZoomWebhookEvent } from './zoom/webhook-events';
+export * from './fixtures';

@@ -7,7 +7,7 @@ import type { ErrorSummary } from '@meetlink/errors';
 import { BookingJob } from '@meetlink/events';
 import type { BookingSnapshot, StepName } from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import { acquireLease } from './lease';
 import type { Lease } from './lease';
 import { classifyFailure, createWorker, retryPolicyFor } from './queues';

@@ -5,7 +5,7 @@
 // write, and markEnqueued takes it out; this sweeper finishes whatever is left there after a grace
 // period that leaves the request in flight time to enqueue its version itself.
 import type { Logger } from '@meetlink/observability';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import type { TypedQueue } from './queues';
 
 /** How long a version may stay unqueued before the sweeper takes over from the request that stored it. */

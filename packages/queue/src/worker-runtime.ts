@@ -5,8 +5,7 @@ import type { Redis } from 'ioredis';
 import type { QueueKey, StepName } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import type { Logger } from '@meetlink/observability';
-import { createRedisBookingStore } from '@meetlink/store';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import { createRedisConnection } from './connection';
 import { createQueue, createWorker } from './queues';
 import type { Processor, TypedQueue } from './queues';
@@ -44,11 +43,19 @@ export interface WorkerRuntime {
   consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
 }
 
-export const createWorkerRuntime = (config: WorkerRuntimeConfig): WorkerRuntime => {
+export interface WorkerRuntimeDeps {
+  /** The booking store on this runtime's connection (main.ts builds it: packages/store on Redis). */
+  createStore: (redis: Redis, prefix: string) => BookingStore;
+}
+
+export const createWorkerRuntime = (
+  config: WorkerRuntimeConfig,
+  { createStore }: WorkerRuntimeDeps,
+): WorkerRuntime => {
   const logger = createLogger({ name: config.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const connection = createRedisConnection(config.REDIS_URL, 'worker', config.name);
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-  const store = createRedisBookingStore({ redis: connection, prefix: config.REDIS_PREFIX });
+  const store = createStore(connection, config.REDIS_PREFIX);
   const retryTiming: RetryTiming = {
     horizonMs: config.RETRY_HORIZON_MS,
     maxBackoffMs: config.RETRY_MAX_BACKOFF_MS,

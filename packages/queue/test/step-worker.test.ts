@@ -1,9 +1,10 @@
 // The step worker on a real Redis: checkpoints in the booking status, retries, permanent failures.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker as BullWorker } from 'bullmq';
 import type { Worker } from 'bullmq';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type { BookingSnapshot, StepStatus } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';

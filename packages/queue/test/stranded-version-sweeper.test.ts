@@ -1,7 +1,8 @@
 // The stranded-version sweeper on a real Redis: a version that was stored but whose enqueue never
 // happened gets its conference job; one still within its grace period, or already queued, does not.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type { BookingSnapshot } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { pollUntil } from '@meetlink/sandbox';

@@ -1,7 +1,8 @@
 // `npm run demo`: sends signed sample bookings (one with a Google event, one with an Outlook event) to
 // a running pipeline and follows each until every step has settled.
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
-import { sampleBooking, sampleEvent, signWebhook } from '@meetlink/events';
+import { signWebhook } from '@meetlink/events';
 import type { BookingStatus, CalendarRef } from '@meetlink/events';
 import {
   SANDBOX_ADMIN_TOKEN,

@@ -2,7 +2,8 @@
 // with its data under .data/redis; every app as its own process; Ctrl+C stops them all.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { buildConnectLink, parseSecretList } from '@meetlink/store';
+import { buildConnectLink } from '@meetlink/connections';
+import { parseSecretList } from '@meetlink/config';
 import { APP_NAMES, REPO_ROOT, spawnApp } from './app-process';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
 import { startSandboxFakes } from './fakes';

@@ -1,6 +1,7 @@
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type { BookingSnapshot } from '@meetlink/events';
 import { createRedisBookingStore } from '@meetlink/store';
 

@@ -1,8 +1,9 @@
 // Provider reports about a booking's meeting, kept with the booking: the meeting-id index written by
 // setMeeting, dedupe, the newest-first list, and the alert in the booking status until reconciled.
+import { sampleBooking } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { EventType, sampleBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 import type { MeetingDetails, MeetingEvent } from '@meetlink/events';
 import { MEETING_EVENTS_KEPT, createRedisBookingStore, createRedisMeetingEventLog } from '@meetlink/store';
 

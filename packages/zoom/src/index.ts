@@ -1,6 +1,4 @@
-export * from './auth';
 export * from './create-zoom-adapter';
-export * from './oauth';
 export * from './passcode-policy';
 export * from './zoom-client';
 export * from './zoom-conference-provider';

@@ -7,7 +7,7 @@ import {
   toMeetingDetails,
   toZoomMeetingFields,
 } from './zoom-conference-provider';
-import type { MeetingSpec } from './zoom-conference-provider';
+import type { MeetingSpec } from '@meetlink/ports';
 
 const spec: MeetingSpec = {
   topic: 'Intro call',

@@ -8,55 +8,46 @@ import type {
 import { PermanentError } from '@meetlink/errors';
 import { MeetingDetails } from '@meetlink/events';
 import type { DialInNumber } from '@meetlink/events';
-import { credentialsFor } from './auth';
-import type { ZoomTokenProvider } from './auth';
-import type { HostRef } from './host';
+import type {
+  AccessToken,
+  AccessTokenSource,
+  ConferenceProvider,
+  HostRef,
+  MeetingSpec,
+} from '@meetlink/ports';
 import { generatePasscode } from './passcode-policy';
 import type { RandomInt } from './passcode-policy';
 import type { ZoomClient, ZoomCredentials, ZoomListedMeeting, ZoomMeeting } from './zoom-client';
 
-export type { HostRef } from './host';
-
-export interface MeetingSpec {
-  topic: string;
-  /** ISO 8601. */
-  startTime: string;
-  /** IANA, e.g. 'Europe/Berlin'. */
-  timezone: string;
-  durationMinutes: number;
-  agenda: string;
-  /** Unique per booking, e.g. 'meetlink-booking:bk_123'; must be findable later. */
-  marker: string;
-}
-
-/** The port the conference worker converges meetings through; the Zoom adapter below implements it. */
-export interface ConferenceProvider {
-  /**
-   * Creates a scheduled meeting with a passcode generated for the host's rules. When Zoom refuses
-   * the passcode (the rules changed since they were read), reads the rules again and tries once
-   * more; a second refusal is PermanentError('passcode_policy_unsatisfiable').
-   */
-  createMeeting(host: HostRef, spec: MeetingSpec): Promise<MeetingDetails>;
-  /** PATCH then GET; the join link and passcode stay the same. Gone → PermanentError('zoom_meeting_not_found'). */
-  updateMeeting(host: HostRef, meetingId: string, spec: MeetingSpec): Promise<MeetingDetails>;
-  /** Null when the meeting is gone (3001). */
-  getMeeting(host: HostRef, meetingId: string): Promise<MeetingDetails | null>;
-  /** A meeting that is already gone is fine. */
-  deleteMeeting(host: HostRef, meetingId: string): Promise<void>;
-  /**
-   * Searches every scheduled meeting of the host (upcoming, live, and past but unexpired) for the
-   * marker; the oldest match if there are several. A list too long to read to its end is
-   * RetryableError('zoom_meeting_list_too_long'), never null.
-   */
-  findMeetingByMarker(host: HostRef, marker: string): Promise<MeetingDetails | null>;
-}
-
-/** Kept for readers who look for the Zoom name. */
+/** Kept for readers who look for the Zoom name; the port is @meetlink/ports' ConferenceProvider. */
 export type ZoomConferenceProvider = ConferenceProvider;
+
+/**
+ * The credentials the client needs for one host during one operation (a few requests): the token
+ * in hand is reused until Zoom rejects it, then a fresh one is asked for.
+ */
+export const credentialsFor = (
+  tokens: AccessTokenSource,
+  host: HostRef,
+  first?: AccessToken,
+): ZoomCredentials => {
+  let current = first?.token;
+  return {
+    getAccessToken: async () => {
+      current ??= (await tokens.getAccessToken(host)).token;
+      return current;
+    },
+    invalidate: async (rejectedToken) => {
+      if (current === rejectedToken) current = undefined;
+      await tokens.invalidate(host, rejectedToken);
+    },
+  };
+};
 
 export interface ZoomConferenceProviderDeps {
   client: ZoomClient;
-  tokens: ZoomTokenProvider;
+  /** The host's bearer token (from @meetlink/connections). */
+  tokens: AccessTokenSource;
   /** Passcode randomness; node:crypto's randomInt by default. */
   random?: RandomInt;
   /** Meeting settings sent on create (merged over the defaults). */
@@ -208,7 +199,8 @@ export const createZoomConferenceProvider = ({
 }: ZoomConferenceProviderDeps): ZoomConferenceProvider => {
   const session = async (host: HostRef): Promise<{ auth: ZoomCredentials; userId: string }> => {
     const first = await tokens.getAccessToken(host);
-    return { auth: credentialsFor(tokens, host, first), userId: first.userId };
+    // Whom to name in /users/{userId}/… paths: the member's email (S2S) or Zoom user id ('me' if unknown).
+    return { auth: credentialsFor(tokens, host, first), userId: first.userId ?? 'me' };
   };
 
   const getMeeting = async (host: HostRef, meetingId: string): Promise<MeetingDetails | null> => {

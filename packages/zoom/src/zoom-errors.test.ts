@@ -1,11 +1,6 @@
+import { parseRetryAfter } from '@meetlink/errors';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import {
-  mapNetworkError,
-  mapZoomError,
-  nextUtcMidnight,
-  parseRetryAfter,
-  parseZoomErrorBody,
-} from './zoom-errors';
+import { mapNetworkError, mapZoomError, nextUtcMidnight, parseZoomErrorBody } from './zoom-errors';
 import type { ZoomErrorContext } from './zoom-errors';
 
 const NOW = new Date('2025-03-10T22:15:30Z');

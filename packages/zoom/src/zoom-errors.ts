@@ -2,6 +2,7 @@
 // pass later (network, 5xx, 429), PermanentError for what never will. Bodies are `{code, message}`
 // (validation adds `errors: [{field, message}]`), or the same document in XML, which Zoom has been
 // seen to send.
+import { parseRetryAfter } from '@meetlink/errors';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 
 export interface ZoomFieldError {
@@ -89,31 +90,6 @@ export const parseZoomErrorBody = (text: string): ZoomErrorBody => {
 /** The next 00:00:00 UTC after `now`: when Zoom's per-user daily limits reset. */
 export const nextUtcMidnight = (now: Date): Date =>
   new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-
-const DELTA_SECONDS = /^\d+(\.\d+)?$/;
-/** RFC 9110's three HTTP-date forms; asctime has no zone and means GMT. */
-const IMF_FIXDATE = /^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
-const RFC_850_DATE = /^[A-Za-z]+, \d{1,2}-[A-Za-z]{3}-\d{2,4} \d{2}:\d{2}:\d{2} GMT$/;
-const ASCTIME_DATE = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
-/** The form Zoom's docs show for daily limits; without a zone it would be read as local time. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/**
- * Retry-After as milliseconds from `now`: delta-seconds ('2', '1.5'), an HTTP date, or the ISO
- * date-time Zoom's docs show for daily limits ('2020-05-31T00:00:00Z'). '0' and a date already past
- * are 0 (retry now, and still a rate limit), never undefined. Undefined when absent or unreadable:
- * only the forms above are read, because Date.parse alone takes '1.5' for 5 January 2001.
- */
-export const parseRetryAfter = (value: string | null | undefined, now: Date): number | undefined => {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (DELTA_SECONDS.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  let at = Number.NaN;
-  if (IMF_FIXDATE.test(trimmed) || RFC_850_DATE.test(trimmed) || ISO_DATE_TIME.test(trimmed))
-    at = Date.parse(trimmed);
-  else if (ASCTIME_DATE.test(trimmed)) at = Date.parse(`${trimmed} GMT`);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
-};
 
 export interface ZoomErrorContext {
   /** What we were doing, for the message: 'createMeeting'. */

@@ -2,9 +2,8 @@
 // meetings (past-start ones included), and a loud stop, never a silent "not found", past the cap.
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
+import { createZoomTokenSource } from '@meetlink/connections';
 import {
-  createOAuthTokenRequester,
-  createServerToServerTokenProvider,
   createZoomClient,
   createZoomConferenceProvider,
   credentialsFor,
@@ -22,10 +21,7 @@ let fake: FakeZoom;
 
 const build = (clientOptions: ZoomClientOptions = {}) => {
   const client = createZoomClient({ apiBaseUrl: fake.apiBaseUrl, ...clientOptions });
-  const tokens = createServerToServerTokenProvider({
-    accountId: S2S.accountId,
-    requestToken: createOAuthTokenRequester({ oauthBaseUrl: fake.oauthBaseUrl, ...S2S }),
-  });
+  const tokens = createZoomTokenSource({ oauthBaseUrl: fake.oauthBaseUrl, ...S2S }, {});
   return { client, tokens, provider: createZoomConferenceProvider({ client, tokens }) };
 };
 

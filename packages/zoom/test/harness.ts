@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { FakeZoom } from '@meetlink/fakes';
-import type { MeetingSpec } from '@meetlink/zoom';
+import type { MeetingSpec } from '@meetlink/ports';
 
 export const S2S = { accountId: 'acc_main', clientId: 's2s_client', clientSecret: 's2s_secret' };
 export const USER_APP = { clientId: 'user_app_client', clientSecret: 'user_app_secret' };

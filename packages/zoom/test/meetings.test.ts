@@ -2,10 +2,9 @@
 // OAuth: the meeting lifecycle, passcode rules, and how Zoom's failures come out.
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom, MeetingPasswordRequirement as FakeRequirement } from '@meetlink/fakes';
+import { createZoomTokenSource } from '@meetlink/connections';
 import {
   agendaBodyFor,
-  createOAuthTokenRequester,
-  createServerToServerTokenProvider,
   createZoomClient,
   createZoomConferenceProvider,
   credentialsFor,
@@ -72,10 +71,7 @@ afterAll(() => fake.close());
 
 const build = (clientOptions: ZoomClientOptions = {}) => {
   const client = createZoomClient({ apiBaseUrl: fake.apiBaseUrl, ...clientOptions });
-  const tokens = createServerToServerTokenProvider({
-    accountId: S2S.accountId,
-    requestToken: createOAuthTokenRequester({ oauthBaseUrl: fake.oauthBaseUrl, ...S2S }),
-  });
+  const tokens = createZoomTokenSource({ oauthBaseUrl: fake.oauthBaseUrl, ...S2S }, {});
   return { client, tokens, provider: createZoomConferenceProvider({ client, tokens }) };
 };
 
@@ -295,20 +291,21 @@ describe('Server-to-Server token', () => {
     ).toEqual([401, 200]);
   });
 
-  it('stops with zoom_oauth_rejected on wrong client credentials, without echoing the secret', async () => {
+  it('stops with oauth_client_rejected on wrong client credentials, without echoing the secret', async () => {
     const client = createZoomClient({ apiBaseUrl: fake.apiBaseUrl });
-    const tokens = createServerToServerTokenProvider({
-      accountId: S2S.accountId,
-      requestToken: createOAuthTokenRequester({
+    const tokens = createZoomTokenSource(
+      {
         oauthBaseUrl: fake.oauthBaseUrl,
+        accountId: S2S.accountId,
         clientId: S2S.clientId,
         clientSecret: 'wrong-secret',
-      }),
-    });
+      },
+      {},
+    );
     const error = await rejectionOf(
       createZoomConferenceProvider({ client, tokens }).createMeeting(ADA, specFor()),
     );
-    expect(error).toMatchObject({ code: 'zoom_oauth_rejected', retryable: false });
+    expect(error).toMatchObject({ code: 'oauth_client_rejected', retryable: false });
     expect(`${error.message} ${JSON.stringify(error.details)}`).not.toContain('wrong-secret');
   });
 });
@@ -412,11 +409,7 @@ describe('the per-user daily create/update limit', () => {
 
   const buildDaily = () => {
     const client = createZoomClient({ apiBaseUrl: daily.apiBaseUrl, now: () => NOW });
-    const tokens = createServerToServerTokenProvider({
-      accountId: S2S.accountId,
-      requestToken: createOAuthTokenRequester({ oauthBaseUrl: daily.oauthBaseUrl, ...S2S, now: () => NOW }),
-      now: () => NOW,
-    });
+    const tokens = createZoomTokenSource({ oauthBaseUrl: daily.oauthBaseUrl, ...S2S }, { now: () => NOW });
     return createZoomConferenceProvider({ client, tokens });
   };
 

@@ -4,10 +4,13 @@
 import type Redis from 'ioredis';
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
-import { createRedisMemberConnectionStore, parseTokenKeyring } from '@meetlink/store';
-import type { MemberConnectionStore } from '@meetlink/store';
-import { InvalidGrantError, createOAuthTokenRequester, createZoomAdapter } from '@meetlink/zoom';
-import type { ZoomSettings } from '@meetlink/zoom';
+import { createRedisMemberConnectionStore } from '@meetlink/connections';
+import { parseTokenKeyring } from '@meetlink/config';
+import type { MemberConnectionStore } from '@meetlink/connections';
+import { OAuthGrantError, createTokenEndpointClient, zoomTokenUrl } from '@meetlink/connections';
+import { zoomAdapterFor } from './zoom-adapter-for';
+
+type ZoomSettings = Parameters<typeof zoomAdapterFor>[0];
 import {
   S2S,
   USER_APP,
@@ -61,7 +64,7 @@ const settings = (extra: Partial<ZoomSettings> = {}): ZoomSettings => ({
 
 /** A separate adapter is what another worker process would have: its own caches, the same Redis. */
 const adapter = (extra: Partial<ZoomSettings> = {}) =>
-  createZoomAdapter(settings(extra), { redis, keyPrefix: prefix });
+  zoomAdapterFor(settings(extra), { redis, keyPrefix: prefix });
 
 /**
  * The member authorized our app: store the pair as the OAuth callback would. `secondsLeft` is how
@@ -100,10 +103,14 @@ describe('a member’s own connection', () => {
     expect(saved?.accessToken).not.toBe(first.accessToken);
     expect(Date.parse(saved!.expiresAt)).toBeGreaterThan(Date.now() + 30 * 60_000);
     // The old refresh token is spent: Zoom rotates them.
-    const requestToken = createOAuthTokenRequester({ oauthBaseUrl: fake.oauthBaseUrl, ...USER_APP });
+    const requestToken = createTokenEndpointClient({
+      url: zoomTokenUrl(fake.oauthBaseUrl),
+      vendor: 'Zoom',
+      client: { ...USER_APP, auth: 'basic' },
+    });
     await expect(
       requestToken({ grant_type: 'refresh_token', refresh_token: first.refreshToken }),
-    ).rejects.toBeInstanceOf(InvalidGrantError);
+    ).rejects.toBeInstanceOf(OAuthGrantError);
   });
 
   it('refreshes once and retries when Zoom rejects a token that looked fresh', async () => {

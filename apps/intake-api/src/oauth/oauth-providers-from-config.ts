@@ -1,11 +1,8 @@
 // The OAuth apps a configuration names, as the ports the connect flows use.
-import type { ConnectionProvider } from '@meetlink/store';
+import { createGoogleOAuth, createMicrosoftOAuth, createZoomOAuth } from '@meetlink/connections';
+import type { ConnectionProvider, OAuthProvider } from '@meetlink/connections';
 import { oauthApps } from '../config';
 import type { IntakeConfig } from '../config';
-import { createGoogleOAuth } from './google-oauth';
-import { createMicrosoftOAuth } from './microsoft-oauth';
-import type { OAuthProvider } from './oauth-provider';
-import { createZoomOAuth } from './zoom-oauth';
 
 export interface OAuthSetup {
   providers: Partial<Record<ConnectionProvider, OAuthProvider>>;

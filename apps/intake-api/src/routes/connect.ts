@@ -12,25 +12,25 @@ import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { Logger } from '@meetlink/observability';
 import {
   MEMBER_ID_PATTERN,
+  OAuthGrantError,
   hashBrowserBinding,
   isConnectLinkUsed,
   isConnectionProvider,
   markConnectLinkUsed,
   reconnectNoticeKey,
   verifyConnectLink,
-} from '@meetlink/store';
+} from '@meetlink/connections';
 import type {
   ConnectionProvider,
   MemberConnectionStore,
+  OAuthProvider,
   OAuthStateStore,
   ProviderUserIndex,
-} from '@meetlink/store';
+} from '@meetlink/connections';
 import { unauthorized } from '../admin-auth';
 import type { AdminCheck } from '../admin-auth';
 import { ApiError } from '../api-error';
 import { renderConnectedPage } from '../connect-page';
-import type { OAuthProvider } from '../oauth/oauth-provider';
-import { InvalidGrantError } from '../oauth/provider-http';
 import { noStore } from '../security-headers';
 import { withRedis } from '../with-redis';
 
@@ -226,7 +226,7 @@ export const connectRouter = ({ redis, prefix, admin, connect, logger, now }: Co
           { provider, memberId: record.memberId, err: (error as Error).message },
           'code exchange failed',
         );
-        if (error instanceof InvalidGrantError)
+        if (error instanceof OAuthGrantError && error.isInvalidGrant)
           throw new ApiError(
             400,
             'authorization_code_rejected',

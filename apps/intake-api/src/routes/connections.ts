@@ -15,14 +15,18 @@ import {
   buildConnectLink,
   connectionProviders,
   isConnectionProvider,
-} from '@meetlink/store';
-import type { ConnectionProvider, MemberConnectionStore, ProviderUserIndex } from '@meetlink/store';
+} from '@meetlink/connections';
+import type {
+  ConnectionProvider,
+  MemberAccess,
+  MemberConnectionStore,
+  OAuthProvider,
+  ProviderUserIndex,
+} from '@meetlink/connections';
 import { requireAdmin } from '../admin-auth';
 import type { AdminCheck } from '../admin-auth';
 import { ApiError } from '../api-error';
 import { viewConnection } from '../connection-health';
-import type { MemberAccess } from '../oauth/member-access';
-import type { OAuthProvider } from '../oauth/oauth-provider';
 import { noStore } from '../security-headers';
 import { withRedis } from '../with-redis';
 

@@ -11,12 +11,8 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import type {
-  BookingStore,
-  MeetingEventLog,
-  MemberConnectionStore,
-  ProviderUserIndex,
-} from '@meetlink/store';
+import type { BookingStore, MeetingEventLog } from '@meetlink/store';
+import type { MemberConnectionStore, ProviderUserIndex } from '@meetlink/connections';
 import { ApiError } from '../api-error';
 import { recordZoomMeetingEvent } from '../record-zoom-meeting-event';
 import { withRedis } from '../with-redis';

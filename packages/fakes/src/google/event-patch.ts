@@ -4,6 +4,7 @@
 // solution from anything but a Workspace add-on is refused with 400 "Invalid conference data.",
 // and one without a key type is silently dropped.
 import { randomBytes } from 'node:crypto';
+import { isObject } from '../kit/json';
 import { GoogleApiError, invalidValue } from './google-errors';
 import type { FakeGoogleConferenceData, FakeGoogleEvent } from './types';
 
@@ -16,6 +17,12 @@ const STRING_FIELDS = new Set([
   'visibility',
   'status',
 ]);
+/** The string fields whose values are fixed. */
+const ENUMS: Record<string, Set<string>> = {
+  status: new Set(['confirmed', 'tentative', 'cancelled']),
+  transparency: new Set(['opaque', 'transparent']),
+  visibility: new Set(['default', 'public', 'private', 'confidential']),
+};
 const BOOLEAN_FIELDS = new Set([
   'anyoneCanAddSelf',
   'attendeesOmitted',
@@ -45,14 +52,6 @@ const READ_ONLY_FIELDS = new Set([
   'eventType',
 ]);
 const ENTRY_POINT_TYPES = new Set(['video', 'phone', 'sip', 'more']);
-const ENUMS: Record<string, Set<string>> = {
-  status: new Set(['confirmed', 'tentative', 'cancelled']),
-  transparency: new Set(['opaque', 'transparent']),
-  visibility: new Set(['default', 'public', 'private', 'confidential']),
-};
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const invalidConferenceData = () => invalidValue('Invalid conference data.');
 

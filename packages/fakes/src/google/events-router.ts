@@ -1,7 +1,12 @@
 // The Calendar API v3 under /calendar/v3: bearer auth with a calendar scope, then events.get and
 // events.patch (If-Match, sendUpdates, conferenceDataVersion) on the calendars the token may reach.
 import express from 'express';
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { failOn, faultGate } from '../kit/fault-gate';
+import { bearerPrincipal, requireBearer as bearerAuth } from '../kit/oauth/client-auth';
+import { loggedRecord } from '../kit/request-log';
+import { jsonBody } from '../kit/json';
+import { renderVendorErrors } from '../kit/vendor-errors';
 import type { AccessTokenRecord, FakeGoogleState, RequestRecord } from './fake-google-state';
 import { CALENDAR_SCOPES } from './fake-google-state';
 import { planPatch } from './event-patch';
@@ -17,49 +22,29 @@ import {
   rateLimited,
 } from './google-errors';
 
-export const recordOf = (res: Response): RequestRecord => res.locals['record'] as RequestRecord;
+export const recordOf = (res: Response): RequestRecord => loggedRecord<RequestRecord>(res);
 
 /** Injected 5xx and rate limits, answered before auth as Google's front end would. */
-export const playFaults =
-  (state: FakeGoogleState): RequestHandler =>
-  (req, res, next) => {
-    const status = state.takeFault('status', req.method, req.path);
-    if (status) {
-      if (status.retryAfterSeconds !== undefined)
-        state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
-      next(backendError(status.status, status.retryAfterSeconds));
-      return;
-    }
-    const limit = state.takeFault('rate_limit', req.method, req.path);
-    if (limit) {
-      if (limit.retryAfterSeconds !== undefined)
-        state.recordRetryAfter(recordOf(res), limit.retryAfterSeconds);
-      next(rateLimited(limit.status, limit.reason, limit.retryAfterSeconds));
-      return;
-    }
-    next();
-  };
+export const playFaults = (state: FakeGoogleState): RequestHandler =>
+  faultGate(
+    failOn(state, 'status', (fault) => backendError(fault.status, fault.retryAfterSeconds)),
+    failOn(state, 'rate_limit', (fault) => rateLimited(fault.status, fault.reason, fault.retryAfterSeconds)),
+  );
 
-export const requireBearer =
-  (state: FakeGoogleState): RequestHandler =>
-  (req, res, next) => {
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
-    const record = token ? state.checkAccessToken(token) : undefined;
-    if (!record) {
-      next(authError());
-      return;
-    }
-    const scopes = record.scope.split(/\s+/);
-    if (!scopes.some((scope) => CALENDAR_SCOPES.includes(scope))) {
-      next(insufficientScopes());
-      return;
-    }
-    res.locals['token'] = record;
-    recordOf(res).principal = record.principal;
-    next();
-  };
+export const requireBearer = (state: FakeGoogleState): RequestHandler =>
+  bearerAuth<AccessTokenRecord>({
+    check: (token) => state.tokens.checkAccess(token),
+    reject: () => authError(),
+    accept: (token, res) => {
+      const scopes = token.scope.split(/\s+/);
+      if (!scopes.some((scope) => CALENDAR_SCOPES.includes(scope))) return insufficientScopes();
+      recordOf(res).principal = token.principal;
+      return undefined;
+    },
+  });
 
-export const tokenOf = (res: Response): AccessTokenRecord => res.locals['token'] as AccessTokenRecord;
+export const tokenOf = (res: Response): AccessTokenRecord =>
+  bearerPrincipal<AccessTokenRecord>(res, authError);
 
 const param = (req: Request, name: string): string => {
   const value = req.params[name];
@@ -96,15 +81,7 @@ const checkPatchQuery = (req: Request): { conferenceDataVersion: number } => {
 };
 
 /** JSON bodies; a body that does not parse is Google's 400 parseError. */
-const jsonBody: RequestHandler = (req, res, next) => {
-  express.json({ type: () => true, strict: false, limit: '1mb' })(req, res, (error?: unknown) => {
-    if (error) {
-      next(parseError());
-      return;
-    }
-    next();
-  });
-};
+const patchBody = jsonBody('1mb', parseError);
 
 export const eventsRouter = (state: FakeGoogleState): Router => {
   const router = express.Router();
@@ -118,7 +95,7 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
     res.set('etag', event.etag).json(event);
   });
 
-  router.patch(eventPath, jsonBody, (req, res) => {
+  router.patch(eventPath, patchBody, (req, res) => {
     const record = recordOf(res);
     record.body = req.body as unknown;
     const ifMatch = req.get('if-match');
@@ -127,7 +104,7 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
     const calendar = state.resolveCalendar(tokenOf(res).principal, param(req, 'calendarId'));
     const event = state.findOrCreateEvent(calendar, param(req, 'eventId'));
     if (!event) throw notFound();
-    const race = ifMatch !== undefined ? state.takeFault('concurrent_edit', req.method, req.path) : undefined;
+    const race = ifMatch !== undefined ? state.faults.take('concurrent_edit', req) : undefined;
     if (race) {
       // Someone else saved the event a moment before this request arrived.
       event.description = race.description ?? `${event.description ?? ''}\n(edited elsewhere)`;
@@ -149,12 +126,11 @@ export const eventsRouter = (state: FakeGoogleState): Router => {
 };
 
 /** Google's JSON error body for anything a route threw; anything else is a bug in the fake. */
-export const renderErrors = (error: unknown, _req: Request, res: Response, _next: NextFunction): void => {
-  let googleError = error instanceof GoogleApiError ? error : undefined;
-  if (!googleError) {
-    console.error('fake Google: unexpected error', error);
-    googleError = backendError(500);
-  }
-  if (res.headersSent) return;
-  res.status(googleError.status).set(googleError.headers).json(googleError.body);
-};
+export const renderErrors = renderVendorErrors({
+  vendor: 'Google',
+  recognize: (error) => (error instanceof GoogleApiError ? error : undefined),
+  internal: () => backendError(500),
+  send: (error, _req, res) => {
+    res.status(error.status).set(error.headers).json(error.body);
+  },
+});

@@ -1,9 +1,13 @@
 // Everything the fake Google remembers: users and the calendars they may write to, service accounts,
-// OAuth clients and tokens, events per calendar, injected faults, the request log and the
-// Retry-Afters it handed out.
+// OAuth clients, tokens and authorization codes, events per calendar, injected faults, the request log
+// and the Retry-Afters it handed out.
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { emailDomain } from '../email-address';
+import { emailDomain } from '../kit/email-address';
+import { EventStore } from '../kit/event-store';
+import { OAuthFakeState } from '../kit/fake-state';
+import { faultHits } from '../kit/fault-queue';
+import type { OAuthLooks } from '../kit/oauth/tokens';
 import { notFound } from './google-errors';
 import type {
   FakeGoogleEvent,
@@ -25,28 +29,50 @@ export interface ServiceAccountRecord {
   delegatedScopes: string[];
 }
 
+/** Whom an access token speaks for. */
 export interface AccessTokenRecord {
   /** The email the token acts as. */
   principal: string;
   scope: string;
-  expiresAt: number;
-  /** The refresh token it came from, so revoking the grant kills it too. */
-  grantId?: string;
 }
 
-export interface RefreshTokenRecord {
+/** A user's grant to an OAuth client, behind its refresh token (never rotated, as Google does). */
+export interface RefreshGrant {
   clientId: string;
   email: string;
   scope: string;
   accessTokenTtlSeconds: number;
-  revoked: boolean;
 }
 
-export interface RequestRecord extends FakeGoogleRequest {
-  seq: number;
+/** What a consent gave, until its code is exchanged. */
+export interface CodeGrant {
+  clientId: string;
+  email: string;
+  scope: string;
+  redirectUri: string;
+  /** A refresh token comes with the exchange. */
+  offline: boolean;
 }
 
-type Pending = FakeGoogleFault & { remaining: number };
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+export type RequestRecord = FakeGoogleRequest;
+
+/** Google's token strings; its authorization codes live 10 minutes. */
+const LOOKS: OAuthLooks = {
+  access: ['ya29.fake-', 24],
+  refresh: ['1//fake-', 24],
+  code: ['4/0fake-', 24],
+  codeTtlMs: 10 * 60_000,
+};
+
+const inApi = (path: string): boolean => path.startsWith('/calendar/v3/');
+
+const faultApplies = (fault: FakeGoogleFault, target: { method: string; path: string }): boolean =>
+  fault.kind === 'concurrent_edit' || faultHits(fault, target, inApi);
 
 const lower = (value: string): string => value.toLowerCase();
 
@@ -56,24 +82,27 @@ const newEventId = (): string => {
   return Array.from(randomBytes(26), (b) => alphabet[b % 32]).join('');
 };
 
-export class FakeGoogleState {
+export class FakeGoogleState extends OAuthFakeState<
+  FakeGoogleFault,
+  RequestRecord,
+  AccessTokenRecord,
+  RefreshGrant,
+  CodeGrant
+> {
   private readonly users = new Map<string, { email: string; calendars: Set<string> }>();
   private readonly serviceAccounts = new Map<string, ServiceAccountRecord>();
-  private readonly oauthClients = new Map<string, string>();
-  private accessTokens = new Map<string, AccessTokenRecord>();
-  private refreshTokens = new Map<string, RefreshTokenRecord>();
-  private calendars = new Map<string, Map<string, FakeGoogleEvent>>();
-  private purged = new Set<string>();
-  private faults: Pending[] = [];
-  private log: RequestRecord[] = [];
-  private retryAfters: Array<{ seq: number; until: number }> = [];
+  private readonly oauthClients = new Map<string, OAuthClient>();
+  private readonly events: EventStore<FakeGoogleEvent>;
   private etagCounter = 1_700_000_000_000;
 
   constructor(
-    readonly now: () => Date,
+    now: () => Date,
     readonly acceptAddOnConferenceData: boolean,
     private readonly autoProvision: { users?: { domains?: string[] }; events: boolean } = { events: false },
-  ) {}
+  ) {
+    super(now, faultApplies, LOOKS);
+    this.events = new EventStore(autoProvision.events);
+  }
 
   // ---- users, accounts, clients
 
@@ -131,51 +160,18 @@ export class FakeGoogleState {
   }
 
   addOAuthClient(clientId: string, clientSecret: string): void {
-    this.oauthClients.set(clientId, clientSecret);
+    this.oauthClients.set(clientId, { clientId, clientSecret });
   }
 
-  oauthClientSecret(clientId: string): string | undefined {
+  findOAuthClient(clientId: string): OAuthClient | undefined {
     return this.oauthClients.get(clientId);
   }
 
   // ---- tokens
 
-  issueAccessToken(record: Omit<AccessTokenRecord, 'expiresAt'>, ttlSeconds: number): string {
-    const token = `ya29.fake-${randomBytes(24).toString('base64url')}`;
-    this.accessTokens.set(token, { ...record, expiresAt: this.now().getTime() + ttlSeconds * 1000 });
-    return token;
-  }
-
-  issueRefreshToken(record: RefreshTokenRecord): string {
-    const token = `1//fake-${randomBytes(24).toString('base64url')}`;
-    this.refreshTokens.set(token, record);
-    return token;
-  }
-
-  findRefreshToken(token: string): RefreshTokenRecord | undefined {
-    return this.refreshTokens.get(token);
-  }
-
-  checkAccessToken(token: string): AccessTokenRecord | undefined {
-    const record = this.accessTokens.get(token);
-    if (!record || record.expiresAt <= this.now().getTime()) return undefined;
-    if (record.grantId && this.refreshTokens.get(record.grantId)?.revoked) return undefined;
-    return record;
-  }
-
+  /** The user's grants are revoked: refresh is invalid_grant, and their access tokens die with them. */
   revokeUser(email: string): void {
-    for (const [token, record] of this.refreshTokens) {
-      if (lower(record.email) === lower(email)) {
-        record.revoked = true;
-        for (const [access, accessRecord] of this.accessTokens) {
-          if (accessRecord.grantId === token) this.accessTokens.delete(access);
-        }
-      }
-    }
-  }
-
-  expireAccessTokens(): void {
-    this.accessTokens.clear();
+    this.tokens.revokeGrants((grant) => lower(grant.email) === lower(email));
   }
 
   // ---- calendars and events
@@ -187,16 +183,6 @@ export class FakeGoogleState {
     const reachable = id === lower(principal) || user?.calendars.has(id) === true;
     if (!reachable) throw notFound();
     return id;
-  }
-
-  private calendar(calendarId: string): Map<string, FakeGoogleEvent> {
-    const id = lower(calendarId);
-    let events = this.calendars.get(id);
-    if (!events) {
-      events = new Map();
-      this.calendars.set(id, events);
-    }
-    return events;
   }
 
   nextEtag(): string {
@@ -229,19 +215,18 @@ export class FakeGoogleState {
       eventType: 'default',
       ...input,
     };
-    this.calendar(calendarId).set(id, event);
-    this.purged.delete(`${lower(calendarId)}/${id}`);
+    this.events.put(lower(calendarId), id, event);
     return structuredClone(event);
   }
 
-  /** The live record (not a copy); undefined when it never existed or was purged. */
   /** A calendar's events, oldest first, as events.list walks them. */
   listEvents(calendarId: string): FakeGoogleEvent[] {
-    return [...(this.calendars.get(lower(calendarId))?.values() ?? [])];
+    return this.events.list(lower(calendarId));
   }
 
+  /** The live record (not a copy); undefined when it never existed or was purged. */
   findEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined {
-    return this.calendars.get(lower(calendarId))?.get(eventId);
+    return this.events.find(lower(calendarId), eventId);
   }
 
   /**
@@ -249,15 +234,13 @@ export class FakeGoogleState {
    * made first, as the booking system would have made it.
    */
   findOrCreateEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined {
-    const found = this.findEvent(calendarId, eventId);
-    if (found || !this.autoProvision.events || this.purged.has(`${lower(calendarId)}/${eventId}`))
-      return found;
-    this.seedEvent(calendarId, {
-      id: eventId,
-      summary: 'Booked meeting',
-      description: 'Booked through the booking system.',
-    });
-    return this.findEvent(calendarId, eventId);
+    return this.events.findOrCreate(lower(calendarId), eventId, () =>
+      this.seedEvent(calendarId, {
+        id: eventId,
+        summary: 'Booked meeting',
+        description: 'Booked through the booking system.',
+      }),
+    );
   }
 
   requireEvent(calendarId: string, eventId: string): FakeGoogleEvent {
@@ -281,72 +264,16 @@ export class FakeGoogleState {
   deleteEvent(calendarId: string, eventId: string, purge: boolean): void {
     const event = this.requireEvent(calendarId, eventId);
     if (purge) {
-      this.calendars.get(lower(calendarId))?.delete(eventId);
-      this.purged.add(`${lower(calendarId)}/${eventId}`);
+      this.events.remove(lower(calendarId), eventId);
       return;
     }
     event.status = 'cancelled';
     this.touch(event);
   }
 
-  // ---- faults
-
-  addFault(fault: FakeGoogleFault): void {
-    if (fault.times > 0) this.faults.push({ ...fault, remaining: fault.times });
-  }
-
-  takeFault<K extends FakeGoogleFault['kind']>(
-    kind: K,
-    method: string,
-    path: string,
-  ): Extract<FakeGoogleFault, { kind: K }> | undefined {
-    const applies = (fault: Pending): boolean => {
-      if (fault.kind !== kind) return false;
-      if (fault.kind === 'concurrent_edit') return true;
-      if (fault.method && fault.method.toUpperCase() !== method) return false;
-      if (fault.path) {
-        fault.path.lastIndex = 0;
-        return fault.path.test(path);
-      }
-      return path.startsWith('/calendar/v3/');
-    };
-    const fault = this.faults.find(applies);
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    const { remaining: _remaining, ...rest } = fault;
-    return rest as Extract<FakeGoogleFault, { kind: K }>;
-  }
-
-  // ---- request log
-
-  logRequest(request: Pick<FakeGoogleRequest, 'method' | 'path' | 'query'>): RequestRecord {
-    const record: RequestRecord = {
-      ...request,
-      seq: this.log.length,
-      status: 0,
-      at: this.now().getTime(),
-      beforeRetryAfter: this.retryAfters.some((given) => this.now().getTime() < given.until),
-    };
-    this.log.push(record);
-    return record;
-  }
-
-  recordRetryAfter(record: RequestRecord, seconds: number): void {
-    this.retryAfters.push({ seq: record.seq, until: record.at + seconds * 1000 });
-  }
-
-  requests(): FakeGoogleRequest[] {
-    return this.log.map(({ seq: _seq, ...request }) => structuredClone(request));
-  }
-
-  reset(): void {
-    this.calendars.clear();
-    this.purged.clear();
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
-    this.faults = [];
-    this.log = [];
-    this.retryAfters = [];
+  /** Forget events, tokens, faults and requests; keep users, service accounts and OAuth clients. */
+  override reset(): void {
+    super.reset();
+    this.events.clear();
   }
 }

@@ -1,6 +1,7 @@
 // Google's error answers, as https://developers.google.com/workspace/calendar/api/guides/errors
 // shows them: `{error: {errors: [{domain, reason, message, locationType?, location?}], code, message}}`.
 // The token endpoint answers RFC 6749 `{error, error_description}` instead.
+import { retryAfterHeader, VendorHttpError } from '../kit/vendor-errors';
 
 export interface GoogleErrorItem {
   domain: string;
@@ -10,29 +11,19 @@ export interface GoogleErrorItem {
   location?: string;
 }
 
-export class GoogleApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly item: GoogleErrorItem,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(item.message);
-    this.name = 'GoogleApiError';
-  }
-
+export class GoogleApiError extends VendorHttpError<GoogleErrorItem> {
   get body(): { error: { errors: GoogleErrorItem[]; code: number; message: string } } {
-    return { error: { errors: [this.item], code: this.status, message: this.item.message } };
+    return { error: { errors: [this.detail], code: this.status, message: this.detail.message } };
   }
 }
 
-export class TokenEndpointError extends Error {
+export class TokenEndpointError extends VendorHttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: string,
     readonly description: string,
   ) {
-    super(`${error}: ${description}`);
-    this.name = 'TokenEndpointError';
+    super(status, { message: `${error}: ${description}` });
   }
 }
 
@@ -86,7 +77,7 @@ export const backendError = (status: 500 | 502 | 503 | 504, retryAfterSeconds?: 
   new GoogleApiError(
     status,
     { domain: 'global', reason: 'backendError', message: 'Backend Error' },
-    retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
+    retryAfterHeader(retryAfterSeconds),
   );
 
 const RATE_LIMIT_MESSAGES = {
@@ -103,5 +94,5 @@ export const rateLimited = (
   new GoogleApiError(
     status,
     { domain: 'usageLimits', reason, message: RATE_LIMIT_MESSAGES[reason] },
-    retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
+    retryAfterHeader(retryAfterSeconds),
   );

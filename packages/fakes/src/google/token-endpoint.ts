@@ -1,10 +1,17 @@
 // POST /token, as oauth2.googleapis.com/token answers it: the JWT bearer grant of a service account
 // (RS256 signature checked against the key registered for `iss`; `sub` impersonates a user when the
-// account has domain-wide delegation) and the refresh_token grant of a user OAuth client.
-import { createVerify } from 'node:crypto';
-import express from 'express';
-import type { Router } from 'express';
-import type { FakeGoogleState } from './fake-google-state';
+// account has domain-wide delegation), and for a web OAuth client the authorization_code grant (the
+// code a consent at /o/oauth2/v2/auth gave, once, with the same redirect_uri; an id_token with the
+// `openid` scope, unsigned here: the fake's key is not published) and the refresh_token grant.
+import { createHash, createVerify } from 'node:crypto';
+import type { Request, Router } from 'express';
+import { isObject } from '../kit/json';
+import { checkClient, readClientCredentials } from '../kit/oauth/client-auth';
+import { tokenEndpoint } from '../kit/oauth/token-endpoint';
+import type { FormField, TokenAnswer } from '../kit/oauth/token-endpoint';
+import { unsignedJwt } from '../kit/oauth/tokens';
+import type { FakeGoogleState, OAuthClient } from './fake-google-state';
+import { recordOf } from './events-router';
 import { TokenEndpointError } from './google-errors';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -13,14 +20,14 @@ const TOKEN_TTL_SECONDS = 3599;
 
 const decodePart = (part: string): Record<string, unknown> => {
   const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw new Error('not an object');
+  return value;
 };
 
 const invalidGrant = (description: string): TokenEndpointError =>
   new TokenEndpointError(400, 'invalid_grant', description);
 
-const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string | undefined) => {
+const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string | undefined): TokenAnswer => {
   if (!assertion)
     throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: assertion');
   const parts = assertion.split('.');
@@ -78,44 +85,38 @@ const jwtBearer = (state: FakeGoogleState, tokenUrl: string, assertion: string |
   return {
     principal,
     body: {
-      access_token: state.issueAccessToken({ principal, scope }, TOKEN_TTL_SECONDS),
+      access_token: state.tokens.issueAccess({ principal, scope }, TOKEN_TTL_SECONDS),
       expires_in: TOKEN_TTL_SECONDS,
       token_type: 'Bearer',
     },
   };
 };
 
-const clientCredentials = (req: express.Request): { clientId?: string; clientSecret?: string } => {
-  const basic = /^Basic\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-  if (basic) {
-    const [clientId, clientSecret] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-    return { ...(clientId ? { clientId } : {}), ...(clientSecret !== undefined ? { clientSecret } : {}) };
-  }
-  const body = req.body as Record<string, string | undefined>;
-  return {
-    ...(body['client_id'] ? { clientId: body['client_id'] } : {}),
-    ...(body['client_secret'] !== undefined ? { clientSecret: body['client_secret'] } : {}),
-  };
+/** A web OAuth client's id and secret (body or Basic). */
+const authenticate = (state: FakeGoogleState, req: Request): OAuthClient => {
+  const check = checkClient(readClientCredentials(req), (clientId) => state.findOAuthClient(clientId));
+  if (check.ok) return check.client;
+  throw new TokenEndpointError(
+    401,
+    'invalid_client',
+    check.reason === 'secret' ? 'Unauthorized' : 'The OAuth client was not found.',
+  );
 };
 
-const refreshGrant = (state: FakeGoogleState, req: express.Request) => {
-  const { clientId, clientSecret } = clientCredentials(req);
-  const known = clientId ? state.oauthClientSecret(clientId) : undefined;
-  if (!clientId || known === undefined)
-    throw new TokenEndpointError(401, 'invalid_client', 'The OAuth client was not found.');
-  if (known !== clientSecret) throw new TokenEndpointError(401, 'invalid_client', 'Unauthorized');
-  const refreshToken = (req.body as Record<string, string | undefined>)['refresh_token'];
+const refreshGrant = (state: FakeGoogleState, field: FormField, req: Request): TokenAnswer => {
+  const { clientId } = authenticate(state, req);
+  const refreshToken = field('refresh_token');
   if (!refreshToken)
     throw new TokenEndpointError(400, 'invalid_request', 'Missing required parameter: refresh_token');
-  const grant = state.findRefreshToken(refreshToken);
-  if (!grant || grant.revoked || grant.clientId !== clientId)
-    throw invalidGrant('Token has been expired or revoked.');
+  const grant = state.tokens.grantOf(refreshToken, clientId);
+  if (!grant || grant.revoked) throw invalidGrant('Token has been expired or revoked.');
   return {
     principal: grant.email,
     body: {
-      access_token: state.issueAccessToken(
-        { principal: grant.email, scope: grant.scope, grantId: refreshToken },
+      access_token: state.tokens.issueAccess(
+        { principal: grant.email, scope: grant.scope },
         grant.accessTokenTtlSeconds,
+        refreshToken,
       ),
       expires_in: grant.accessTokenTtlSeconds,
       scope: grant.scope,
@@ -124,25 +125,74 @@ const refreshGrant = (state: FakeGoogleState, req: express.Request) => {
   };
 };
 
-export const tokenRouter = (state: FakeGoogleState, tokenUrl: () => string): Router => {
-  const router = express.Router();
-  router.post('/token', express.urlencoded({ extended: false }), (req, res) => {
-    const record = res.locals['record'] as { grantType?: string; principal?: string } | undefined;
-    const body = (req.body ?? {}) as Record<string, string | undefined>;
-    const grantType = body['grant_type'];
-    if (record && grantType) record.grantType = grantType;
-    try {
-      let answer: { principal: string; body: Record<string, unknown> };
-      if (grantType === JWT_BEARER) answer = jwtBearer(state, tokenUrl(), body['assertion']);
-      else if (grantType === 'refresh_token') answer = refreshGrant(state, req);
-      else
-        throw new TokenEndpointError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
-      if (record) record.principal = answer.principal;
-      res.set('cache-control', 'no-cache, no-store, max-age=0, must-revalidate').json(answer.body);
-    } catch (error) {
-      if (!(error instanceof TokenEndpointError)) throw error;
-      res.status(error.status).json({ error: error.error, error_description: error.description });
-    }
-  });
-  return router;
+/** Google's `sub`: a stable numeric id per account. */
+const subjectOf = (email: string): string =>
+  BigInt(`0x${createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 15)}`).toString();
+
+const codeGrant = (state: FakeGoogleState, field: FormField, req: Request): TokenAnswer => {
+  const { clientId } = authenticate(state, req);
+  const grant = state.codes.take(field('code') ?? '', clientId);
+  if (!grant) throw invalidGrant('Malformed auth code.');
+  if (field('redirect_uri') !== grant.redirectUri)
+    throw new TokenEndpointError(400, 'redirect_uri_mismatch', 'Bad Request');
+  const refreshToken = grant.offline
+    ? state.tokens.issueRefresh({
+        clientId,
+        email: grant.email,
+        scope: grant.scope,
+        accessTokenTtlSeconds: TOKEN_TTL_SECONDS,
+      })
+    : undefined;
+  const accessToken = state.tokens.issueAccess(
+    { principal: grant.email, scope: grant.scope },
+    TOKEN_TTL_SECONDS,
+    refreshToken,
+  );
+  const nowSeconds = Math.floor(state.now().getTime() / 1000);
+  const idToken = grant.scope.split(' ').includes('openid')
+    ? unsignedJwt(
+        { alg: 'RS256', kid: 'fake-google', typ: 'JWT' },
+        {
+          iss: 'https://accounts.google.com',
+          azp: clientId,
+          aud: clientId,
+          sub: subjectOf(grant.email),
+          email: grant.email,
+          email_verified: true,
+          iat: nowSeconds,
+          exp: nowSeconds + 3600,
+        },
+      )
+    : undefined;
+  return {
+    principal: grant.email,
+    body: {
+      access_token: accessToken,
+      expires_in: TOKEN_TTL_SECONDS,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+      scope: grant.scope,
+      token_type: 'Bearer',
+      ...(idToken ? { id_token: idToken } : {}),
+    },
+  };
 };
+
+export const tokenRouter = (state: FakeGoogleState, tokenUrl: () => string): Router =>
+  tokenEndpoint({
+    path: '/token',
+    grants: {
+      [JWT_BEARER]: (field) => jwtBearer(state, tokenUrl(), field('assertion')),
+      authorization_code: (field, req) => codeGrant(state, field, req),
+      refresh_token: (field, req) => refreshGrant(state, field, req),
+    },
+    unsupported: (grantType) => {
+      throw new TokenEndpointError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
+    },
+    answerError: (error, res) => {
+      if (!(error instanceof TokenEndpointError)) return false;
+      res.status(error.status).json({ error: error.error, error_description: error.description });
+      return true;
+    },
+    note: (res, fields) => Object.assign(recordOf(res), fields),
+    headers: { 'cache-control': 'no-cache, no-store, max-age=0, must-revalidate' },
+  });

@@ -1,6 +1,13 @@
 // The fake Google Calendar's public face: what tests and sandbox mode configure it with and read
 // back. Event fields follow the Calendar API v3 Event resource.
 import type { KeyObject } from 'node:crypto';
+import type {
+  FakeApiRequest,
+  FakeCalendarControls,
+  IssuedUserTokens,
+  StartFakeOptions,
+} from '../kit/fake-face';
+import type { AimedFault, ServerErrorFault } from '../kit/fault-queue';
 
 export interface FakeGoogleEventDateTime {
   date?: string;
@@ -58,52 +65,28 @@ export interface FakeGoogleEvent {
 /** What a test seeds: any Event field; id, times and the rest are filled in. */
 export type FakeGoogleEventInput = Partial<Omit<FakeGoogleEvent, 'kind' | 'etag' | 'created' | 'updated'>>;
 
+/** Faults aim at /calendar/v3 requests unless a `path` is given. */
 export type FakeGoogleFault =
-  /** The next `times` API requests (or those matching `path`/`method`) fail with a 5xx. */
-  | {
-      kind: 'status';
-      status: 500 | 502 | 503 | 504;
-      times: number;
-      path?: RegExp;
-      method?: string;
-      retryAfterSeconds?: number;
-    }
+  | ServerErrorFault
   /** The next `times` API requests get a rate-limit answer, as Google sends them: 403 or 429. */
-  | {
+  | (AimedFault & {
       kind: 'rate_limit';
       status: 403 | 429;
       reason: 'rateLimitExceeded' | 'userRateLimitExceeded' | 'quotaExceeded';
-      times: number;
-      retryAfterSeconds?: number;
-      path?: RegExp;
-      method?: string;
-    }
+    })
   /**
    * Someone else edits the event just before each of the next `times` PATCHes that carry If-Match,
    * so they meet a real 412 conditionNotMet.
    */
   | { kind: 'concurrent_edit'; times: number; description?: string };
 
-export interface FakeGoogleRequest {
-  method: string;
-  /** Path without the query, e.g. '/calendar/v3/calendars/primary/events/abc' or '/token'. */
-  path: string;
-  query: Record<string, string>;
-  /** 0 when the socket closed before an answer. */
-  status: number;
-  /** By the fake's clock (ms since the epoch). */
-  at: number;
-  ifMatch?: string;
-  /** The parsed JSON body of a PATCH. */
-  body?: unknown;
-  /** Who the access token belongs to (an email). */
-  principal?: string;
+/**
+ * A request as logged: its path without the query (e.g. '/calendar/v3/calendars/primary/events/abc'
+ * or '/token'), `principal` the email the access token belongs to.
+ */
+export interface FakeGoogleRequest extends FakeApiRequest {
   /** Body fields Google ignores (unknown, or read-only like etag), e.g. ['foo', 'etag']. */
   ignoredFields?: string[];
-  /** It came before a Retry-After the fake gave had run out. */
-  beforeRetryAfter: boolean;
-  /** For POST /token: the grant type. */
-  grantType?: string;
 }
 
 export interface FakeGoogleServiceAccountInput {
@@ -117,7 +100,13 @@ export interface FakeGoogleServiceAccountInput {
   delegatedScopes?: string[];
 }
 
-export interface FakeGoogleCalendar {
+/** Calendar ids as owners: an email, or another calendar the token's user may write to. */
+export interface FakeGoogleCalendar extends FakeCalendarControls<
+  FakeGoogleFault,
+  FakeGoogleRequest,
+  FakeGoogleEvent,
+  FakeGoogleEventInput
+> {
   /** 'http://127.0.0.1:<port>/': what GOOGLE_API_ROOT_URL should be; the API is under /calendar/v3. */
   readonly rootUrl: string;
   /** 'http://127.0.0.1:<port>/token': GOOGLE_OAUTH_TOKEN_URL. */
@@ -129,11 +118,6 @@ export interface FakeGoogleCalendar {
    * `redirectUris`, only those are accepted, exactly; without, any http(s) URI.
    */
   addOAuthClient(input: { clientId: string; clientSecret: string; redirectUris?: string[] }): void;
-  /**
-   * Who is signed in to Google in "the browser": the consent screen agrees as them (or, with `deny`,
-   * sends `error=access_denied` back). Nobody signed in: the only user, else an account chooser page.
-   */
-  signIn(email: string | null, options?: { deny?: boolean }): void;
   /** A user whose calendar is their email; `calendars` lists further calendar ids they may write to. */
   addUser(input: { email: string; calendars?: string[] }): void;
   /** Registers a service account; answers the key the adapter signs with. */
@@ -145,28 +129,14 @@ export interface FakeGoogleCalendar {
     email: string;
     scope?: string;
     accessTokenTtlSeconds?: number;
-  }): { accessToken: string; refreshToken: string; expiresIn: number };
-  /** The user's grants are revoked: refresh gives invalid_grant, access tokens 401. */
-  revokeUserTokens(email: string): void;
-  /** Every access token stops working (401 authError); refresh tokens stay valid. */
-  expireAccessTokens(): void;
-  seedEvent(calendarId: string, event?: FakeGoogleEventInput): FakeGoogleEvent;
-  getEvent(calendarId: string, eventId: string): FakeGoogleEvent | undefined;
-  /** An edit made elsewhere (the host in the UI): fields replaced, etag changed. */
-  editEvent(calendarId: string, eventId: string, changes: FakeGoogleEventInput): FakeGoogleEvent;
+  }): IssuedUserTokens;
   /** Deleted as the UI does it (status 'cancelled', still readable), or purged (404 from then on). */
   deleteEvent(calendarId: string, eventId: string, options?: { purge?: boolean }): void;
-  inject(fault: FakeGoogleFault): void;
-  requests(): FakeGoogleRequest[];
   /** Forget events, requests, faults, tokens and who is signed in; keep users, service accounts and OAuth clients. */
   reset(): void;
-  close(): Promise<void>;
 }
 
-export interface StartFakeGoogleCalendarOptions {
-  port?: number;
-  host?: string;
-  now?: () => Date;
+export interface StartFakeGoogleCalendarOptions extends StartFakeOptions {
   /**
    * Accept a third-party (`addOn`) conferenceData, as Google does for a Workspace add-on. Default
    * false: Google refuses it from anything else with 400 "Invalid conference data".

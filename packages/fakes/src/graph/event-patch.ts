@@ -3,6 +3,7 @@
 // onlineMeetingUrl among them), OData type checks, an HTML body stored as a full HTML document, and
 // isOnlineMeeting/onlineMeetingProvider creating a Teams meeting.
 import { randomBytes } from 'node:crypto';
+import { isObject } from '../kit/json';
 import { readOnlyProperty, requestBodyRead, unknownProperty } from './graph-errors';
 import type { FakeGraphEvent, FakeGraphItemBody, FakeGraphLocation } from './types';
 
@@ -51,6 +52,15 @@ const OTHER_WRITABLE = new Set([
   'recurrence',
   'organizer',
 ]);
+/**
+ * What $select may name: every property of the event type a PATCH knows, but originalStart and
+ * transactionId, which the fake's $select has never offered (Graph's does).
+ */
+export const EVENT_PROPERTIES = new Set(
+  [...READ_ONLY, ...STRINGS, ...BOOLEANS, ...Object.keys(ENUMS), ...OTHER_WRITABLE].filter(
+    (property) => property !== 'originalStart' && property !== 'transactionId',
+  ),
+);
 const LOCATION_STRINGS = new Set(['displayName', 'locationUri', 'locationEmailAddress', 'uniqueId']);
 const LOCATION_ENUMS: Record<string, Set<string>> = {
   locationType: new Set([
@@ -67,9 +77,6 @@ const LOCATION_ENUMS: Record<string, Set<string>> = {
   ]),
   uniqueIdType: new Set(['unknown', 'locationStore', 'directory', 'private', 'bing']),
 };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const notAString = (): Error =>
   requestBodyRead(

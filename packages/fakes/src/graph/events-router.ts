@@ -2,10 +2,15 @@
 // /me/events/{id} for delegated tokens), with bearer auth, $select, the Prefer header for the body
 // format, If-Match against the change key, throttling and Graph's error body.
 import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import express from 'express';
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { failOn, faultGate } from '../kit/fault-gate';
+import { bearerPrincipal, requireBearer as bearerAuth } from '../kit/oauth/client-auth';
+import { loggedRecord } from '../kit/request-log';
+import { jsonBody } from '../kit/json';
+import { renderVendorErrors } from '../kit/vendor-errors';
 import type { FakeGraphState, Principal, RequestRecord, UserRecord } from './fake-graph-state';
-import { applyPatch, asStoredHtml, previewOf } from './event-patch';
+import { applyPatch, asStoredHtml, EVENT_PROPERTIES, previewOf } from './event-patch';
 import {
   accessDenied,
   badJson,
@@ -23,49 +28,31 @@ import {
 } from './graph-errors';
 import type { FakeGraphEvent } from './types';
 
-export const recordOf = (res: Response): RequestRecord => res.locals['record'] as RequestRecord;
-export const principalOf = (res: Response): Principal => res.locals['principal'] as Principal;
+export const recordOf = (res: Response): RequestRecord => loggedRecord<RequestRecord>(res);
+export const principalOf = (res: Response): Principal => bearerPrincipal<Principal>(res, tokenMissing);
 
 /** Injected 5xx and throttling, answered before auth as Graph's front door would. */
-export const playFaults =
-  (state: FakeGraphState, apiPrefix: string): RequestHandler =>
-  (req, res, next) => {
-    const status = state.takeFault('status', req.method, req.path, apiPrefix);
-    if (status) {
-      if (status.retryAfterSeconds !== undefined)
-        state.recordRetryAfter(recordOf(res), status.retryAfterSeconds);
-      next(serverError(status.status, status.retryAfterSeconds));
-      return;
-    }
-    const throttle = state.takeFault('throttle', req.method, req.path, apiPrefix);
-    if (throttle) {
-      const seconds = throttle.omitRetryAfter ? undefined : (throttle.retryAfterSeconds ?? 1);
-      if (seconds !== undefined) state.recordRetryAfter(recordOf(res), seconds);
-      next(throttled(throttle.code ?? 'TooManyRequests', seconds));
-      return;
-    }
-    next();
-  };
+export const playFaults = (state: FakeGraphState): RequestHandler =>
+  faultGate(
+    failOn(state, 'status', (fault) => serverError(fault.status, fault.retryAfterSeconds)),
+    failOn(state, 'throttle', (fault) =>
+      throttled(
+        fault.code ?? 'TooManyRequests',
+        fault.omitRetryAfter ? undefined : (fault.retryAfterSeconds ?? 1),
+      ),
+    ),
+  );
 
-export const requireBearer =
-  (state: FakeGraphState): RequestHandler =>
-  (req, res, next) => {
-    const header = req.get('authorization');
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-    if (!token) {
-      next(tokenMissing());
-      return;
-    }
-    const check = state.checkAccessToken(token);
-    if (!check.ok) {
-      next(check.reason === 'expired' ? tokenExpired() : tokenInvalid());
-      return;
-    }
-    res.locals['principal'] = check.principal;
-    recordOf(res).principal =
-      check.principal.kind === 'app' ? `app:${check.principal.clientId}` : check.principal.userId;
-    next();
-  };
+export const requireBearer = (state: FakeGraphState): RequestHandler =>
+  bearerAuth<Principal>({
+    check: (token) => state.tokens.checkAccess(token),
+    reject: (reason) =>
+      reason === 'missing' ? tokenMissing() : reason === 'expired' ? tokenExpired() : tokenInvalid(),
+    accept: (principal, res) => {
+      recordOf(res).principal = principal.kind === 'app' ? `app:${principal.clientId}` : principal.userId;
+      return undefined;
+    },
+  });
 
 /** The mailbox a path names, as the token may reach it. */
 const resolveMailbox = (
@@ -96,47 +83,6 @@ const resolveMailbox = (
     throw accessDenied();
   return user;
 };
-
-const EVENT_PROPERTIES = new Set<string>([
-  'id',
-  'createdDateTime',
-  'lastModifiedDateTime',
-  'changeKey',
-  'categories',
-  'iCalUId',
-  'subject',
-  'bodyPreview',
-  'importance',
-  'sensitivity',
-  'isAllDay',
-  'isCancelled',
-  'isOrganizer',
-  'isReminderOn',
-  'reminderMinutesBeforeStart',
-  'responseRequested',
-  'showAs',
-  'type',
-  'webLink',
-  'onlineMeetingUrl',
-  'isOnlineMeeting',
-  'onlineMeetingProvider',
-  'onlineMeeting',
-  'body',
-  'start',
-  'end',
-  'location',
-  'locations',
-  'attendees',
-  'organizer',
-  'recurrence',
-  'seriesMasterId',
-  'hasAttachments',
-  'responseStatus',
-  'hideAttendees',
-  'allowNewTimeProposals',
-  'originalStartTimeZone',
-  'originalEndTimeZone',
-]);
 
 /** `Prefer: outlook.body-content-type="html"` (or "text"): the body converted on the way out. */
 const preferredBodyType = (req: Request): 'html' | 'text' | undefined => {
@@ -177,11 +123,7 @@ const render = (event: FakeGraphEvent, req: Request, res: Response): Record<stri
   return picked;
 };
 
-const jsonBody: RequestHandler = (req, res, next) => {
-  express.json({ type: () => true, strict: false, limit: '4mb' })(req, res, (error?: unknown) => {
-    next(error ? badJson() : undefined);
-  });
-};
+const patchBody = jsonBody('4mb', badJson);
 
 export const eventsRouter = (state: FakeGraphState, apiPrefix: string): Router => {
   const router = express.Router();
@@ -211,7 +153,7 @@ export const eventsRouter = (state: FakeGraphState, apiPrefix: string): Router =
     const ifMatch = req.get('if-match');
     if (ifMatch !== undefined) record.ifMatch = ifMatch;
     const { user, event } = find(req, res);
-    if (ifMatch !== undefined && state.takeFault('concurrent_edit', req.method, req.path, apiPrefix)) {
+    if (ifMatch !== undefined && state.faults.take('concurrent_edit', req)) {
       // The organizer saved the event in Outlook a moment before this request arrived.
       event.subject = `${event.subject} (edited)`;
       state.touch(event);
@@ -230,26 +172,24 @@ export const eventsRouter = (state: FakeGraphState, apiPrefix: string): Router =
 
   router.get('/users/:userId/events/:eventId', get);
   router.get('/me/events/:eventId', get);
-  router.patch('/users/:userId/events/:eventId', jsonBody, patch);
-  router.patch('/me/events/:eventId', jsonBody, patch);
+  router.patch('/users/:userId/events/:eventId', patchBody, patch);
+  router.patch('/me/events/:eventId', patchBody, patch);
   router.use((req, _res, next) => next(segmentNotFound(req.path.split('/').filter(Boolean).at(-1) ?? '')));
   return router;
 };
 
 /** Graph's JSON error body, with request ids; anything else is a bug in the fake. */
-export const renderErrors =
-  (state: FakeGraphState) =>
-  (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    let graphError = error instanceof GraphApiError ? error : undefined;
-    if (!graphError) {
-      console.error('fake Graph: unexpected error', error);
-      graphError = serverError(500);
-    }
-    if (res.headersSent) return;
-    const requestId = randomUUID();
-    const clientRequestId = req.get('client-request-id') ?? randomUUID();
-    res
-      .status(graphError.status)
-      .set({ ...graphError.headers, 'request-id': requestId, 'client-request-id': clientRequestId })
-      .json(graphError.bodyFor(requestId, clientRequestId, state.now()));
-  };
+export const renderErrors = (state: FakeGraphState) =>
+  renderVendorErrors({
+    vendor: 'Graph',
+    recognize: (error) => (error instanceof GraphApiError ? error : undefined),
+    internal: () => serverError(500),
+    send: (error, req, res) => {
+      const requestId = randomUUID();
+      const clientRequestId = req.get('client-request-id') ?? randomUUID();
+      res
+        .status(error.status)
+        .set({ ...error.headers, 'request-id': requestId, 'client-request-id': clientRequestId })
+        .json(error.bodyFor(requestId, clientRequestId, state.now()));
+    },
+  });

@@ -1,7 +1,11 @@
-// Everything the fake Graph remembers: app registrations, mailboxes, tokens, events per mailbox,
-// injected faults, the request log and the Retry-Afters it handed out.
+// Everything the fake Graph remembers: app registrations, mailboxes, tokens and authorization codes,
+// events per mailbox, injected faults, the request log and the Retry-Afters it handed out.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { emailDomain } from '../email-address';
+import { emailDomain } from '../kit/email-address';
+import { EventStore } from '../kit/event-store';
+import { OAuthFakeState } from '../kit/fake-state';
+import { faultHits } from '../kit/fault-queue';
+import type { OAuthLooks } from '../kit/oauth/tokens';
 import { invalidUser } from './graph-errors';
 import type { FakeGraphEvent, FakeGraphEventInput, FakeGraphFault, FakeGraphRequest } from './types';
 
@@ -22,49 +26,65 @@ export type Principal =
   | { kind: 'app'; tenantId: string; clientId: string; roles: string[] }
   | { kind: 'user'; userId: string; clientId: string; scope: string };
 
-interface AccessTokenRecord {
-  principal: Principal;
-  expiresAt: number;
-  grantId?: string;
-}
-
-export interface RefreshTokenRecord {
+/** A user's delegated grant behind its refresh tokens; revoking it kills every one of them at once. */
+export interface RefreshGrant {
   tenantId: string;
   clientId: string;
   userId: string;
   scope: string;
   accessTokenTtlSeconds: number;
-  /** Revoked grants: every refresh token of the user dies at once. */
-  revoked: boolean;
 }
 
-export interface RequestRecord extends FakeGraphRequest {
-  seq: number;
+/** What a consent gave, until its code is redeemed. */
+export interface CodeGrant {
+  clientId: string;
+  userId: string;
+  tenantId: string;
+  /** Resource scopes only, as full URIs. */
+  scope: string;
+  oidc: Set<string>;
+  redirectUri: string;
 }
 
-type Pending = FakeGraphFault & { remaining: number };
+export type RequestRecord = FakeGraphRequest;
+
+export const API_PREFIX = '/v1.0';
+/** Entra ID's token strings (opaque here; a real Graph token is a JWT the client never needs to read); its codes live 10 minutes. */
+const LOOKS: OAuthLooks = {
+  access: ['eyJ0eXAiOiJKV1QifQ.fake-', 24],
+  refresh: ['0.fake-', 32],
+  code: ['0.fakeAuthCode-', 32],
+  codeTtlMs: 10 * 60_000,
+};
+
+const inApi = (path: string): boolean => path.startsWith(`${API_PREFIX}/`);
+
+const faultApplies = (fault: FakeGraphFault, target: { method: string; path: string }): boolean =>
+  fault.kind === 'concurrent_edit' || faultHits(fault, target, inApi);
 
 const lower = (value: string): string => value.toLowerCase();
 
 export const newChangeKey = (): string => randomBytes(18).toString('base64');
 
-export class FakeGraphState {
+export class FakeGraphState extends OAuthFakeState<
+  FakeGraphFault,
+  RequestRecord,
+  Principal,
+  RefreshGrant,
+  CodeGrant
+> {
   private readonly apps = new Map<string, AppRecord>();
   private readonly users = new Map<string, UserRecord>();
-  private accessTokens = new Map<string, AccessTokenRecord>();
-  private refreshTokens = new Map<string, RefreshTokenRecord>();
-  private mailboxes = new Map<string, Map<string, FakeGraphEvent>>();
-  private faults: Pending[] = [];
-  private log: RequestRecord[] = [];
-  private retryAfters: Array<{ until: number }> = [];
+  private readonly events: EventStore<FakeGraphEvent>;
   private teams: Array<{ userId: string; eventId: string; joinUrl: string }> = [];
-  /** `<user id>/<event id>` of deleted events, which autoCreateEvents must not bring back. */
-  private deleted = new Set<string>();
 
   constructor(
-    readonly now: () => Date,
+    now: () => Date,
     private readonly autoProvision: { tenantId?: string; events: boolean } = { events: false },
-  ) {}
+  ) {
+    super(now, faultApplies, LOOKS);
+    this.events = new EventStore(autoProvision.events);
+  }
 
   // ---- apps and users
 
@@ -133,60 +153,13 @@ export class FakeGraphState {
 
   // ---- tokens
 
-  issueAccessToken(principal: Principal, ttlSeconds: number, grantId?: string): string {
-    // Opaque here; a real Graph token is a JWT the client never needs to read.
-    const token = `eyJ0eXAiOiJKV1QifQ.fake-${randomBytes(24).toString('base64url')}`;
-    this.accessTokens.set(token, {
-      principal,
-      expiresAt: this.now().getTime() + ttlSeconds * 1000,
-      ...(grantId ? { grantId } : {}),
-    });
-    return token;
-  }
-
-  issueRefreshToken(record: RefreshTokenRecord): string {
-    const token = `0.fake-${randomBytes(32).toString('base64url')}`;
-    this.refreshTokens.set(token, record);
-    return token;
-  }
-
-  findRefreshToken(token: string): RefreshTokenRecord | undefined {
-    return this.refreshTokens.get(token);
-  }
-
-  checkAccessToken(
-    token: string,
-  ): { ok: true; principal: Principal } | { ok: false; reason: 'unknown' | 'expired' } {
-    const record = this.accessTokens.get(token);
-    if (!record) return { ok: false, reason: 'unknown' };
-    if (record.grantId && this.refreshTokens.get(record.grantId)?.revoked)
-      return { ok: false, reason: 'unknown' };
-    if (record.expiresAt <= this.now().getTime()) return { ok: false, reason: 'expired' };
-    return { ok: true, principal: record.principal };
-  }
-
+  /** The user's grants are revoked: refresh is AADSTS50173, and the access tokens die with them. */
   revokeUser(userId: string): void {
     const user = this.findUser(userId);
-    for (const record of this.refreshTokens.values()) {
-      if (record.userId === (user?.id ?? userId)) record.revoked = true;
-    }
-  }
-
-  expireAccessTokens(): void {
-    const past = this.now().getTime() - 1;
-    for (const record of this.accessTokens.values()) record.expiresAt = past;
+    this.tokens.revokeGrants((grant) => grant.userId === (user?.id ?? userId));
   }
 
   // ---- events
-
-  private mailbox(userId: string): Map<string, FakeGraphEvent> {
-    let events = this.mailboxes.get(userId);
-    if (!events) {
-      events = new Map();
-      this.mailboxes.set(userId, events);
-    }
-    return events;
-  }
 
   seedEvent(idOrUpn: string, input: FakeGraphEventInput = {}): FakeGraphEvent {
     const user = this.ensureUser(idOrUpn);
@@ -235,15 +208,14 @@ export class FakeGraphState {
       organizer: { emailAddress: { name: user.userPrincipalName, address: user.userPrincipalName } },
       ...input,
     };
-    this.mailbox(user.id).set(id, event);
-    this.deleted.delete(`${user.id}/${id}`);
+    this.events.put(user.id, id, event);
     return structuredClone(event);
   }
 
   /** The live record for a path's user (id or UPN) and event id. */
   findEvent(userId: string, eventId: string): FakeGraphEvent | undefined {
     const user = this.findUser(userId);
-    return user ? this.mailboxes.get(user.id)?.get(eventId) : undefined;
+    return user ? this.events.find(user.id, eventId) : undefined;
   }
 
   /**
@@ -251,15 +223,14 @@ export class FakeGraphState {
    * (nor deleted) is made first, as the booking system would have made it.
    */
   findOrCreateEvent(user: UserRecord, eventId: string): FakeGraphEvent | undefined {
-    const found = this.findEvent(user.id, eventId);
-    if (found || !this.autoProvision.events || this.deleted.has(`${user.id}/${eventId}`)) return found;
-    this.seedEvent(user.id, {
-      id: eventId,
-      subject: 'Booked meeting',
-      body: { contentType: 'html', content: '<p>Booked through the booking system.</p>' },
-      bodyPreview: 'Booked through the booking system.',
-    });
-    return this.findEvent(user.id, eventId);
+    return this.events.findOrCreate(user.id, eventId, () =>
+      this.seedEvent(user.id, {
+        id: eventId,
+        subject: 'Booked meeting',
+        body: { contentType: 'html', content: '<p>Booked through the booking system.</p>' },
+        bodyPreview: 'Booked through the booking system.',
+      }),
+    );
   }
 
   requireEvent(userId: string, eventId: string): FakeGraphEvent {
@@ -284,8 +255,7 @@ export class FakeGraphState {
   deleteEvent(userId: string, eventId: string): void {
     const user = this.requireUser(userId);
     this.requireEvent(userId, eventId);
-    this.mailboxes.get(user.id)?.delete(eventId);
-    this.deleted.add(`${user.id}/${eventId}`);
+    this.events.remove(user.id, eventId);
   }
 
   recordTeamsMeeting(userId: string, eventId: string, joinUrl: string): void {
@@ -296,67 +266,10 @@ export class FakeGraphState {
     return this.teams.map((t) => ({ ...t }));
   }
 
-  // ---- faults
-
-  addFault(fault: FakeGraphFault): void {
-    if (fault.times > 0) this.faults.push({ ...fault, remaining: fault.times });
-  }
-
-  takeFault<K extends FakeGraphFault['kind']>(
-    kind: K,
-    method: string,
-    path: string,
-    apiPrefix: string,
-  ): Extract<FakeGraphFault, { kind: K }> | undefined {
-    const applies = (fault: Pending): boolean => {
-      if (fault.kind !== kind) return false;
-      if (fault.kind === 'concurrent_edit') return true;
-      if (fault.method && fault.method.toUpperCase() !== method) return false;
-      if (fault.path) {
-        fault.path.lastIndex = 0;
-        return fault.path.test(path);
-      }
-      return path.startsWith(`${apiPrefix}/`);
-    };
-    const fault = this.faults.find(applies);
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    const { remaining: _remaining, ...rest } = fault;
-    return rest as Extract<FakeGraphFault, { kind: K }>;
-  }
-
-  // ---- request log
-
-  logRequest(request: Pick<FakeGraphRequest, 'method' | 'path' | 'query'>): RequestRecord {
-    const at = this.now().getTime();
-    const record: RequestRecord = {
-      ...request,
-      seq: this.log.length,
-      status: 0,
-      at,
-      beforeRetryAfter: this.retryAfters.some((given) => at < given.until),
-    };
-    this.log.push(record);
-    return record;
-  }
-
-  recordRetryAfter(record: RequestRecord, seconds: number): void {
-    this.retryAfters.push({ until: record.at + seconds * 1000 });
-  }
-
-  requests(): FakeGraphRequest[] {
-    return this.log.map(({ seq: _seq, ...request }) => structuredClone(request));
-  }
-
-  reset(): void {
-    this.mailboxes.clear();
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
-    this.faults = [];
-    this.log = [];
-    this.retryAfters = [];
+  /** Forget events, tokens, faults, requests and Teams meetings; keep apps and users. */
+  override reset(): void {
+    super.reset();
+    this.events.clear();
     this.teams = [];
-    this.deleted.clear();
   }
 }

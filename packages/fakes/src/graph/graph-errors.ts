@@ -2,16 +2,16 @@
 // (https://learn.microsoft.com/graph/errors), and the Microsoft identity platform's token endpoint
 // errors: `{error, error_description: "AADSTS…", error_codes, timestamp, trace_id, correlation_id}`.
 import { randomUUID } from 'node:crypto';
+import { retryAfterHeader, VendorHttpError } from '../kit/vendor-errors';
 
-export class GraphApiError extends Error {
+export class GraphApiError extends VendorHttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly code: string,
     message: string,
-    readonly headers: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ) {
-    super(message);
-    this.name = 'GraphApiError';
+    super(status, { message }, headers);
   }
 
   bodyFor(requestId: string, clientRequestId: string, at: Date): { error: Record<string, unknown> } {
@@ -86,7 +86,7 @@ export const throttled = (
     code === 'ApplicationThrottled'
       ? 'Application is over its MailboxConcurrency limit.'
       : 'Please retry again later.',
-    retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
+    retryAfterHeader(retryAfterSeconds),
   );
 
 export const serverError = (status: 500 | 502 | 503 | 504, retryAfterSeconds?: number): GraphApiError =>
@@ -94,18 +94,17 @@ export const serverError = (status: 500 | 502 | 503 | 504, retryAfterSeconds?: n
     status,
     status === 503 ? 'serviceNotAvailable' : 'UnknownError',
     status === 503 ? 'The service is not available. Try the request again after a delay.' : '',
-    retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {},
+    retryAfterHeader(retryAfterSeconds),
   );
 
-export class AadError extends Error {
+export class AadError extends VendorHttpError {
   constructor(
-    readonly status: number,
+    status: number,
     readonly error: string,
     readonly aadsts: number,
     readonly description: string,
   ) {
-    super(`${error}: AADSTS${aadsts}`);
-    this.name = 'AadError';
+    super(status, { message: `${error}: AADSTS${aadsts}` });
   }
 
   bodyFor(at: Date): Record<string, unknown> {

@@ -1,5 +1,12 @@
 // The fake Microsoft Graph's public face: what tests and sandbox mode configure it with and read
 // back. Event fields follow Graph v1.0's event resource.
+import type {
+  FakeApiRequest,
+  FakeCalendarControls,
+  IssuedUserTokens,
+  StartFakeOptions,
+} from '../kit/fake-face';
+import type { AimedFault, ServerErrorFault } from '../kit/fault-queue';
 
 export interface FakeGraphDateTimeTimeZone {
   dateTime: string;
@@ -61,51 +68,38 @@ export type FakeGraphEventInput = Partial<
   Omit<FakeGraphEvent, '@odata.etag' | 'changeKey' | 'createdDateTime' | 'lastModifiedDateTime'>
 >;
 
+/** Faults aim at /v1.0 requests unless a `path` is given. */
 export type FakeGraphFault =
-  /** The next `times` Graph requests (or those matching `path`/`method`) fail with a 5xx. */
-  | {
-      kind: 'status';
-      status: 500 | 502 | 503 | 504;
-      times: number;
-      retryAfterSeconds?: number;
-      path?: RegExp;
-      method?: string;
-    }
+  | ServerErrorFault
   /**
    * The next `times` Graph requests are throttled: 429 with Retry-After (default 1 s) and
    * `TooManyRequests`, or Outlook's `ApplicationThrottled` "MailboxConcurrency" answer.
    */
-  | {
+  | (AimedFault & {
       kind: 'throttle';
-      times: number;
-      retryAfterSeconds?: number;
       /** Graph has been seen to throttle without Retry-After. */
       omitRetryAfter?: boolean;
       code?: 'TooManyRequests' | 'ApplicationThrottled';
-      path?: RegExp;
-      method?: string;
-    }
+    })
   /** Someone else saves the event just before each of the next `times` PATCHes with If-Match (a real 412). */
   | { kind: 'concurrent_edit'; times: number };
 
-export interface FakeGraphRequest {
-  method: string;
-  /** Path without the query, e.g. '/v1.0/users/ada%40example.com/events/AAMk…' or '/tenant/oauth2/v2.0/token'. */
-  path: string;
-  query: Record<string, string>;
-  /** 0 when the socket closed before an answer. */
-  status: number;
-  at: number;
-  ifMatch?: string;
+/**
+ * A request as logged: its path without the query (e.g. '/v1.0/users/ada%40example.com/events/AAMk…'
+ * or '/tenant/oauth2/v2.0/token'), `principal` 'app:<clientId>' or the user id a delegated token
+ * belongs to.
+ */
+export interface FakeGraphRequest extends FakeApiRequest {
   prefer?: string;
-  body?: unknown;
-  /** 'app:<clientId>' or the user id a delegated token belongs to. */
-  principal?: string;
-  beforeRetryAfter: boolean;
-  grantType?: string;
 }
 
-export interface FakeGraph {
+/** Mailboxes as owners, and who signs in: a user's object id or user principal name. */
+export interface FakeGraph extends FakeCalendarControls<
+  FakeGraphFault,
+  FakeGraphRequest,
+  FakeGraphEvent,
+  FakeGraphEventInput
+> {
   /** 'http://127.0.0.1:<port>/v1.0': GRAPH_BASE_URL. */
   readonly baseUrl: string;
   /** 'http://127.0.0.1:<port>': MS_AUTHORITY_HOST; tokens at /{tenant}/oauth2/v2.0/token. */
@@ -123,12 +117,6 @@ export interface FakeGraph {
    * any http(s) URI.
    */
   addRedirectUris(clientId: string, uris: string[]): void;
-  /**
-   * Who is signed in to Microsoft in "the browser" (object id or UPN): /authorize consents as them
-   * (or, with `deny`, sends `error=access_denied` back). Nobody signed in: the only user of the
-   * tenant, else an account chooser page.
-   */
-  signIn(userId: string | null, options?: { deny?: boolean }): void;
   /** A mailbox: its object id and user principal name (either names it in a path). */
   addUser(input: { id: string; userPrincipalName: string; tenantId?: string }): void;
   /** Delegated tokens of one user for an app, as if they had consented. */
@@ -139,29 +127,15 @@ export interface FakeGraph {
     userId: string;
     scope?: string;
     accessTokenTtlSeconds?: number;
-  }): { accessToken: string; refreshToken: string; expiresIn: number };
-  /** The user's grants are revoked: refresh gives invalid_grant (AADSTS50173), access tokens 401. */
-  revokeUserTokens(userId: string): void;
-  /** Every access token is past its lifetime (401 InvalidAuthenticationToken); refresh tokens stay valid. */
-  expireAccessTokens(): void;
-  seedEvent(userId: string, event?: FakeGraphEventInput): FakeGraphEvent;
-  getEvent(userId: string, eventId: string): FakeGraphEvent | undefined;
-  /** An edit made elsewhere (the organizer in Outlook): fields replaced, change key changed. */
-  editEvent(userId: string, eventId: string, changes: FakeGraphEventInput): FakeGraphEvent;
+  }): IssuedUserTokens;
   deleteEvent(userId: string, eventId: string): void;
   /** Teams meetings that writes of isOnlineMeeting/onlineMeetingProvider created (never to be undone). */
   teamsMeetingsCreated(): Array<{ userId: string; eventId: string; joinUrl: string }>;
-  inject(fault: FakeGraphFault): void;
-  requests(): FakeGraphRequest[];
   /** Forget events, requests, faults and tokens; keep apps and users. */
   reset(): void;
-  close(): Promise<void>;
 }
 
-export interface StartFakeGraphOptions {
-  port?: number;
-  host?: string;
-  now?: () => Date;
+export interface StartFakeGraphOptions extends StartFakeOptions {
   /**
    * Opt-in, for sandbox mode: for an app token of this tenant, a `/users/{id}` that names an email
    * (as userPrincipalName) no mailbox has is a mailbox of the tenant, created on first use with a new

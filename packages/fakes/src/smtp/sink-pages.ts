@@ -3,9 +3,8 @@
 // and everything else on these pages is escaped.
 import type { Response, Router } from 'express';
 import express from 'express';
+import { escapeHtml } from '../kit/html';
 import type { ParsedMessage } from './types';
-
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const page = (title: string, body: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>

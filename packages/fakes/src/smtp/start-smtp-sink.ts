@@ -1,16 +1,14 @@
 // Starts the SMTP sink: a real SMTP server (smtp-server) on loopback that keeps and parses every
 // message, with injectable faults, and a small web page (express) to read what arrived.
 import { EventEmitter, once } from 'node:events';
-import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import express from 'express';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { startFakeServer, urlHost } from '../kit/fake-server';
+import { FaultQueue } from '../kit/fault-queue';
 import { parseMessage } from './parse-message';
 import { sinkPages } from './sink-pages';
 import type { ParsedMessage, SmtpSink, SmtpSinkFault, StartSmtpSinkOptions } from './types';
-
-type PendingFault = SmtpSinkFault & { remaining: number };
 
 const smtpError = (code: number, message: string): Error & { responseCode: number } =>
   Object.assign(new Error(message), { responseCode: code });
@@ -19,8 +17,6 @@ const REJECT_TEXT: Record<451 | 550, string> = {
   451: '4.3.0 Temporary failure, try again later (injected by the sink)',
   550: '5.7.1 Message rejected (injected by the sink)',
 };
-
-const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 const readAll = async (stream: SMTPServerDataStream): Promise<Buffer> => {
   const chunks: Buffer[] = [];
@@ -33,26 +29,18 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
   const now = options.now ?? (() => new Date());
   const maxMessageBytes = options.maxMessageBytes ?? 10 * 1024 * 1024;
   let received: ParsedMessage[] = [];
-  let faults: PendingFault[] = [];
+  /** Played strictly in the order injected, whatever their kind. */
+  const faults = new FaultQueue<SmtpSinkFault>();
   let nextId = 1;
   const arrivals = new EventEmitter();
   arrivals.setMaxListeners(0);
   /** Open client sockets by remote port, so a fault can cut one mid-transaction. */
   const sockets = new Map<number, Socket>();
 
-  const takeFault = (): SmtpSinkFault | undefined => {
-    const fault = faults[0];
-    if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) faults = faults.slice(1);
-    const { remaining: _remaining, ...rest } = fault;
-    return rest;
-  };
-
   const receive = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
     const raw = await readAll(stream);
     if (stream.sizeExceeded) throw smtpError(552, '5.3.4 Message exceeds the fixed maximum message size');
-    const fault = takeFault();
+    const fault = faults.takeNext();
     if (fault?.kind === 'reject') throw smtpError(fault.code, fault.message ?? REJECT_TEXT[fault.code]);
     const id = String(nextId++);
     const message = await parseMessage(raw, {
@@ -106,26 +94,20 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
     messages: (): ParsedMessage[] => [...received],
     clear: (): void => {
       received = [];
-      faults = [];
+      faults.clear();
     },
   };
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(sinkPages(store));
-  const http: Server = app.listen(options.httpPort ?? 0, host);
-  await once(http, 'listening');
-  const httpPort = (http.address() as AddressInfo).port;
+  const pages = await startFakeServer({ port: options.httpPort ?? 0, host }, (app) =>
+    app.use(sinkPages(store)),
+  );
 
   return {
-    smtpUrl: `smtp://${hostForUrl(host)}:${smtpPort}`,
-    httpUrl: `http://${hostForUrl(host)}:${httpPort}`,
+    smtpUrl: `smtp://${urlHost(host)}:${smtpPort}`,
+    httpUrl: pages.origin,
     messages: store.messages,
     clear: store.clear,
-    inject: (fault) => {
-      if (fault.times > 0) faults.push({ ...fault, remaining: fault.times });
-    },
+    inject: (fault) => faults.add(fault),
     waitFor: (predicate, timeoutMs = 5_000) =>
       new Promise<ParsedMessage>((resolve, reject) => {
         const already = received.find(predicate);
@@ -147,11 +129,7 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
       }),
     close: async () => {
       for (const socket of sockets.values()) socket.destroy();
-      const httpClosed = new Promise<void>((resolve, reject) =>
-        http.close((error) => (error ? reject(error) : resolve())),
-      );
-      http.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => smtp.close(() => resolve())), httpClosed]);
+      await Promise.all([new Promise<void>((resolve) => smtp.close(() => resolve())), pages.close()]);
     },
   };
 };

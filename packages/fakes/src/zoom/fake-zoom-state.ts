@@ -1,14 +1,21 @@
 // Everything the fake Zoom remembers, and the lookups its routes share: which user a path names for a
 // given token, which meetings a token may touch, the request log and the Retry-Afters it handed out.
 import { randomBytes } from 'node:crypto';
-import { emailDomain } from '../email-address';
+import { emailDomain } from '../kit/email-address';
+import { OAuthFakeState } from '../kit/fake-state';
+import { faultHits } from '../kit/fault-queue';
 import type { MeetingHost } from './meeting-record';
-import { FaultQueue } from './fault-queue';
 import { normalizePasswordRequirement } from './passcode-rules';
 import { DailyCreateUpdateLimit } from './rate-limits';
-import { TokenStore } from './token-store';
-import type { Principal } from './token-store';
-import type { FakeZoomMeeting, FakeZoomRequest, FakeZoomRetryAfter, FakeZoomUserInput } from './types';
+import { ZOOM_LOOKS, ZoomApps } from './oauth-apps';
+import type { CodeGrant, Principal, UserGrant } from './oauth-apps';
+import type {
+  FakeZoomFault,
+  FakeZoomMeeting,
+  FakeZoomRequest,
+  FakeZoomRetryAfter,
+  FakeZoomUserInput,
+} from './types';
 import { meetingNotFound, userNotFound } from './zoom-errors';
 
 export interface UserRecord extends MeetingHost {
@@ -18,12 +25,7 @@ export interface UserRecord extends MeetingHost {
 
 /** A request as logged, with what the Retry-After check needs. */
 export interface RequestRecord extends FakeZoomRequest {
-  seq: number;
   countsTowardDailyLimit: boolean;
-}
-
-interface RetryAfterRecord extends FakeZoomRetryAfter {
-  seq: number;
 }
 
 interface PageCursor {
@@ -32,23 +34,34 @@ interface PageCursor {
   offset: number;
 }
 
-export class FakeZoomState {
-  readonly tokens = new TokenStore();
-  readonly faults = new FaultQueue();
+const isV2 = (path: string): boolean => path === '/v2' || path.startsWith('/v2/');
+
+/** A fault without `path` hits /v2 calls only, so a token fetch in front of an API call does not use it up. */
+const faultApplies = (fault: FakeZoomFault, target: { method: string; path: string }): boolean =>
+  (fault.kind !== 'status' && fault.kind !== 'rate_limit') || faultHits(fault, target, isV2);
+
+export class FakeZoomState extends OAuthFakeState<
+  FakeZoomFault,
+  RequestRecord,
+  Principal,
+  UserGrant,
+  CodeGrant,
+  FakeZoomRetryAfter
+> {
+  readonly apps = new ZoomApps();
   readonly daily: DailyCreateUpdateLimit;
   private readonly users = new Map<string, UserRecord>();
   private readonly meetingsById = new Map<number, FakeZoomMeeting>();
   private deleted: FakeZoomMeeting[] = [];
-  private log: RequestRecord[] = [];
-  private retryAfters: RetryAfterRecord[] = [];
   private cursors = new Map<string, PageCursor>();
 
   constructor(
-    readonly now: () => Date,
+    now: () => Date,
     dailyLimit: number,
     /** The account whose S2S token may name any email as a user (see StartFakeZoomOptions). */
     private readonly autoProvisionAccountId?: string,
   ) {
+    super(now, faultApplies, ZOOM_LOOKS);
     this.daily = new DailyCreateUpdateLimit(dailyLimit);
   }
 
@@ -153,27 +166,13 @@ export class FakeZoomState {
     return this.cursors.get(token);
   }
 
-  logRequest(
-    request: Omit<RequestRecord, 'seq' | 'status' | 'beforeRetryAfter' | 'countsTowardDailyLimit'>,
-  ): RequestRecord {
-    const record: RequestRecord = {
-      ...request,
-      seq: this.log.length,
-      status: 0,
-      beforeRetryAfter: false,
-      countsTowardDailyLimit: false,
-    };
-    this.log.push(record);
-    return record;
-  }
-
   /** Marks whether `record` arrived while a Retry-After given to an earlier request still ran. */
   checkRetryAfter(record: RequestRecord): void {
-    record.beforeRetryAfter = this.retryAfters.some((given) => {
-      if (given.seq >= record.seq || record.at >= given.until) return false;
-      if (given.userId === undefined) return record.path.startsWith('/v2');
-      return record.countsTowardDailyLimit && record.userId === given.userId;
-    });
+    record.beforeRetryAfter = this.log.isBeforeRetryAfter(record, (given) =>
+      given.userId === undefined
+        ? record.path.startsWith('/v2')
+        : record.countsTowardDailyLimit && record.userId === given.userId,
+    );
   }
 
   recordRetryAfter(
@@ -181,34 +180,32 @@ export class FakeZoomState {
     retryAfter: Omit<FakeZoomRetryAfter, 'path' | 'userId'>,
     userId?: string,
   ): void {
-    this.retryAfters.push({
-      ...retryAfter,
-      seq: record.seq,
-      path: record.path,
-      ...(userId ? { userId } : {}),
-    });
+    this.log.giveRetryAfter(record, { ...retryAfter, path: record.path, ...(userId ? { userId } : {}) });
   }
 
   lastRetryAfter(): FakeZoomRetryAfter | undefined {
-    const last = this.retryAfters.at(-1);
-    if (!last) return undefined;
-    const { seq: _seq, ...retryAfter } = last;
-    return retryAfter;
+    const last = this.log.lastRetryAfter();
+    return last ? { ...last } : undefined;
   }
 
   requests(): FakeZoomRequest[] {
-    return this.log.map(({ seq: _seq, countsTowardDailyLimit: _counts, ...request }) => ({ ...request }));
+    return this.log.list(({ countsTowardDailyLimit: _counts, ...request }) => request);
   }
 
-  /** Forget meetings, requests, faults, tokens and counters; keep accounts, users and apps. */
-  reset(): void {
+  /** Every token and code of that user stops working (124 on the API, invalid_grant at the token endpoint). */
+  revokeUser(userId: string): void {
+    this.tokens.dropAccess((principal) => principal.kind === 'user' && principal.userId === userId);
+    this.tokens.revokeGrants((grant) => grant.userId === userId);
+    this.codes.drop((code) => code.userId === userId);
+  }
+
+  /** Forget meetings, requests, faults, tokens, codes and counters; keep accounts, users and apps. */
+  override reset(): void {
+    super.reset();
+    this.codes.clear();
     this.meetingsById.clear();
     this.deleted = [];
-    this.log = [];
-    this.retryAfters = [];
     this.cursors.clear();
-    this.faults.clear();
-    this.tokens.clearTokens();
     this.daily.clear();
   }
 }

@@ -1,6 +1,7 @@
 // Plays the injected latency, 5xx and 429 faults before a request reaches auth or a route, as a
 // gateway in front of Zoom would.
 import type { RequestHandler } from 'express';
+import { faultGate } from '../kit/fault-gate';
 import type { FakeZoomState } from './fake-zoom-state';
 import { dailyLimited, qpsLimited, rateLimitCategory } from './rate-limits';
 import { zoomLocals } from './request-log';
@@ -17,36 +18,35 @@ const statusBody = (status: 500 | 502 | 503 | 504): { type: string; body: string
   };
 };
 
-export const playFaults =
-  (state: FakeZoomState, pendingTimers: Set<NodeJS.Timeout>): RequestHandler =>
-  async (req, res, next) => {
-    const latency = state.faults.take('latency', req.path);
-    if (latency) {
-      await new Promise<void>((resolve) => {
+export const playFaults = (state: FakeZoomState, pendingTimers: Set<NodeJS.Timeout>): RequestHandler =>
+  faultGate(
+    (req, res) => {
+      const latency = state.faults.take('latency', req);
+      if (!latency) return undefined;
+      return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pendingTimers.delete(timer);
-          resolve();
+          resolve(res.destroyed ? 'answered' : undefined);
         }, latency.ms);
         pendingTimers.add(timer);
       });
-      if (res.destroyed) return;
-    }
-    const status = state.faults.take('status', req.path);
-    if (status) {
-      const { type, body } = statusBody(status.status);
-      res.status(status.status).type(type).send(body);
-      return;
-    }
-    const limit = state.faults.take('rate_limit', req.path);
-    if (limit) {
+    },
+    (req, res) => {
+      const fault = state.faults.take('status', req);
+      if (!fault) return undefined;
+      const { type, body } = statusBody(fault.status);
+      res.status(fault.status).type(type).send(body);
+      return 'answered';
+    },
+    (req, res) => {
+      const limit = state.faults.take('rate_limit', req);
+      if (!limit) return undefined;
       const category = rateLimitCategory(req.path);
       const answer =
         limit.type === 'QPS'
           ? qpsLimited(category, state.now(), limit)
           : dailyLimited(category, state.now(), limit);
       if (answer.retryAfter) state.recordRetryAfter(zoomLocals(res).record, answer.retryAfter);
-      next(answer.error);
-      return;
-    }
-    next();
-  };
+      return answer.error;
+    },
+  );

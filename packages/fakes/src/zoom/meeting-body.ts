@@ -3,6 +3,7 @@
 // cannot coerce, and the documented limits (topic 200, agenda 2000, passcode rules), answer 300.
 import { z } from 'zod';
 import type { MeetingsCreateMeetingRequestBody } from '@zoom/rivet/meetings';
+import { isObject } from '../kit/json';
 import { findPasscodeViolations, passcodeRuleMessage } from './passcode-rules';
 import type { MeetingPasswordRequirement } from './types';
 import { invalidJsonBody, validationFailed } from './zoom-errors';
@@ -104,15 +105,12 @@ const MeetingBody = z.object(bodyShape);
 export type MeetingBody = z.infer<typeof MeetingBody>;
 export type MeetingSettingsInput = NonNullable<MeetingBody['settings']>;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Fields Zoom would silently ignore, as dotted paths ('settings.foo'). */
 export const findIgnoredFields = (raw: unknown): string[] => {
-  if (!isPlainObject(raw)) return [];
+  if (!isObject(raw)) return [];
   const ignored = Object.keys(raw).filter((key) => !(key in bodyShape));
   const settings = raw['settings'];
-  if (isPlainObject(settings)) {
+  if (isObject(settings)) {
     ignored.push(
       ...Object.keys(settings)
         .filter((key) => !(key in settingsShape))
@@ -126,7 +124,7 @@ export const findIgnoredFields = (raw: unknown): string[] => {
 export const parseJsonObject = (body: Buffer | undefined): Record<string, unknown> => {
   try {
     const json: unknown = JSON.parse(body?.toString('utf8') ?? '');
-    if (isPlainObject(json)) return json;
+    if (isObject(json)) return json;
   } catch {
     // answered below
   }

@@ -84,7 +84,7 @@ export const meetingsRouter = (state: FakeZoomState): Router => {
     const body = validateMeetingBody(raw, host.requirement, host.timezone);
     const meeting = createMeetingRecord(body, host, state.now(), (id) => state.hasMeetingId(id));
     state.saveMeeting(meeting);
-    if (state.faults.take('drop_after_create', req.path)) {
+    if (state.faults.take('drop_after_create', req)) {
       req.socket.destroy();
       return;
     }

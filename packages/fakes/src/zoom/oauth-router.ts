@@ -4,103 +4,89 @@
 //   {"reason":"Invalid client_id or client_secret","error":"invalid_client"}
 //   {"reason":"Invalid Token!","error":"invalid_grant"}, {"reason":"Invalid authorization code","error":"invalid_grant"}
 //   {"reason":"unsupported grant type","error":"unsupported_grant_type"}
-import express, { Router } from 'express';
-import type { Response } from 'express';
+import type { Request, Router } from 'express';
+import { readClientCredentials } from '../kit/oauth/client-auth';
+import { tokenEndpoint } from '../kit/oauth/token-endpoint';
+import type { TokenAnswer } from '../kit/oauth/token-endpoint';
+import { VendorHttpError } from '../kit/vendor-errors';
 import type { FakeZoomState } from './fake-zoom-state';
 import { zoomLocals } from './request-log';
-import type { IssuedTokens } from './token-store';
+import { issueS2s, issueUserPair, refreshUserPair } from './oauth-apps';
+import type { AuthenticatedClient, IssuedTokens } from './oauth-apps';
 
 const S2S_SCOPE = 'meeting:read:admin meeting:write:admin user:read:admin';
 const USER_SCOPE = 'meeting:read meeting:write user:read';
 
-const oauthError = (res: Response, reason: string, error: string): void => {
-  res.status(400).json({ reason, error });
-};
+/** `{reason, error}`, always with 400. */
+class ZoomOAuthError extends VendorHttpError<{ message: string; error: string }> {}
 
-const basicCredentials = (
-  header: string | undefined,
-): { clientId: string; clientSecret: string } | undefined => {
-  const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
-};
+const oauthError = (reason: string, error: string): ZoomOAuthError =>
+  new ZoomOAuthError(400, { message: reason, error });
 
-const formField = (body: unknown, name: string): string | undefined => {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
+const invalidClient = (): ZoomOAuthError =>
+  oauthError('Invalid client_id or client_secret', 'invalid_client');
 
 export const oauthRouter = (state: FakeZoomState, apiOrigin: () => string): Router => {
-  const router = Router();
-  router.post('/oauth/token', express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => {
-    const answer = (issued: IssuedTokens, scope: string): void => {
-      if (issued.principal.kind === 'user') zoomLocals(res).userId = issued.principal.userId;
-      res.json({
-        access_token: issued.accessToken,
-        token_type: 'bearer',
-        ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}),
-        expires_in: issued.expiresIn,
-        scope,
-        api_url: apiOrigin(),
-      });
-    };
-    // Zoom takes the client credentials as HTTP Basic, or as client_id/client_secret form fields.
-    const fromForm = {
-      clientId: formField(req.body, 'client_id'),
-      clientSecret: formField(req.body, 'client_secret'),
-    };
-    const credentials =
-      basicCredentials(req.get('authorization')) ??
-      (fromForm.clientId && fromForm.clientSecret
-        ? { clientId: fromForm.clientId, clientSecret: fromForm.clientSecret }
-        : undefined);
-    const client = credentials && state.tokens.findClient(credentials.clientId, credentials.clientSecret);
-    if (!credentials || !client) {
-      oauthError(res, 'Invalid client_id or client_secret', 'invalid_client');
-      return;
-    }
-    const now = state.now().getTime();
-    const grantType = formField(req.body, 'grant_type');
-    switch (grantType) {
-      case 'account_credentials': {
-        const accountId = formField(req.body, 'account_id');
-        if (!client.s2s) {
-          oauthError(res, 'Invalid client_id or client_secret', 'invalid_client');
-        } else if (accountId !== client.s2s.accountId) {
-          oauthError(res, 'Invalid account_id', 'invalid_request');
-        } else {
-          answer(state.tokens.issueS2s(client.s2s, now), S2S_SCOPE);
-        }
-        return;
-      }
-      case 'refresh_token': {
-        const issued = state.tokens.refresh(
-          credentials.clientId,
-          formField(req.body, 'refresh_token') ?? '',
-          now,
-        );
-        if (issued) answer(issued, USER_SCOPE);
-        else oauthError(res, 'Invalid Token!', 'invalid_grant');
-        return;
-      }
-      case 'authorization_code': {
-        const code = state.tokens.takeCode(credentials.clientId, formField(req.body, 'code') ?? '', now);
-        if (!code) {
-          oauthError(res, 'Invalid authorization code', 'invalid_grant');
-        } else if (formField(req.body, 'redirect_uri') !== code.redirectUri) {
-          oauthError(res, 'Redirect URI mismatch.', 'invalid_request');
-        } else {
-          const { redirectUri: _redirect, expiresAt: _expires, ...grant } = code;
-          answer(state.tokens.issueUserPair({ ...grant, accessTokenTtlSeconds: 3600 }, now), USER_SCOPE);
-        }
-        return;
-      }
-      default:
-        oauthError(res, 'unsupported grant type', 'unsupported_grant_type');
-    }
+  /** Zoom checks the client before it looks at the grant type. */
+  const authenticate = (req: Request): AuthenticatedClient => {
+    const client = state.apps.authenticate(readClientCredentials(req));
+    if (!client) throw invalidClient();
+    return client;
+  };
+  const answer = (issued: IssuedTokens, scope: string): TokenAnswer => ({
+    body: {
+      access_token: issued.accessToken,
+      token_type: 'bearer',
+      ...(issued.refreshToken ? { refresh_token: issued.refreshToken } : {}),
+      expires_in: issued.expiresIn,
+      scope,
+      api_url: apiOrigin(),
+    },
+    ...(issued.principal.kind === 'user' ? { principal: issued.principal.userId } : {}),
   });
-  return router;
+
+  return tokenEndpoint({
+    path: '/oauth/token',
+    bodyLimit: '64kb',
+    grants: {
+      account_credentials: (field, req) => {
+        const { s2s } = authenticate(req);
+        if (!s2s) throw invalidClient();
+        if (field('account_id') !== s2s.accountId) throw oauthError('Invalid account_id', 'invalid_request');
+        return answer(issueS2s(state.tokens, s2s), S2S_SCOPE);
+      },
+      refresh_token: (field, req) => {
+        const issued = refreshUserPair(
+          state.tokens,
+          authenticate(req).clientId,
+          field('refresh_token') ?? '',
+        );
+        if (!issued) throw oauthError('Invalid Token!', 'invalid_grant');
+        return answer(issued, USER_SCOPE);
+      },
+      authorization_code: (field, req) => {
+        const code = state.codes.take(field('code') ?? '', authenticate(req).clientId);
+        if (!code) throw oauthError('Invalid authorization code', 'invalid_grant');
+        if (field('redirect_uri') !== code.redirectUri)
+          throw oauthError('Redirect URI mismatch.', 'invalid_request');
+        const { clientId, accountId, userId } = code;
+        return answer(
+          issueUserPair(state.tokens, { clientId, accountId, userId, accessTokenTtlSeconds: 3600 }),
+          USER_SCOPE,
+        );
+      },
+    },
+    unsupported: (_grantType, req) => {
+      authenticate(req);
+      throw oauthError('unsupported grant type', 'unsupported_grant_type');
+    },
+    answerError: (error, res) => {
+      if (!(error instanceof ZoomOAuthError)) return false;
+      res.status(error.status).json({ reason: error.detail.message, error: error.detail.error });
+      return true;
+    },
+    note: (res, { principal }) => {
+      if (principal !== undefined) zoomLocals(res).userId = principal;
+    },
+  });
 };

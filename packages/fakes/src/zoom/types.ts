@@ -2,7 +2,25 @@
 // Field names follow Zoom's (and @zoom/rivet's) snake_case wherever a value mirrors the wire.
 import type { MeetingsGetMeetingResponse } from '@zoom/rivet/meetings';
 import type { UsersGetUserSettingsResponse } from '@zoom/rivet/users';
-import type { HostMeetingChanges, ZoomWebhookEvent } from './webhook-events';
+import type { FakeControls, IssuedUserTokens, StartFakeOptions } from '../kit/fake-face';
+import type { LoggedRequest } from '../kit/request-log';
+
+/** A Zoom webhook as Zoom posts it. */
+export interface ZoomWebhookEvent {
+  event: string;
+  event_ts: number;
+  payload: Record<string, unknown>;
+}
+
+/** What a host changes when editing a meeting in Zoom. */
+export interface HostMeetingChanges {
+  topic?: string;
+  /** ISO 8601 with an offset, or wall-clock time in the meeting's time zone (as Zoom reads it). */
+  start_time?: string;
+  duration?: number;
+  timezone?: string;
+  password?: string;
+}
 
 /** The account's passcode rules (`schedule_meeting.meeting_password_requirement` in user settings). */
 export interface MeetingPasswordRequirement {
@@ -99,18 +117,14 @@ export type FakeZoomMeetingSettings = NonNullable<MeetingsGetMeetingResponse['se
   }>;
 };
 
-export interface FakeZoomRequest {
-  method: string;
-  /** Path without the query, e.g. '/v2/users/zu_ada/meetings' or '/oauth/token'. */
-  path: string;
-  /** 0 when the fake destroyed the socket instead of answering. */
-  status: number;
-  /** When it arrived, by the fake's clock (ms since the epoch). */
-  at: number;
+/**
+ * A request as logged: its path without the query (e.g. '/v2/users/zu_ada/meetings' or
+ * '/oauth/token'); status 0 when the fake destroyed the socket instead of answering; before a
+ * Retry-After the fake had given: for QPS, any /v2 call; for the daily limit, that user's create/update.
+ */
+export interface FakeZoomRequest extends LoggedRequest {
   /** The Zoom user the request acted on, once resolved. */
   userId?: string;
-  /** It arrived before a Retry-After the fake had given (for QPS: any /v2 call; daily: that user's create/update). */
-  beforeRetryAfter: boolean;
   /** Body fields Zoom would silently ignore (unknown to its API), e.g. ['settings.foo']. */
   ignoredFields?: string[];
 }
@@ -127,7 +141,7 @@ export interface FakeZoomRetryAfter {
   userId?: string;
 }
 
-export interface FakeZoom {
+export interface FakeZoom extends FakeControls<FakeZoomFault, FakeZoomRequest> {
   /** 'http://127.0.0.1:<port>/v2' */
   readonly apiBaseUrl: string;
   /** 'http://127.0.0.1:<port>' (token endpoint at /oauth/token) */
@@ -139,11 +153,6 @@ export interface FakeZoom {
    * those, exactly, as Zoom's allow list does; without, any http(s) URI.
    */
   addUserApp(input: { clientId: string; clientSecret: string; redirectUris?: string[] }): void;
-  /**
-   * Who is signed in to Zoom in "the browser": /oauth/authorize consents as them (or, with `deny`,
-   * sends `error=access_denied` back). Nobody signed in: the only user, else an account chooser page.
-   */
-  signIn(userId: string | null, options?: { deny?: boolean }): void;
   /** The Server-to-Server OAuth app of an account. */
   addAccount(input: { accountId: string; clientId: string; clientSecret: string }): void;
   addUser(input: FakeZoomUserInput): void;
@@ -153,7 +162,7 @@ export interface FakeZoom {
     clientSecret: string;
     userId: string;
     accessTokenTtlSeconds?: number;
-  }): { accessToken: string; refreshToken: string; expiresIn: number };
+  }): IssuedUserTokens;
   /** A one-time authorization code, as the redirect after a user's consent carries it. */
   issueAuthorizationCode(input: {
     clientId: string;
@@ -174,28 +183,19 @@ export interface FakeZoom {
   hostUpdatesMeeting(meetingId: number | string, changes: HostMeetingChanges): ZoomWebhookEvent;
   /** Every access token stops working with 124; refresh tokens stay valid. */
   expireAccessTokens(): void;
-  inject(fault: FakeZoomFault): void;
   /** Live meetings, as GET returns them, plus hostUserId. */
   meetings(): FakeZoomMeeting[];
   deletedMeetings(): FakeZoomMeeting[];
-  /** Every request, in arrival order. */
-  requests(): FakeZoomRequest[];
   /** The last Retry-After the fake gave, if any. */
   lastRetryAfter(): FakeZoomRetryAfter | undefined;
   /** What GET /users/{id}/settings answers for that user. */
   userSettings(userId: string): UsersGetUserSettingsResponse;
   /** Forget meetings, requests, faults, tokens, rate-limit counters and who is signed in; keep accounts, apps and users. */
   reset(): void;
-  close(): Promise<void>;
 }
 
-export interface StartFakeZoomOptions {
-  /** Default 0: a free port. */
-  port?: number;
-  /** Default '127.0.0.1'. */
-  host?: string;
-  /** The fake's clock: token expiry, created_at, the daily limit's UTC day, request timestamps. */
-  now?: () => Date;
+/** `now` is the clock for token expiry, created_at, the daily limit's UTC day and request timestamps. */
+export interface StartFakeZoomOptions extends StartFakeOptions {
   /** Creates + updates per host user per UTC day. Default 100, as Zoom. */
   dailyCreateUpdateLimit?: number;
   /**

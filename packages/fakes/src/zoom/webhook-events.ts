@@ -8,13 +8,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { FakeZoomState } from './fake-zoom-state';
 import { validateMeetingBody } from './meeting-body';
 import { updateMeetingRecord } from './meeting-record';
-import type { FakeZoomMeeting } from './types';
+import type { FakeZoomMeeting, HostMeetingChanges, ZoomWebhookEvent } from './types';
 
-export interface ZoomWebhookEvent {
-  event: string;
-  event_ts: number;
-  payload: Record<string, unknown>;
-}
+export type { HostMeetingChanges, ZoomWebhookEvent } from './types';
 
 export interface SignedZoomWebhook {
   /** The exact bytes to POST. */
@@ -45,23 +41,25 @@ export const urlValidationEvent = (now: Date, plainToken = randomBytes(16).toStr
   event_ts: now.getTime(),
 });
 
+const zoomEvent = (event: string, now: Date, payload: Record<string, unknown>): ZoomWebhookEvent => ({
+  event,
+  event_ts: now.getTime(),
+  payload,
+});
+
 /** The user removed the app: every token of theirs stops working, and Zoom says so. */
 export const deauthorize = (state: FakeZoomState, userId: string, clientId: string): ZoomWebhookEvent => {
   const user = state.requireUser(userId);
-  state.tokens.revokeUser(userId);
+  state.revokeUser(userId);
   const now = state.now();
-  return {
-    event: 'app_deauthorized',
-    event_ts: now.getTime(),
-    payload: {
-      account_id: user.accountId,
-      user_id: user.id,
-      client_id: clientId,
-      deauthorization_time: now.toISOString(),
-      signature: randomBytes(32).toString('hex'),
-      user_data_retention: 'false',
-    },
-  };
+  return zoomEvent('app_deauthorized', now, {
+    account_id: user.accountId,
+    user_id: user.id,
+    client_id: clientId,
+    deauthorization_time: now.toISOString(),
+    signature: randomBytes(32).toString('hex'),
+    user_data_retention: 'false',
+  });
 };
 
 const meetingObject = (state: FakeZoomState, meetingId: number) => {
@@ -74,36 +72,23 @@ const meetingObject = (state: FakeZoomState, meetingId: number) => {
 export const hostDeletesMeeting = (state: FakeZoomState, meetingId: number): ZoomWebhookEvent => {
   const meeting = meetingObject(state, meetingId);
   state.deleteMeeting(meeting);
-  return {
-    event: 'meeting.deleted',
-    event_ts: state.now().getTime(),
-    payload: {
-      account_id: state.requireUser(meeting.hostUserId).accountId,
-      operator: meeting.host_email,
-      operator_id: meeting.host_id,
-      operation: 'single',
-      object: {
-        uuid: meeting.uuid,
-        id: meeting.id,
-        host_id: meeting.host_id,
-        topic: meeting.topic,
-        type: meeting.type,
-        start_time: meeting.start_time,
-        duration: meeting.duration,
-        timezone: meeting.timezone,
-      },
+  return zoomEvent('meeting.deleted', state.now(), {
+    account_id: state.requireUser(meeting.hostUserId).accountId,
+    operator: meeting.host_email,
+    operator_id: meeting.host_id,
+    operation: 'single',
+    object: {
+      uuid: meeting.uuid,
+      id: meeting.id,
+      host_id: meeting.host_id,
+      topic: meeting.topic,
+      type: meeting.type,
+      start_time: meeting.start_time,
+      duration: meeting.duration,
+      timezone: meeting.timezone,
     },
-  };
+  });
 };
-
-export interface HostMeetingChanges {
-  topic?: string;
-  /** ISO 8601 with an offset, or wall-clock time in the meeting's time zone (as Zoom reads it). */
-  start_time?: string;
-  duration?: number;
-  timezone?: string;
-  password?: string;
-}
 
 /** The host edited the meeting in Zoom: `object` carries the id and what changed, `old_object` what it was. */
 export const hostUpdatesMeeting = (
@@ -119,17 +104,13 @@ export const hostUpdatesMeeting = (
   const fields = Object.keys(changes) as (keyof HostMeetingChanges)[];
   const pick = (from: FakeZoomMeeting) => Object.fromEntries(fields.map((field) => [field, from[field]]));
   const now = state.now();
-  return {
-    event: 'meeting.updated',
-    event_ts: now.getTime(),
-    payload: {
-      account_id: host.accountId,
-      operator: meeting.host_email,
-      operator_id: meeting.host_id,
-      scope: 'single',
-      object: { id: meeting.id, uuid: meeting.uuid, host_id: meeting.host_id, ...pick(updated) },
-      old_object: { id: meeting.id, uuid: meeting.uuid, host_id: meeting.host_id, ...pick(meeting) },
-      time_stamp: now.getTime(),
-    },
-  };
+  return zoomEvent('meeting.updated', now, {
+    account_id: host.accountId,
+    operator: meeting.host_email,
+    operator_id: meeting.host_id,
+    scope: 'single',
+    object: { id: meeting.id, uuid: meeting.uuid, host_id: meeting.host_id, ...pick(updated) },
+    old_object: { id: meeting.id, uuid: meeting.uuid, host_id: meeting.host_id, ...pick(meeting) },
+    time_stamp: now.getTime(),
+  });
 };

@@ -1,5 +1,6 @@
 // Zoom's error answers: `{code, message}` with an HTTP status, `errors: [{field, message}]` for validation
 // (developers.zoom.us/docs/api/errors), and the same document in XML when Zoom picks XML.
+import { VendorHttpError } from '../kit/vendor-errors';
 
 export interface ZoomFieldError {
   field: string;
@@ -12,17 +13,8 @@ export interface ZoomErrorBody {
   errors?: ZoomFieldError[];
 }
 
-/** Thrown by route handlers; the error renderer answers it as Zoom would. */
-export class ZoomApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ZoomErrorBody,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(body.message);
-    this.name = 'ZoomApiError';
-  }
-}
+/** Thrown by route handlers; the error renderer answers its `detail` as Zoom would. */
+export class ZoomApiError extends VendorHttpError<ZoomErrorBody> {}
 
 export const invalidAccessToken = (): ZoomApiError =>
   new ZoomApiError(401, { code: 124, message: 'Invalid access token.' });

@@ -1,6 +1,6 @@
-// A valid sample booking, used by the demo script, sandbox mode and tests.
-import type { Booking, BookingEvent, CanceledBooking } from './booking';
-import { EventType } from './booking';
+// A valid sample booking and its event, for tests, the demo script, sandbox mode and benchmarks.
+import type { Booking, BookingEvent, CanceledBooking } from '@meetlink/events';
+import { EventType } from '@meetlink/events';
 
 export interface SampleBookingOptions {
   bookingId: string;

@@ -32,17 +32,17 @@ describe('parseRetryAfter', () => {
   });
 
   it('answers undefined for a missing or unreadable header', () => {
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
     // Date.parse alone would take these for dates in 2001.
     expect(parseRetryAfter('-1', now)).toBeUndefined();
     expect(parseRetryAfter('1.5.3', now)).toBeUndefined();
   });
 
   it('finds the header in a Headers object or a plain record, whatever its case', () => {
-    expect(retryAfterFrom(new Headers({ 'Retry-After': '2' }))).toBe(2000);
-    expect(retryAfterFrom({ 'retry-after': '4' })).toBe(4000);
-    expect(retryAfterFrom({ 'Retry-After': '0' })).toBe(0);
-    expect(retryAfterFrom(undefined)).toBeUndefined();
+    expect(retryAfterFrom(new Headers({ 'Retry-After': '2' }), now)).toBe(2000);
+    expect(retryAfterFrom({ 'retry-after': '4' }, now)).toBe(4000);
+    expect(retryAfterFrom({ 'Retry-After': '0' }, now)).toBe(0);
+    expect(retryAfterFrom(undefined, now)).toBeUndefined();
   });
 });

@@ -1,0 +1,70 @@
+// The booking state every worker reads and writes: one snapshot per booking (newest version wins), each
+// step's checkpoint, the meeting record and what was intended. packages/store implements it on Redis.
+import type {
+  BookingSnapshot,
+  BookingStatus,
+  MeetingCleanup,
+  MeetingIntent,
+  MeetingRecord,
+  StepStatus,
+  StepName,
+} from '@meetlink/events';
+
+export type AcceptOutcome =
+  /** A newer version: stored, steps reset to pending, the caller must enqueue it. */
+  | 'accepted'
+  /** The same webhook again, and its job may not have been queued yet (a crash before the enqueue). */
+  | 'replay'
+  /** The same webhook again, already queued: nothing to do. */
+  | 'duplicate'
+  /** Not newer than what is stored. */
+  | 'stale';
+
+export type StepPatch = Partial<Omit<StepStatus, 'version' | 'attempts' | 'updatedAt'>>;
+
+/** An entry of the index of accepted but not yet queued versions (see BookingStore.listUnqueued). */
+export interface UnqueuedBooking {
+  bookingId: string;
+  /** The booking's newest version now; null when the booking is gone. */
+  version: number | null;
+  /** When that version was accepted (ms since the epoch). */
+  acceptedAtMs: number;
+}
+
+export interface BookingStore {
+  /**
+   * Stores a newer version and, in the same script, files the booking in the index of versions
+   * accepted but not yet queued, so a crash or a lost connection before the enqueue strands nothing.
+   */
+  accept(snapshot: BookingSnapshot, webhookId: string): Promise<AcceptOutcome>;
+  /** Records that `version`'s job is queued and takes the booking out of the unqueued index, if still newest. */
+  markEnqueued(bookingId: string, version: number): Promise<void>;
+  /**
+   * Bookings whose newest version was accepted at least `olderThanMs` ago and is not known to be
+   * queued, oldest first, at most `limit`. `version` is null when the booking itself is gone.
+   */
+  listUnqueued(olderThanMs: number, limit: number): Promise<UnqueuedBooking[]>;
+  /** Drops a booking's entry from the unqueued index, only if the booking is gone; true if dropped. */
+  dropUnqueued(bookingId: string): Promise<boolean>;
+  getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
+  getStatus(bookingId: string): Promise<BookingStatus | null>;
+  getMeeting(bookingId: string): Promise<MeetingRecord | null>;
+  /**
+   * Records (or, with null, forgets) the booking's meeting. Recording also indexes the meeting id
+   * (until 30 days after it starts), so a provider's report about the meeting finds the booking.
+   */
+  setMeeting(bookingId: string, record: MeetingRecord | null): Promise<void>;
+  /** Applies `patch` to a step only while `version` is still the booking's newest; false otherwise. */
+  updateStep(
+    bookingId: string,
+    version: number,
+    step: StepName,
+    patch: StepPatch,
+    options?: { countAttempt?: boolean },
+  ): Promise<boolean>;
+  /** The intent recorded before a create (see MeetingIntent); setMeeting with a record clears it. */
+  getMeetingIntent(bookingId: string): Promise<MeetingIntent | null>;
+  setMeetingIntent(bookingId: string, intent: MeetingIntent | null): Promise<void>;
+  /** Records (or, with null, forgets) the clean-up of a meeting the booking no longer owns, by job id. */
+  setMeetingCleanup(bookingId: string, id: string, cleanup: MeetingCleanup | null): Promise<void>;
+}

@@ -1,0 +1,37 @@
+// Test helper: the Zoom adapter wired as apps/conference-worker/src/main.ts wires it.
+import type { Redis } from 'ioredis';
+import { parseTokenKeyring } from '@meetlink/config';
+import { createRedisMemberConnectionStore, createZoomTokenSource } from '@meetlink/connections';
+import type { MemberConnectionStore, ZoomTokenSettings } from '@meetlink/connections';
+import { createZoomAdapter } from '../src';
+import type { ZoomAdapter, ZoomAdapterDeps } from '../src';
+
+/**
+ * The Zoom adapter as a composition root builds it: the connection store (with a key), the token
+ * source from @meetlink/connections, and the adapter that takes it.
+ */
+export const zoomAdapterFor = (
+  settings: ZoomTokenSettings & { apiBaseUrl?: string; tokenEncryptionKey?: string },
+  deps: Omit<ZoomAdapterDeps, 'tokens'> & { redis: Redis; keyPrefix: string },
+): ZoomAdapter & { connections: MemberConnectionStore | null } => {
+  const { redis, keyPrefix, ...adapterDeps } = deps;
+  const connections = settings.tokenEncryptionKey
+    ? createRedisMemberConnectionStore({
+        redis,
+        prefix: keyPrefix,
+        keyring: parseTokenKeyring(settings.tokenEncryptionKey),
+        ...(deps.now ? { now: deps.now } : {}),
+      })
+    : null;
+  const tokens = createZoomTokenSource(settings, {
+    connections,
+    redis,
+    lockPrefix: keyPrefix,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  return {
+    ...createZoomAdapter({ apiBaseUrl: settings.apiBaseUrl }, { ...adapterDeps, tokens }),
+    connections,
+  };
+};
