@@ -6,6 +6,8 @@ import {
   reconnectNoticeEnv,
   tokenKeyring,
   workerEnv,
+  googleEnv,
+  microsoftEnv,
 } from '@meetlink/config';
 
 const ServiceAccount = z.object({ client_email: z.email(), private_key: z.string().min(1) });
@@ -28,17 +30,10 @@ const serviceAccount = optional.transform((value, ctx) => {
 export const Config = z.object({
   ...workerEnv,
   ...reconnectNoticeEnv,
-  GOOGLE_API_ROOT_URL: z.url().default('https://www.googleapis.com/'),
-  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  ...googleEnv,
+  ...microsoftEnv,
   GOOGLE_SERVICE_ACCOUNT_JSON: serviceAccount,
-  GOOGLE_CLIENT_ID: optional,
-  GOOGLE_CLIENT_SECRET: optional,
   GOOGLE_SEND_UPDATES: z.enum(['all', 'externalOnly', 'none']).default('all'),
-  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0'),
-  MS_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
-  MS_TENANT_ID: optional,
-  MS_CLIENT_ID: optional,
-  MS_CLIENT_SECRET: optional,
   /** Encrypts members' own calendar tokens at rest (same format as the conference worker's). */
   TOKEN_ENCRYPTION_KEY: tokenKeyring,
 });

@@ -1,10 +1,10 @@
 // Composition root of the calendar worker.
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
-import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
+import { loadOrExit } from '@meetlink/config';
 import {
   createGoogleTokenSource,
   createMicrosoftTokenSource,
-  createRedisMemberConnectionStore,
+  memberConnectionsFromKey,
   reconnectNotifierFromSettings,
 } from '@meetlink/connections';
 import { createSmtpMailer } from '@meetlink/email';
@@ -18,13 +18,8 @@ const runtime = createWorkerRuntime(
   { name: 'calendar-worker', ...config },
   { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
 );
-const connections = config.TOKEN_ENCRYPTION_KEY
-  ? createRedisMemberConnectionStore({
-      redis: runtime.connection,
-      prefix: config.REDIS_PREFIX,
-      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
-    })
-  : undefined;
+const connections =
+  memberConnectionsFromKey(runtime.connection, config.REDIS_PREFIX, config.TOKEN_ENCRYPTION_KEY) ?? undefined;
 const lock = { redis: runtime.connection, lockPrefix: config.REDIS_PREFIX };
 const providers = {
   google: createGoogleCalendarProvider({

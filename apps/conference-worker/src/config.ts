@@ -1,25 +1,17 @@
 import { z } from 'zod';
 import {
-  optionalString as optional,
   parseEnv,
   reconnectNoticeEnv,
   tokenKeyring,
   workerEnv,
+  zoomEnv,
 } from '@meetlink/config';
 
 export const Config = z
   .object({
     ...workerEnv,
     ...reconnectNoticeEnv,
-    ZOOM_API_BASE_URL: z.url().default('https://api.zoom.us/v2'),
-    ZOOM_OAUTH_BASE_URL: z.url().default('https://zoom.us'),
-    /** Server-to-Server OAuth app: the admin connects the whole account once. */
-    ZOOM_ACCOUNT_ID: optional,
-    ZOOM_CLIENT_ID: optional,
-    ZOOM_CLIENT_SECRET: optional,
-    /** The user-OAuth app whose tokens members' own connections hold, when it is not the app above. */
-    ZOOM_USER_CLIENT_ID: optional,
-    ZOOM_USER_CLIENT_SECRET: optional,
+    ...zoomEnv,
     /**
      * How long calendar and email wait for a late meeting after the event was accepted before they go
      * ahead without it (the customer is told the link follows).

@@ -1,7 +1,7 @@
 // Composition root of the conference worker.
-import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
+import { loadOrExit } from '@meetlink/config';
 import {
-  createRedisMemberConnectionStore,
+  memberConnectionsFromKey,
   createZoomTokenSource,
   reconnectNotifierFromSettings,
 } from '@meetlink/connections';
@@ -19,13 +19,11 @@ const runtime = createWorkerRuntime(
   { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
 );
 // Members' own connections exist only with a key to decrypt them (checked by loadConfig).
-const connections = config.TOKEN_ENCRYPTION_KEY
-  ? createRedisMemberConnectionStore({
-      redis: runtime.connection,
-      prefix: config.REDIS_PREFIX,
-      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
-    })
-  : null;
+const connections = memberConnectionsFromKey(
+  runtime.connection,
+  config.REDIS_PREFIX,
+  config.TOKEN_ENCRYPTION_KEY,
+);
 const tokens = createZoomTokenSource(
   {
     oauthBaseUrl: config.ZOOM_OAUTH_BASE_URL,

@@ -6,6 +6,9 @@ import {
   positiveInt,
   secretList,
   tokenKeyring,
+  zoomEnv,
+  googleEnv,
+  microsoftEnv,
 } from '@meetlink/config';
 import { decodeSecret } from '@meetlink/events';
 import { DEFAULT_RATE_LIMITS } from './rate-limit';
@@ -79,28 +82,12 @@ export const IntakeConfig = z
 
     // Zoom: the user-OAuth app members connect (ZOOM_USER_CLIENT_ID, or ZOOM_CLIENT_ID when there is
     // no Server-to-Server account); its webhook secret token.
-    ZOOM_API_BASE_URL: z.url().default('https://api.zoom.us/v2'),
-    ZOOM_OAUTH_BASE_URL: z.url().default('https://zoom.us'),
-    ZOOM_ACCOUNT_ID: optional,
-    ZOOM_CLIENT_ID: optional,
-    ZOOM_CLIENT_SECRET: optional,
-    ZOOM_USER_CLIENT_ID: optional,
-    ZOOM_USER_CLIENT_SECRET: optional,
     /** The app's Secret Token (Event Subscriptions); comma-separated while rotating. */
     ZOOM_WEBHOOK_SECRET_TOKEN: secretList(8),
-
-    GOOGLE_CLIENT_ID: optional,
-    GOOGLE_CLIENT_SECRET: optional,
+    ...zoomEnv,
+    ...googleEnv,
+    ...microsoftEnv,
     GOOGLE_OAUTH_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
-    GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
-    GOOGLE_API_ROOT_URL: z.url().default('https://www.googleapis.com/'),
-
-    MS_CLIENT_ID: optional,
-    MS_CLIENT_SECRET: optional,
-    /** The tenant members sign in with; 'common' or 'organizations' for a multi-tenant app. */
-    MS_TENANT_ID: optional,
-    MS_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
-    GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0'),
   })
   .superRefine(
     (c, ctx) => {

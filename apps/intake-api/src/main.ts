@@ -1,6 +1,6 @@
 // Composition root of the intake API.
-import { loadOrExit, parseTokenKeyring } from '@meetlink/config';
-import { createMemberAccess, createRedisMemberConnectionStore } from '@meetlink/connections';
+import { loadOrExit } from '@meetlink/config';
+import { createMemberAccess, memberConnectionsFromKey } from '@meetlink/connections';
 import { createLogger } from '@meetlink/observability';
 import {
   createQueue,
@@ -19,13 +19,7 @@ const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 const store = createRedisBookingStore({ redis, prefix: config.REDIS_PREFIX });
 const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX, logger });
-const connections = config.TOKEN_ENCRYPTION_KEY
-  ? createRedisMemberConnectionStore({
-      redis,
-      prefix: config.REDIS_PREFIX,
-      keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY),
-    })
-  : null;
+const connections = memberConnectionsFromKey(redis, config.REDIS_PREFIX, config.TOKEN_ENCRYPTION_KEY);
 const { providers, zoomUserApp } = oauthProvidersFromConfig(config);
 const memberAccess = connections
   ? createMemberAccess({ connections, flows: providers, redis, lockPrefix: config.REDIS_PREFIX })

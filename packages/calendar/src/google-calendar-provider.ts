@@ -23,6 +23,8 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
+import { withHostToken } from './with-host-token';
+import { eventGoneWhileWriting } from './transient-errors';
 
 export const DEFAULT_GOOGLE_API_ROOT_URL = 'https://www.googleapis.com/';
 
@@ -132,20 +134,13 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
   };
 
   /** Runs one call with the host's token; a 401 drops that token and tries once more with a new one. */
-  const withHostAuth = async <T>(host: HostRef, call: (auth: OAuth2Client) => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt += 1) {
-      const { token } = await tokens.getAccessToken(host);
-      try {
-        return await call(authFor(token));
-      } catch (error) {
-        if (readGoogleFailure(error).status === 401 && attempt === 0) {
-          await tokens.invalidate(host, token);
-          continue;
-        }
-        throw error;
-      }
-    }
-  };
+  const withHostAuth = <T>(host: HostRef, call: (auth: OAuth2Client) => Promise<T>): Promise<T> =>
+    withHostToken(
+      tokens,
+      host,
+      (token) => call(authFor(token)),
+      (error) => readGoogleFailure(error).status === 401,
+    );
 
   const getEvent = async (
     ref: Extract<CalendarRef, { provider: 'google' }>,
@@ -257,12 +252,7 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
         // and description carry the join details alone.
         if (outcome === 'conference_refused') outcome = await patchEvent(ref, host, event.etag, base);
         if (outcome === 'patched') return 'patched';
-        if (outcome === 'gone') {
-          throw new PermanentError(
-            'calendar_event_gone',
-            `Google event ${ref.eventId} was deleted while we wrote to it`,
-          );
-        }
+        if (outcome === 'gone') throw eventGoneWhileWriting('Google', ref.eventId);
       }
       throw conflictError(anyRef);
     },

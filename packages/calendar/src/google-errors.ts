@@ -4,7 +4,7 @@
 // `quotaExceeded` (https://developers.google.com/workspace/calendar/api/guides/errors).
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from '@meetlink/errors';
-import { calendarRateLimited, calendarUnavailable } from './transient-errors';
+import { calendarRateLimited, calendarRejected, calendarUnavailable } from './transient-errors';
 
 /** How long a host's Calendar usage limit without Retry-After delays its job. */
 export const DEFAULT_USAGE_LIMIT_WAIT_MS = 60_000;
@@ -118,12 +118,5 @@ export const mapGoogleError = (
   if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
   if (status === 412)
     return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
-  const codes: Record<number, string> = {
-    400: 'calendar_request_invalid',
-    401: 'calendar_unauthorized',
-    403: 'calendar_access_denied',
-    404: 'calendar_event_not_found',
-    410: 'calendar_event_gone',
-  };
-  return new PermanentError(codes[status] ?? 'calendar_request_rejected', message, { providerResponse });
+  return calendarRejected(status, message, providerResponse);
 };

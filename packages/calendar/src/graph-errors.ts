@@ -3,7 +3,7 @@
 // (https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling).
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from '@meetlink/errors';
-import { calendarRateLimited, calendarUnavailable } from './transient-errors';
+import { calendarRateLimited, calendarRejected, calendarUnavailable } from './transient-errors';
 
 export interface GraphFailure {
   /** Undefined when no answer came (network, timeout). */
@@ -67,12 +67,5 @@ export const mapGraphError = (
     return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
   if (status === 404 && USER_NOT_FOUND.has(code ?? ''))
     return new PermanentError('calendar_user_not_found', message, { providerResponse });
-  const codes: Record<number, string> = {
-    400: 'calendar_request_invalid',
-    401: 'calendar_unauthorized',
-    403: 'calendar_access_denied',
-    404: 'calendar_event_not_found',
-    410: 'calendar_event_gone',
-  };
-  return new PermanentError(codes[status] ?? 'calendar_request_rejected', message, { providerResponse });
+  return calendarRejected(status, message, providerResponse);
 };

@@ -21,6 +21,8 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
+import { withHostToken } from './with-host-token';
+import { eventGoneWhileWriting } from './transient-errors';
 
 export interface OutlookCalendarProviderOptions {
   /** GRAPH_BASE_URL, version included. */
@@ -71,23 +73,16 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     `/users/${encodeURIComponent(ref.userId)}/events/${encodeURIComponent(ref.eventId)}`;
 
   /** One Graph call with the host's token; a 401 drops the token and tries once more with a new one. */
-  const withHostAuth = async <T>(
+  const withHostAuth = <T>(
     host: HostRef,
     call: (client: ReturnType<GraphClientFactory>) => Promise<T>,
-  ): Promise<T> => {
-    for (let attempt = 0; ; attempt += 1) {
-      const { token } = await tokens.getAccessToken(host);
-      try {
-        return await call(clientFor(token));
-      } catch (error) {
-        if (readGraphFailure(error).status === 401 && attempt === 0) {
-          await tokens.invalidate(host, token);
-          continue;
-        }
-        throw error;
-      }
-    }
-  };
+  ): Promise<T> =>
+    withHostToken(
+      tokens,
+      host,
+      (token) => call(clientFor(token)),
+      (error) => readGraphFailure(error).status === 401,
+    );
 
   const getEvent = async (
     ref: Extract<CalendarRef, { provider: 'outlook' }>,
@@ -175,12 +170,7 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
           location: { displayName: details.joinUrl, locationUri: details.joinUrl },
         });
         if (outcome === 'patched') return 'patched';
-        if (outcome === 'gone') {
-          throw new PermanentError(
-            'calendar_event_gone',
-            `Outlook event ${ref.eventId} was deleted while we wrote to it`,
-          );
-        }
+        if (outcome === 'gone') throw eventGoneWhileWriting('Outlook', ref.eventId);
       }
       throw conflictError(anyRef);
     },

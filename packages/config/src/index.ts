@@ -128,3 +128,33 @@ export const tokenKeyring = optionalString.superRefine((value, ctx) => {
 
 export type { TokenKey, TokenKeyring } from './token-keyring';
 export { parseTokenKeyring } from './token-keyring';
+
+/** Zoom's API and OAuth hosts and the two apps (Server-to-Server, user OAuth): intake and conference. */
+export const zoomEnv = {
+  ZOOM_API_BASE_URL: z.url().default('https://api.zoom.us/v2'),
+  ZOOM_OAUTH_BASE_URL: z.url().default('https://zoom.us'),
+  /** Server-to-Server OAuth app: the admin connects the whole account once. */
+  ZOOM_ACCOUNT_ID: optionalString,
+  ZOOM_CLIENT_ID: optionalString,
+  ZOOM_CLIENT_SECRET: optionalString,
+  /** The user-OAuth app whose tokens members' own connections hold, when it is not the app above. */
+  ZOOM_USER_CLIENT_ID: optionalString,
+  ZOOM_USER_CLIENT_SECRET: optionalString,
+};
+
+/** Google Calendar's hosts and the OAuth client of members' own Google connections. */
+export const googleEnv = {
+  GOOGLE_API_ROOT_URL: z.url().default('https://www.googleapis.com/'),
+  GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+};
+
+/** Microsoft Graph's hosts and the Microsoft app (client credentials and members' connections). */
+export const microsoftEnv = {
+  GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0'),
+  MS_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  MS_TENANT_ID: optionalString,
+  MS_CLIENT_ID: optionalString,
+  MS_CLIENT_SECRET: optionalString,
+};

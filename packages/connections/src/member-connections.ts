@@ -3,6 +3,7 @@
 // under a key ring: encrypt with the current key, decrypt with any known one, so keys can rotate.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { parseTokenKeyring } from '@meetlink/config';
 import type { TokenKeyring } from '@meetlink/config';
 
 export const connectionProviders = ['zoom', 'google', 'microsoft'] as const;
@@ -388,3 +389,16 @@ export const createRedisMemberConnectionStore = ({
     },
   };
 };
+
+/**
+ * Members' own connections, when TOKEN_ENCRYPTION_KEY gives a keyring to decrypt them (loadConfig
+ * has already checked it); null without one: then only app-wide credentials can serve a host.
+ */
+export const memberConnectionsFromKey = (
+  redis: Redis,
+  prefix: string,
+  tokenEncryptionKey: string | undefined,
+): MemberConnectionStore | null =>
+  tokenEncryptionKey
+    ? createRedisMemberConnectionStore({ redis, prefix, keyring: parseTokenKeyring(tokenEncryptionKey) })
+    : null;

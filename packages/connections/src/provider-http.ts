@@ -1,8 +1,8 @@
 // The one authenticated JSON GET the connect flows and the connections test make to a provider
 // (who am I), its answers mapped to our errors here; token requests go through token-endpoint.ts.
 // Messages and details name the provider's error code and status, never a token.
-import { PermanentError, RetryableError } from '@meetlink/errors';
-import { retryAfterFrom } from '@meetlink/errors';
+import { PermanentError, RetryableError, retryAfterFrom } from '@meetlink/errors';
+import { readJson } from './token-endpoint';
 
 export interface ProviderHttpOptions {
   /** 'Zoom', 'Google', 'Microsoft': for messages. */
@@ -13,14 +13,6 @@ export interface ProviderHttpOptions {
   now?: () => Date;
   fetch?: typeof fetch;
 }
-
-const readJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 const send = async (
   {

@@ -83,7 +83,8 @@ export interface TokenEndpointOptions {
   fetch?: typeof fetch;
 }
 
-const readJson = (text: string): unknown => {
+/** A body as JSON, or undefined when it is not (vendors answer HTML or XML on some errors). */
+export const readJson = (text: string): unknown => {
   try {
     return JSON.parse(text);
   } catch {

@@ -6,7 +6,7 @@ import type {
   MeetingsUpdateMeetingRequestBody,
 } from '@zoom/rivet/meetings';
 import { PermanentError } from '@meetlink/errors';
-import { MeetingDetails } from '@meetlink/events';
+import { MeetingDetails, TimeZone } from '@meetlink/events';
 import type { DialInNumber } from '@meetlink/events';
 import type {
   AccessToken,
@@ -108,15 +108,6 @@ export const agendaBodyFor = (spec: MeetingSpec): string => agendaBodyOf(markedA
 export const hasMarker = (agenda: string | undefined, marker: string): boolean =>
   (agenda ?? '').split(/\r?\n/, 1)[0]?.trim() === marker;
 
-const isTimeZone = (timezone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** The fields Zoom gets for a spec: start_time in UTC, the time zone for display, the marked agenda. */
 export const toZoomMeetingFields = (spec: MeetingSpec) => {
   const marker = spec.marker.trim();
@@ -125,7 +116,8 @@ export const toZoomMeetingFields = (spec: MeetingSpec) => {
   }
   const start = Date.parse(spec.startTime);
   if (Number.isNaN(start)) throw invalidSpec(`startTime "${spec.startTime}" is not an ISO 8601 date-time`);
-  if (!isTimeZone(spec.timezone)) throw invalidSpec(`timezone "${spec.timezone}" is not an IANA time zone`);
+  if (!TimeZone.safeParse(spec.timezone).success)
+    throw invalidSpec(`timezone "${spec.timezone}" is not an IANA time zone`);
   if (!Number.isInteger(spec.durationMinutes) || spec.durationMinutes < 1) {
     throw invalidSpec(`durationMinutes must be a positive whole number, got ${spec.durationMinutes}`);
   }
