@@ -4,12 +4,10 @@
 // the id_token, read without checking its signature: it arrives straight from Google's token
 // endpoint over TLS and only labels the connection, it grants nothing. The cheap call is events.list
 // on the primary calendar (calendar.events allows it; calendarList would need another scope).
-import { PermanentError } from '@meetlink/errors';
 import type { OAuthProvider } from './oauth-provider';
-import { tokensFrom } from './oauth-provider';
+import { createOAuthFlow } from './oauth-provider';
 import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
-import { createTokenEndpointClient } from './token-endpoint';
 
 export const GOOGLE_CONNECT_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events'];
 
@@ -47,52 +45,28 @@ export const createGoogleOAuth = ({
   fetch,
 }: GoogleOAuthOptions): OAuthProvider => {
   const http: ProviderHttpOptions = { vendor: 'Google', codePrefix: 'calendar', ...(fetch ? { fetch } : {}) };
-  const requestToken = createTokenEndpointClient({
-    url: tokenUrl,
-    vendor: 'Google',
-    client: { clientId, clientSecret, auth: 'form' },
-    timeoutMs: 10_000,
-    ...(fetch ? { fetch } : {}),
-  });
   const eventsUrl = `${new URL(apiRootUrl).origin}/calendar/v3/calendars/primary/events?maxResults=1`;
-
-  return {
+  return createOAuthFlow({
     provider: 'google',
     vendor: 'Google',
-    authorizationUrl: ({ state, redirectUri }) => {
-      const url = new URL(authorizeUrl);
-      url.search = new URLSearchParams({
-        response_type: 'code',
-        client_id: clientId,
-        redirect_uri: redirectUri,
-        scope: GOOGLE_CONNECT_SCOPES.join(' '),
-        access_type: 'offline',
-        prompt: 'consent',
-        include_granted_scopes: 'true',
-        state,
-      }).toString();
-      return url.toString();
+    authorizeUrl,
+    authorizeParams: {
+      scope: GOOGLE_CONNECT_SCOPES.join(' '),
+      access_type: 'offline',
+      prompt: 'consent',
+      include_granted_scopes: 'true',
     },
-    exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-      });
-      if (!answer.refresh_token) {
-        throw new PermanentError(
-          'oauth_no_refresh_token',
-          'Google granted no refresh token (offline access was not given); connect again and allow offline access',
-        );
-      }
-      return tokensFrom(answer, now, emailFromIdToken(answer.id_token));
-    },
-    refresh: (tokens) => requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+    tokenUrl,
+    client: { clientId, clientSecret, auth: 'form' },
+    noRefreshTokenMessage:
+      'Google granted no refresh token (offline access was not given); connect again and allow offline access',
+    identify: (answer) => emailFromIdToken(answer.id_token),
     whoAmI: async (accessToken) => {
       const list = (await getJson(http, 'events.list (primary)', eventsUrl, accessToken)) as {
         summary?: unknown;
       };
       return { providerUserId: typeof list.summary === 'string' ? list.summary : null };
     },
-  };
+    fetch,
+  });
 };

@@ -5,10 +5,9 @@
 import { PermanentError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { OAuthProvider } from './oauth-provider';
-import { tokensFrom } from './oauth-provider';
+import { createOAuthFlow } from './oauth-provider';
 import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
-import { createTokenEndpointClient } from './token-endpoint';
 
 export const MICROSOFT_CONNECT_SCOPES = [
   'offline_access',
@@ -43,57 +42,24 @@ export const createMicrosoftOAuth = ({
     ...(fetch ? { fetch } : {}),
   };
   const authority = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0`;
-  const requestToken = createTokenEndpointClient({
-    url: `${authority}/token`,
-    vendor: 'Microsoft',
-    client: { clientId, clientSecret, auth: 'form' },
-    timeoutMs: 10_000,
-    ...(fetch ? { fetch } : {}),
-  });
   const scope = MICROSOFT_CONNECT_SCOPES.join(' ');
-
-  const whoAmI = async (accessToken: string) => {
-    const parsed = GraphMe.safeParse(
-      await getJson(http, 'GET /me', `${graphBaseUrl.replace(/\/+$/, '')}/me`, accessToken),
-    );
-    if (!parsed.success)
-      throw new PermanentError('calendar_unexpected_response', 'Graph GET /me answered without an id');
-    return { providerUserId: parsed.data.userPrincipalName ?? parsed.data.id };
-  };
-
-  return {
+  return createOAuthFlow({
     provider: 'microsoft',
     vendor: 'Microsoft',
-    authorizationUrl: ({ state, redirectUri }) => {
-      const url = new URL(`${authority}/authorize`);
-      url.search = new URLSearchParams({
-        client_id: clientId,
-        response_type: 'code',
-        redirect_uri: redirectUri,
-        response_mode: 'query',
-        scope,
-        state,
-      }).toString();
-      return url.toString();
+    authorizeUrl: `${authority}/authorize`,
+    authorizeParams: { response_mode: 'query', scope },
+    tokenUrl: `${authority}/token`,
+    client: { clientId, clientSecret, auth: 'form' },
+    grantParams: { scope },
+    noRefreshTokenMessage: 'Microsoft granted no refresh token (offline_access was not given)',
+    whoAmI: async (accessToken) => {
+      const parsed = GraphMe.safeParse(
+        await getJson(http, 'GET /me', `${graphBaseUrl.replace(/\/+$/, '')}/me`, accessToken),
+      );
+      if (!parsed.success)
+        throw new PermanentError('calendar_unexpected_response', 'Graph GET /me answered without an id');
+      return { providerUserId: parsed.data.userPrincipalName ?? parsed.data.id };
     },
-    exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-        scope,
-      });
-      if (!answer.refresh_token) {
-        throw new PermanentError(
-          'oauth_no_refresh_token',
-          'Microsoft granted no refresh token (offline_access was not given)',
-        );
-      }
-      const { providerUserId } = await whoAmI(answer.access_token);
-      return tokensFrom(answer, now, providerUserId);
-    },
-    refresh: (tokens) =>
-      requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, scope }),
-    whoAmI,
-  };
+    fetch,
+  });
 };

@@ -2,6 +2,8 @@
 // where to send the browser, how to turn the callback's code into a member's tokens, the refresh
 // grant (spent by the member-token refresh policy), and one cheap authenticated call.
 import type { ConnectionProvider, ConnectionTokens } from './member-connections';
+import { PermanentError } from '@meetlink/errors';
+import { createTokenEndpointClient } from './token-endpoint';
 import type { TokenAnswer } from './token-endpoint';
 
 export interface Identity {
@@ -33,3 +35,66 @@ export const tokensFrom = (
   scope: answer.scope ?? '',
   providerUserId,
 });
+
+export interface OAuthFlowSpec {
+  provider: ConnectionProvider;
+  vendor: OAuthProvider['vendor'];
+  authorizeUrl: string;
+  /** Sent with client_id, redirect_uri, state and response_type=code. */
+  authorizeParams: Record<string, string>;
+  tokenUrl: string;
+  client: { clientId: string; clientSecret: string; auth: 'basic' | 'form' };
+  /** Sent with both grants (Microsoft wants the scope again). */
+  grantParams?: Record<string, string>;
+  /** Without a refresh token the connection would die with its first access token: refuse it, saying why. */
+  noRefreshTokenMessage?: string;
+  /** Whose account the code belongs to: from the answer itself (an id_token), or by calling whoAmI. */
+  identify?: (answer: TokenAnswer) => string | null;
+  whoAmI: (accessToken: string) => Promise<Identity>;
+  fetch?: typeof fetch | undefined;
+}
+
+/** One authorization-code flow, as every provider runs it; the specs say what differs. */
+export const createOAuthFlow = (spec: OAuthFlowSpec): OAuthProvider => {
+  const requestToken = createTokenEndpointClient({
+    url: spec.tokenUrl,
+    vendor: spec.vendor,
+    client: spec.client,
+    timeoutMs: 10_000,
+    ...(spec.fetch ? { fetch: spec.fetch } : {}),
+  });
+  const grantParams = spec.grantParams ?? {};
+  return {
+    provider: spec.provider,
+    vendor: spec.vendor,
+    authorizationUrl: ({ state, redirectUri }) => {
+      const url = new URL(spec.authorizeUrl);
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: spec.client.clientId,
+        redirect_uri: redirectUri,
+        ...spec.authorizeParams,
+        state,
+      }).toString();
+      return url.toString();
+    },
+    exchangeCode: async ({ code, redirectUri, now }) => {
+      const answer = await requestToken({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        ...grantParams,
+      });
+      if (spec.noRefreshTokenMessage && !answer.refresh_token) {
+        throw new PermanentError('oauth_no_refresh_token', spec.noRefreshTokenMessage);
+      }
+      const providerUserId = spec.identify
+        ? spec.identify(answer)
+        : (await spec.whoAmI(answer.access_token)).providerUserId;
+      return tokensFrom(answer, now, providerUserId);
+    },
+    refresh: (tokens) =>
+      requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...grantParams }),
+    whoAmI: spec.whoAmI,
+  };
+};

@@ -5,10 +5,9 @@
 import { PermanentError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { OAuthProvider } from './oauth-provider';
-import { tokensFrom } from './oauth-provider';
+import { createOAuthFlow } from './oauth-provider';
 import { getJson } from './provider-http';
 import type { ProviderHttpOptions } from './provider-http';
-import { createTokenEndpointClient } from './token-endpoint';
 
 export interface ZoomOAuthOptions {
   oauthBaseUrl: string;
@@ -29,46 +28,21 @@ export const createZoomOAuth = ({
 }: ZoomOAuthOptions): OAuthProvider => {
   const http: ProviderHttpOptions = { vendor: 'Zoom', codePrefix: 'zoom', ...(fetch ? { fetch } : {}) };
   const base = oauthBaseUrl.replace(/\/+$/, '');
-  const requestToken = createTokenEndpointClient({
-    url: `${base}/oauth/token`,
-    vendor: 'Zoom',
-    client: { clientId, clientSecret, auth: 'basic' },
-    timeoutMs: 10_000,
-    ...(fetch ? { fetch } : {}),
-  });
-
-  const whoAmI = async (accessToken: string) => {
-    const parsed = ZoomUser.safeParse(
-      await getJson(http, 'GET /users/me', `${apiBaseUrl.replace(/\/+$/, '')}/users/me`, accessToken),
-    );
-    if (!parsed.success)
-      throw new PermanentError('zoom_unexpected_response', 'Zoom GET /users/me answered without a user id');
-    return { providerUserId: parsed.data.id };
-  };
-
-  return {
+  return createOAuthFlow({
     provider: 'zoom',
     vendor: 'Zoom',
-    authorizationUrl: ({ state, redirectUri }) => {
-      const url = new URL(`${base}/oauth/authorize`);
-      url.search = new URLSearchParams({
-        response_type: 'code',
-        client_id: clientId,
-        redirect_uri: redirectUri,
-        state,
-      }).toString();
-      return url.toString();
+    authorizeUrl: `${base}/oauth/authorize`,
+    authorizeParams: {},
+    tokenUrl: `${base}/oauth/token`,
+    client: { clientId, clientSecret, auth: 'basic' },
+    whoAmI: async (accessToken) => {
+      const parsed = ZoomUser.safeParse(
+        await getJson(http, 'GET /users/me', `${apiBaseUrl.replace(/\/+$/, '')}/users/me`, accessToken),
+      );
+      if (!parsed.success)
+        throw new PermanentError('zoom_unexpected_response', 'Zoom GET /users/me answered without a user id');
+      return { providerUserId: parsed.data.id };
     },
-    exchangeCode: async ({ code, redirectUri, now }) => {
-      const answer = await requestToken({
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: redirectUri,
-      });
-      const { providerUserId } = await whoAmI(answer.access_token);
-      return tokensFrom(answer, now, providerUserId);
-    },
-    refresh: (tokens) => requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
-    whoAmI,
-  };
+    fetch,
+  });
 };
