@@ -126,7 +126,14 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
   };
 
   for (const app of APP_NAMES) launch(app);
-  await Promise.all(APP_NAMES.map(waitUntilReady));
+  try {
+    await Promise.all(APP_NAMES.map(waitUntilReady));
+  } catch (error) {
+    // An app that cannot start must not leave the others (and the fakes) running: jest would never exit.
+    await Promise.all([...children.values()].map(({ child }) => stopProcess(child, 5_000)));
+    await fakes.close();
+    throw error;
+  }
 
   const status = async (bookingId: string): Promise<BookingStatus | null> => {
     const res = await fetch(`${url}/v1/bookings/${bookingId}`, {

@@ -13,12 +13,8 @@ jest.setTimeout(90_000);
 
 describe('the pipeline, end to end', () => {
   let pipeline: Pipeline;
-  beforeAll(async () => {
-    pipeline = await startPipeline(process.env['REDIS_URL']!);
-  });
-  afterAll(async () => {
-    await pipeline.stop();
-  });
+  beforeAll(async () => (pipeline = await startPipeline(process.env['REDIS_URL']!)));
+  afterAll(() => pipeline.stop());
 
   it('takes a video booking with a calendar through conference, calendar and email to done', async () => {
     const booking = sampleBooking({

@@ -1,14 +1,12 @@
 // The calendar step as it runs in production (real queue worker, googleapis and Graph clients, Redis)
 // against the fake Google Calendar and Microsoft Graph: what ends up in the organizer's event.
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { createGoogleTokenSource, createMicrosoftTokenSource } from '@meetlink/connections';
 import { EventType } from '@meetlink/events';
 import type {
   Booking,
-  BookingSnapshot,
   BookingStatus,
   CalendarRef,
   EventType as EventTypeName,
@@ -43,7 +41,7 @@ const meeting: MeetingDetails = {
 let google: FakeGoogleCalendar;
 let graph: FakeGraph;
 let worker: Worker;
-const prefix = `tcal${randomUUID().slice(0, 8)}`;
+const prefix = freshRedisPrefix('tcal');
 const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
 const store = createRedisBookingStore({ redis, prefix });
 const calendarQueue = createQueue('calendar', { connection: redis, prefix });
@@ -83,25 +81,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker.close();
-  await calendarQueue.queue.obliterate({ force: true });
-  await calendarQueue.close();
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await cleanUpRedisPrefix({ redis, prefix, queues: [calendarQueue] });
   await google.close();
   await graph.close();
 });
 
 const submit = async (booking: Booking, type: EventTypeName = EventType.created, withMeeting = true) => {
-  const snapshot: BookingSnapshot = {
-    bookingId: booking.bookingId,
-    version: booking.version,
-    eventId: `evt_${booking.bookingId}_${booking.version}`,
-    eventType: type,
-    isCanceled: type === EventType.canceled,
-    booking,
-    receivedAt: new Date().toISOString(),
-  };
+  const snapshot = sampleSnapshot(booking, { type });
   await store.accept(snapshot, `msg_${snapshot.eventId}`);
   await store.setMeeting(
     booking.bookingId,

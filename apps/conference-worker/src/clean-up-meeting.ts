@@ -6,7 +6,14 @@ import { meetingCleanupJobId } from '@meetlink/events';
 import type { MeetingCleanupJob } from '@meetlink/events';
 import { summarizeError } from '@meetlink/errors';
 import type { Logger } from '@meetlink/observability';
-import { acquireLease, classifyFailure, deferJob, fenced, stepLeaseKey } from '@meetlink/queue';
+import {
+  acquireLease,
+  classifyFailure,
+  deferJob,
+  fenced,
+  rememberVerdict,
+  stepLeaseKey,
+} from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import type { RetryPolicy } from '@meetlink/events';
 import type { BookingStore } from '@meetlink/store';
@@ -85,6 +92,7 @@ export const cleanUpMeeting = async (
     return outcome;
   } catch (error) {
     const verdict = classifyFailure(error, job, deps.policy, now().getTime());
+    rememberVerdict(error, verdict);
     const summary = summarizeError(error);
     await deps.store.setMeetingCleanup(payload.bookingId, id, {
       meetingId: payload.meetingId ?? null,

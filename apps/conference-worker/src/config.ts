@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  parseEnv,
-  reconnectNoticeEnv,
-  tokenKeyring,
-  workerEnv,
-  zoomEnv,
-} from '@meetlink/config';
+import { parseEnv, reconnectNoticeEnv, tokenKeyring, workerEnv, zoomEnv } from '@meetlink/config';
 
 export const Config = z
   .object({

@@ -1,10 +1,9 @@
 // The conference step as it runs in production (real queue worker, real Zoom adapter, real Redis),
 // against the fake Zoom.
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { EventType } from '@meetlink/events';
-import type { Booking, BookingSnapshot, BookingStatus, EventType as EventTypeName } from '@meetlink/events';
+import type { Booking, BookingStatus, EventType as EventTypeName } from '@meetlink/events';
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
@@ -19,7 +18,7 @@ import {
 import type { StepWorkerOptions } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { pollUntil } from '@meetlink/sandbox';
-import { zoomAdapterFor } from './zoom-adapter-for';
+import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 import { cleanUpMeeting, queueMeetingCleanup } from '../src/clean-up-meeting';
 import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from '../src/reconcile-meeting';
 
@@ -39,7 +38,7 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
   zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: ACCOUNT.accountId });
   zoom.addUser({ id: 'zu_bob', email: 'bob@example.com', accountId: ACCOUNT.accountId });
 
-  const prefix = `tc${randomUUID().slice(0, 8)}`;
+  const prefix = freshRedisPrefix('tc');
   const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
   const store = createRedisBookingStore({ redis, prefix });
   const context = { connection: redis, prefix };
@@ -105,15 +104,7 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
 
   /** Stores a booking version as the intake would, and queues its conference job. */
   const submit = async (booking: Booking, type: EventTypeName = EventType.created) => {
-    const snapshot: BookingSnapshot = {
-      bookingId: booking.bookingId,
-      version: booking.version,
-      eventId: `evt_${booking.bookingId}_${booking.version}`,
-      eventType: type,
-      isCanceled: type === EventType.canceled,
-      booking,
-      receivedAt: new Date().toISOString(),
-    };
+    const snapshot = sampleSnapshot(booking, { type });
     const outcome = await store.accept(snapshot, `msg_${snapshot.eventId}`);
     await conferenceQueue.add({ bookingId: booking.bookingId, version: booking.version });
     return outcome;
@@ -132,13 +123,11 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
-    for (const q of [conferenceQueue, calendarQueue, emailQueue, cleanupQueue]) {
-      await q.queue.obliterate({ force: true });
-      await q.close();
-    }
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await cleanUpRedisPrefix({
+      redis,
+      prefix,
+      queues: [conferenceQueue, calendarQueue, emailQueue, cleanupQueue],
+    });
     await zoom.close();
   };
 

@@ -1,17 +1,10 @@
 // The email step and the reminders worker as they run in production (real queues, renderer, SMTP
 // over the network, Redis), with the SMTP sink standing in for the mail server.
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { createEmailRenderer, createSmtpMailer } from '@meetlink/email';
 import { EventType } from '@meetlink/events';
-import type {
-  Booking,
-  BookingSnapshot,
-  BookingStatus,
-  EventType as EventTypeName,
-  MeetingDetails,
-} from '@meetlink/events';
+import type { Booking, BookingStatus, EventType as EventTypeName, MeetingDetails } from '@meetlink/events';
 import { startSmtpSink } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection, createStepWorker, createWorker } from '@meetlink/queue';
@@ -38,7 +31,7 @@ export const meetingFor = (bookingId: string, id = '81234567890'): MeetingDetail
 export const startEmailStep = async (options: { now?: () => Date } = {}) => {
   const now = options.now ?? (() => new Date());
   const sink = await startSmtpSink();
-  const prefix = `te${randomUUID().slice(0, 8)}`;
+  const prefix = freshRedisPrefix('te');
   const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
   const store = createRedisBookingStore({ redis, prefix });
   const context = { connection: redis, prefix };
@@ -79,15 +72,7 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     type: EventTypeName = EventType.created,
     meeting: MeetingDetails | null = meetingFor(booking.bookingId),
   ) => {
-    const snapshot: BookingSnapshot = {
-      bookingId: booking.bookingId,
-      version: booking.version,
-      eventId: `evt_${booking.bookingId}_${booking.version}`,
-      eventType: type,
-      isCanceled: type === EventType.canceled,
-      booking,
-      receivedAt: now().toISOString(),
-    };
+    const snapshot = sampleSnapshot(booking, { type, receivedAt: now().toISOString() });
     await store.accept(snapshot, `msg_${snapshot.eventId}`);
     await store.setMeeting(
       booking.bookingId,
@@ -113,13 +98,7 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
-    for (const q of [emailQueue, remindersQueue]) {
-      await q.queue.obliterate({ force: true });
-      await q.close();
-    }
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await cleanUpRedisPrefix({ redis, prefix, queues: [emailQueue, remindersQueue] });
     await sink.close();
   };
 

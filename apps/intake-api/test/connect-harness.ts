@@ -2,20 +2,22 @@
 // registered with our exact redirect URIs), the configuration parsed from env as main.ts does, the
 // encrypted connection store on the test run's Redis, and every JSON log line the app writes kept
 // for the tests that read them. A browser is played with fetch: redirect 'manual' and a cookie jar.
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Writable } from 'node:stream';
 import { startFakeGoogleCalendar, startFakeGraph, startFakeZoom } from '@meetlink/fakes';
 import type { FakeGoogleCalendar, FakeGraph, FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import { findFreePort } from '@meetlink/sandbox';
 import { createMemberAccess, createRedisMemberConnectionStore } from '@meetlink/connections';
 import { parseTokenKeyring } from '@meetlink/config';
 import type { MemberConnectionStore } from '@meetlink/connections';
+import type { Booking } from '@meetlink/events';
+import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 import { loadConfig } from '../src/config';
 import type { IntakeConfig } from '../src/config';
 import { oauthProvidersFromConfig } from '../src/oauth/oauth-providers-from-config';
-import { ADMIN_TOKEN, startIntake } from './harness';
+import { ADMIN_TOKEN, listenOnFreePort, startIntake } from './harness';
 import type { Intake } from './harness';
 
 export const ZOOM_APP = {
@@ -79,7 +81,8 @@ export interface StartConnectIntakeOptions {
 const key = (): string => randomBytes(32).toString('base64');
 
 export const startConnectIntake = async (options: StartConnectIntakeOptions = {}): Promise<ConnectIntake> => {
-  const port = await findFreePort();
+  const server = await listenOnFreePort();
+  const { port } = server.address() as AddressInfo;
   const publicBaseUrl = `http://127.0.0.1:${port}`;
   const redirect = (provider: string) => `${publicBaseUrl}/connect/${provider}/callback`;
 
@@ -146,7 +149,7 @@ export const startConnectIntake = async (options: StartConnectIntakeOptions = {}
     keyring: parseTokenKeyring(config.TOKEN_ENCRYPTION_KEY!),
   });
   const intake = await startIntake({
-    port,
+    server,
     prefix,
     logger,
     app: {
@@ -223,6 +226,19 @@ export const startConnectIntake = async (options: StartConnectIntakeOptions = {}
   };
 };
 
+/**
+ * One connect intake for a whole test file: started before its first test and stopped after its
+ * last. The object is filled in by that beforeAll, so use it inside tests and hooks only.
+ */
+export const connectIntakeForFile = (options: StartConnectIntakeOptions = {}): ConnectIntake => {
+  const intake = {} as ConnectIntake;
+  beforeAll(async () => {
+    Object.assign(intake, await startConnectIntake(options));
+  });
+  afterAll(() => intake.stop());
+  return intake;
+};
+
 /** Asks the admin API for a signed connect link. */
 export const connectLinkFor = async (
   intake: ConnectIntake,
@@ -252,3 +268,33 @@ export const connectMember = async (
     throw new Error(`connect: ${result.final.status} ${await result.final.text()}`);
   return result;
 };
+
+/** Removes every connection Ada and Grace have, so that each test starts unconnected. */
+export const disconnectEveryone = async (intake: ConnectIntake): Promise<void> => {
+  for (const member of [ADA.memberId, GRACE.memberId])
+    for (const provider of ['zoom', 'google', 'microsoft'] as const)
+      await intake.connections.remove(member, provider);
+};
+
+/** The conference worker's Zoom adapter on this intake's Redis: members' own connections only. */
+export const memberZoomAdapter = (intake: ConnectIntake) =>
+  zoomAdapterFor(
+    {
+      apiBaseUrl: intake.zoom.apiBaseUrl,
+      oauthBaseUrl: intake.zoom.oauthBaseUrl,
+      userOAuthClientId: ZOOM_APP.clientId,
+      userOAuthClientSecret: ZOOM_APP.clientSecret,
+      tokenEncryptionKey: intake.env['TOKEN_ENCRYPTION_KEY']!,
+    },
+    { redis: intake.redis, keyPrefix: intake.prefix },
+  );
+
+/** The meeting the conference step asks Zoom for, for a booking. */
+export const meetingSpecFor = (booking: Pick<Booking, 'bookingId' | 'startsAt'>) => ({
+  topic: 'Intro call',
+  startTime: booking.startsAt,
+  timezone: 'Europe/Berlin',
+  durationMinutes: 30,
+  agenda: '',
+  marker: `meetlink-booking:${booking.bookingId}`,
+});

@@ -5,26 +5,18 @@ import {
   ADA,
   ADMIN_BASIC,
   GRACE,
+  connectIntakeForFile,
   connectLinkFor,
   connectMember,
-  startConnectIntake,
+  disconnectEveryone,
 } from './connect-harness';
-import type { ConnectIntake } from './connect-harness';
 
-let intake: ConnectIntake;
-beforeAll(async () => {
-  intake = await startConnectIntake();
-});
-afterAll(async () => {
-  await intake.stop();
-});
+const intake = connectIntakeForFile();
 beforeEach(async () => {
   intake.zoom.signIn(null);
   intake.google.signIn(null);
   intake.graph.signIn(null);
-  for (const member of [ADA.memberId, GRACE.memberId])
-    for (const provider of ['zoom', 'google', 'microsoft'] as const)
-      await intake.connections.remove(member, provider);
+  await disconnectEveryone(intake);
 });
 
 type ErrorBody = { error: { code: string; message: string } };

@@ -1,21 +1,18 @@
 // The connections admin API over HTTP: listing with health, one member, test calls against the fake
 // providers (with refresh, and with a grant revoked at the provider), disconnect, links, and auth.
-import { zoomAdapterFor } from './zoom-adapter-for';
-import { ADMIN_BASIC, ADA, GRACE, ZOOM_APP, connectMember, startConnectIntake } from './connect-harness';
-import type { ConnectIntake } from './connect-harness';
+import {
+  ADA,
+  ADMIN_BASIC,
+  GRACE,
+  connectIntakeForFile,
+  connectMember,
+  disconnectEveryone,
+  meetingSpecFor,
+  memberZoomAdapter,
+} from './connect-harness';
 
-let intake: ConnectIntake;
-beforeAll(async () => {
-  intake = await startConnectIntake();
-});
-afterAll(async () => {
-  await intake.stop();
-});
-beforeEach(async () => {
-  for (const member of [ADA.memberId, GRACE.memberId])
-    for (const provider of ['zoom', 'google', 'microsoft'] as const)
-      await intake.connections.remove(member, provider);
-});
+const intake = connectIntakeForFile();
+beforeEach(() => disconnectEveryone(intake));
 
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${intake.url}${path}`, {
@@ -106,18 +103,15 @@ describe('testing a connection', () => {
     expect(await test(ADA.memberId, 'microsoft')).toMatchObject({
       body: { ok: true, providerUserId: ADA.email },
     });
-    expect(
-      intake.zoom
+    const callsSince = (fake: typeof intake.zoom | typeof intake.google, from: number) =>
+      fake
         .requests()
-        .slice(before.zoom)
-        .map((r) => `${r.method} ${r.path} ${r.status}`),
-    ).toEqual(['GET /v2/users/me 200']);
-    expect(
-      intake.google
-        .requests()
-        .slice(before.google)
-        .map((r) => `${r.method} ${r.path} ${r.status}`),
-    ).toEqual(['GET /calendar/v3/calendars/primary/events 200']);
+        .slice(from)
+        .map((r) => `${r.method} ${r.path} ${r.status}`);
+    expect(callsSince(intake.zoom, before.zoom)).toEqual(['GET /v2/users/me 200']);
+    expect(callsSince(intake.google, before.google)).toEqual([
+      'GET /calendar/v3/calendars/primary/events 200',
+    ]);
   });
 
   it('refreshes (and saves) a token the provider refuses, then succeeds', async () => {
@@ -157,25 +151,12 @@ describe('disconnecting', () => {
   it('erases the tokens and shows the connection revoked; the conference worker then says connection_revoked', async () => {
     await connectMember(intake, ADA.memberId, 'zoom', ADA.zoomUserId);
     // The worker's own Zoom adapter uses the connection the flow stored…
-    const zoom = zoomAdapterFor(
-      {
-        apiBaseUrl: intake.zoom.apiBaseUrl,
-        oauthBaseUrl: intake.zoom.oauthBaseUrl,
-        userOAuthClientId: ZOOM_APP.clientId,
-        userOAuthClientSecret: ZOOM_APP.clientSecret,
-        tokenEncryptionKey: intake.env['TOKEN_ENCRYPTION_KEY']!,
-      },
-      { redis: intake.redis, keyPrefix: intake.prefix },
-    );
+    const zoom = memberZoomAdapter(intake);
     const host = { memberId: ADA.memberId, email: ADA.email };
-    const spec = {
-      topic: 'Intro call',
-      startTime: new Date(Date.now() + 86_400_000).toISOString(),
-      timezone: 'Europe/Berlin',
-      durationMinutes: 30,
-      agenda: '',
-      marker: 'meetlink-booking:bk_disconnect',
-    };
+    const spec = meetingSpecFor({
+      bookingId: 'bk_disconnect',
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     expect((await zoom.provider.createMeeting(host, spec)).hostUserId).toBe(ADA.zoomUserId);
 
     const res = await api(`/v1/connections/${ADA.memberId}/zoom`, { method: 'DELETE' });

@@ -1,5 +1,7 @@
 // Runs the real intake app on a free port against the test run's Redis, under a key prefix of its own.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
@@ -22,13 +24,23 @@ export interface StartIntakeOptions {
   redisUrl?: string;
   secrets?: string[];
   maxBodyBytes?: number;
-  /** Listen here (default: a free port); connect tests need the port before the app exists. */
-  port?: number;
+  /**
+   * A server already listening (connect tests need its port before the app exists); default: a new
+   * one on a free port. Holding the port from the start leaves no window for another suite to take it.
+   */
+  server?: Server;
   prefix?: string;
   logger?: Logger;
   /** Everything else the app takes: connections, OAuth providers, secrets… */
   app?: Partial<AppDeps>;
 }
+
+/** An HTTP server bound to a free loopback port, with no handler yet. */
+export const listenOnFreePort = async (): Promise<Server> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+};
 
 export const startIntake = async (options: StartIntakeOptions = {}) => {
   const prefix = options.prefix ?? `t${randomUUID().slice(0, 8)}`;
@@ -49,8 +61,8 @@ export const startIntake = async (options: StartIntakeOptions = {}) => {
     prefix,
     ...options.app,
   });
-  const server = app.listen(options.port ?? 0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const server = options.server ?? (await listenOnFreePort());
+  server.on('request', app);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const post = (body: string, headers: Record<string, string>) =>

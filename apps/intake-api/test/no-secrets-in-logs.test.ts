@@ -5,7 +5,6 @@
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
-import { zoomAdapterFor } from './zoom-adapter-for';
 import { ADMIN_TOKEN } from './harness';
 import {
   ADA,
@@ -14,18 +13,14 @@ import {
   GRACE,
   MS_APP,
   ZOOM_APP,
+  connectIntakeForFile,
   connectLinkFor,
-  startConnectIntake,
+  meetingSpecFor,
+  memberZoomAdapter,
 } from './connect-harness';
 import type { ConnectIntake } from './connect-harness';
 
-let intake: ConnectIntake;
-beforeAll(async () => {
-  intake = await startConnectIntake();
-});
-afterAll(async () => {
-  await intake.stop();
-});
+const intake = connectIntakeForFile();
 
 it('never logs a token, code, state, link signature, cookie or secret', async () => {
   const secrets = new Set<string>();
@@ -126,25 +121,9 @@ it('never logs a token, code, state, link signature, cookie or secret', async ()
   const bookingId = `bk_${randomUUID().slice(0, 8)}`;
   const booking = sampleBooking({ bookingId });
   await intake.send(sampleEvent(booking));
-  const zoom = zoomAdapterFor(
-    {
-      apiBaseUrl: intake.zoom.apiBaseUrl,
-      oauthBaseUrl: intake.zoom.oauthBaseUrl,
-      userOAuthClientId: ZOOM_APP.clientId,
-      userOAuthClientSecret: ZOOM_APP.clientSecret,
-      tokenEncryptionKey: intake.env['TOKEN_ENCRYPTION_KEY']!,
-    },
-    { redis: intake.redis, keyPrefix: intake.prefix },
-  );
+  const zoom = memberZoomAdapter(intake);
   const host = { memberId: ADA.memberId, email: ADA.email };
-  const meeting = await zoom.provider.createMeeting(host, {
-    topic: 'Intro call',
-    startTime: booking.startsAt,
-    timezone: 'Europe/Berlin',
-    durationMinutes: 30,
-    agenda: '',
-    marker: `meetlink-booking:${bookingId}`,
-  });
+  const meeting = await zoom.provider.createMeeting(host, meetingSpecFor(booking));
   keep(meeting.passcode, meeting.pstnPasscode, meeting.h323Passcode);
   await intake.store.setMeeting(bookingId, {
     meeting,

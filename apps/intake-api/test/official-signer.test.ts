@@ -6,12 +6,8 @@ import { startIntake } from './harness';
 import type { Intake } from './harness';
 
 let intake: Intake;
-beforeAll(async () => {
-  intake = await startIntake();
-});
-afterAll(async () => {
-  await intake.close();
-});
+beforeAll(async () => (intake = await startIntake()));
+afterAll(() => intake.close());
 
 it('accepts a request signed by the standardwebhooks package and rejects it once the body changes', async () => {
   const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId: 'bk_official' })));

@@ -5,19 +5,14 @@ import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { createHmac, randomUUID } from 'node:crypto';
 import { signZoomWebhook, urlValidationEvent } from '@meetlink/fakes';
 import type { BookingStatus, MeetingDetails } from '@meetlink/events';
-import { zoomAdapterFor } from './zoom-adapter-for';
+import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 import { startIntake } from './harness';
-import { ADA, ZOOM_APP, connectMember, startConnectIntake } from './connect-harness';
-import type { ConnectIntake } from './connect-harness';
+import { ADA, ZOOM_APP, connectIntakeForFile, connectMember, meetingSpecFor } from './connect-harness';
 
-let intake: ConnectIntake;
+const intake = connectIntakeForFile();
 let secret: string;
-beforeAll(async () => {
-  intake = await startConnectIntake();
+beforeAll(() => {
   secret = intake.env['ZOOM_WEBHOOK_SECRET_TOKEN']!;
-});
-afterAll(async () => {
-  await intake.stop();
 });
 
 const post = (body: string, headers: Record<string, string>) =>
@@ -183,14 +178,7 @@ describe('meeting.deleted and meeting.updated', () => {
     const booking = sampleBooking({ bookingId });
     expect((await intake.send(sampleEvent(booking))).status).toBe(202);
     const host = { memberId: booking.host.memberId, email: ADA.email };
-    const meeting = await zoom().provider.createMeeting(host, {
-      topic: 'Intro call',
-      startTime: booking.startsAt,
-      timezone: 'Europe/Berlin',
-      durationMinutes: 30,
-      agenda: '',
-      marker: `meetlink-booking:${bookingId}`,
-    });
+    const meeting = await zoom().provider.createMeeting(host, meetingSpecFor(booking));
     await intake.store.setMeeting(bookingId, {
       meeting,
       host,

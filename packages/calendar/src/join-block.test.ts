@@ -12,30 +12,22 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
+import { count, joinDetails } from '../test/helpers';
 
-const details = (overrides: Partial<JoinDetails> = {}): JoinDetails => ({
-  topic: 'Intro call with Ada',
-  joinUrl: 'https://zoom.us/j/81234567890?pwd=abc',
-  meetingId: '81234567890',
-  passcode: 'k3y-9',
-  dialIn: [
-    {
-      country: 'US',
-      countryName: 'United States',
-      city: 'New York',
-      number: '+1 646 558 8656',
-      type: 'toll',
-    },
-    { country: 'DE', countryName: 'Germany', number: '+49 800 000 0000', type: 'tollfree' },
-  ],
-  instructions: 'Please test your audio first.\nBring your notes.',
-  startsAt: '2030-06-04T08:00:00Z',
-  endsAt: '2030-06-04T08:30:00Z',
-  timezone: 'Europe/Berlin',
-  ...overrides,
-});
-
-const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+// The integration tests' join details (New York dial-in, 10:00–10:30 Berlin), with values of its own
+// and a second, toll-free number.
+const details = (overrides: Partial<JoinDetails> = {}): JoinDetails =>
+  joinDetails({
+    topic: 'Intro call with Ada',
+    joinUrl: 'https://zoom.us/j/81234567890?pwd=abc',
+    passcode: 'k3y-9',
+    dialIn: [
+      ...joinDetails().dialIn,
+      { country: 'DE', countryName: 'Germany', number: '+49 800 000 0000', type: 'tollfree' },
+    ],
+    instructions: 'Please test your audio first.\nBring your notes.',
+    ...overrides,
+  });
 
 describe('renderJoinBlock', () => {
   it('shows every join detail between the markers in plain text', () => {

@@ -29,6 +29,9 @@ describe('Google Calendar provider', () => {
     return event;
   };
   const patches = () => google.requests().filter((r) => r.method === 'PATCH');
+  /** The provider on the fake Google with this test's service account, and these options. */
+  const providerWith = (options: Partial<Parameters<typeof googleProvider>[0]> = {}) =>
+    googleProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, serviceAccount, ...options });
 
   beforeAll(async () => {
     google = await startFakeGoogleCalendar();
@@ -39,11 +42,7 @@ describe('Google Calendar provider', () => {
     google.addUser({ email: 'ada@example.com' });
     const key = google.addServiceAccount({ clientEmail: 'meetlink@fake-project.iam.gserviceaccount.com' });
     serviceAccount = { client_email: key.client_email, private_key: key.private_key ?? '' };
-    provider = googleProvider({
-      rootUrl: google.rootUrl,
-      tokenUrl: google.tokenUrl,
-      serviceAccount,
-    });
+    provider = providerWith();
   });
 
   afterAll(async () => {
@@ -76,12 +75,7 @@ describe('Google Calendar provider', () => {
     });
 
     it('passes the configured sendUpdates on', async () => {
-      const quiet = googleProvider({
-        rootUrl: google.rootUrl,
-        tokenUrl: google.tokenUrl,
-        serviceAccount,
-        sendUpdates: 'none',
-      });
+      const quiet = providerWith({ sendUpdates: 'none' });
       await quiet.applyJoinBlock(ref(seed()), HOST, joinDetails());
       expect(patches().at(-1)?.query['sendUpdates']).toBe('none');
     });
@@ -144,12 +138,7 @@ describe('Google Calendar provider', () => {
     });
 
     it('never writes conferenceData when told not to', async () => {
-      const plain = googleProvider({
-        rootUrl: google.rootUrl,
-        tokenUrl: google.tokenUrl,
-        serviceAccount,
-        conferenceData: 'never',
-      });
+      const plain = providerWith({ conferenceData: 'never' });
       await plain.applyJoinBlock(ref(seed()), HOST, joinDetails());
       expect(patches()).toHaveLength(1);
       expect(patches()[0]?.body).not.toHaveProperty('conferenceData');
@@ -159,12 +148,7 @@ describe('Google Calendar provider', () => {
       const id = seed('Agenda');
       google.inject({ kind: 'concurrent_edit', times: 1 });
       await expect(
-        googleProvider({
-          rootUrl: google.rootUrl,
-          tokenUrl: google.tokenUrl,
-          serviceAccount,
-          conferenceData: 'never',
-        }).applyJoinBlock(ref(id), HOST, joinDetails()),
+        providerWith({ conferenceData: 'never' }).applyJoinBlock(ref(id), HOST, joinDetails()),
       ).resolves.toBe('patched');
       expect(patches().map((p) => p.status)).toEqual([412, 200]);
       const description = stored(id).description ?? '';
@@ -177,13 +161,11 @@ describe('Google Calendar provider', () => {
       const id = seed();
       google.inject({ kind: 'concurrent_edit', times: 100 });
       const error = await rejectionOf(
-        googleProvider({
-          rootUrl: google.rootUrl,
-          tokenUrl: google.tokenUrl,
-          serviceAccount,
-          conferenceData: 'never',
-          maxConflictRetries: 2,
-        }).applyJoinBlock(ref(id), HOST, joinDetails()),
+        providerWith({ conferenceData: 'never', maxConflictRetries: 2 }).applyJoinBlock(
+          ref(id),
+          HOST,
+          joinDetails(),
+        ),
       );
       expect(error).toBeInstanceOf(RetryableError);
       expect(error.code).toBe('calendar_edit_conflict');

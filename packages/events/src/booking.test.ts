@@ -3,6 +3,13 @@ import type { Booking } from './booking';
 
 // The contract's tests depend on nothing of ours: a booking written out here (the test kit in
 // packages/fakes has the shared fixtures for everyone else).
+// Spread into each booking: some tests change a booking's location in place.
+const VIDEO: Booking['service']['location'] = {
+  kind: 'video_conference',
+  provider: 'zoom',
+  instructions: 'Join from a quiet place.',
+};
+const GRACE = { name: 'Grace Customer', email: 'grace@example.org', timezone: 'America/New_York' };
 const sampleBooking = ({
   bookingId,
   calendar,
@@ -12,21 +19,11 @@ const sampleBooking = ({
 }): Booking => ({
   bookingId,
   version: 1,
-  service: {
-    id: 'svc_intro_call',
-    name: 'Intro call',
-    durationMinutes: 30,
-    location: { kind: 'video_conference', provider: 'zoom', instructions: 'Join from a quiet place.' },
-  },
-  host: { memberId: 'mem_ada', name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/Berlin' },
-  customer: {
-    name: 'Grace Customer',
-    email: 'grace@example.org',
-    timezone: 'America/New_York',
-    locale: 'en-US',
-  },
   startsAt: '2030-01-15T09:00:00.000Z',
   endsAt: '2030-01-15T09:30:00.000Z',
+  service: { id: 'svc_intro_call', name: 'Intro call', durationMinutes: 30, location: { ...VIDEO } },
+  host: { memberId: 'mem_ada', name: 'Ada Host', email: 'ada@example.com', timezone: 'Europe/Berlin' },
+  customer: { ...GRACE, locale: 'en-US' },
   ...(calendar ? { calendar } : {}),
   reminderOffsetsMinutes: [24 * 60, 60],
 });

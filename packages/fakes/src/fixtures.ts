@@ -1,5 +1,5 @@
 // A valid sample booking and its event, for tests, the demo script, sandbox mode and benchmarks.
-import type { Booking, BookingEvent, CanceledBooking } from '@meetlink/events';
+import type { Booking, BookingEvent, BookingSnapshot, CanceledBooking } from '@meetlink/events';
 import { EventType } from '@meetlink/events';
 
 export interface SampleBookingOptions {
@@ -49,3 +49,25 @@ export const sampleEvent = (
   type: BookingEvent['type'] = EventType.created,
   id = `evt_${booking.bookingId}_v${booking.version}`,
 ): BookingEvent => ({ id, type, occurredAt: new Date().toISOString(), data: booking });
+
+export interface SampleSnapshotOptions {
+  type?: BookingSnapshot['eventType'];
+  /** Defaults to `evt_<bookingId>_<version>`. */
+  eventId?: string;
+  /** Defaults to now. */
+  receivedAt?: string;
+}
+
+/** A booking version as the intake stores it: the snapshot handed to the store's accept. */
+export const sampleSnapshot = (
+  booking: CanceledBooking,
+  { type = EventType.created, eventId, receivedAt = new Date().toISOString() }: SampleSnapshotOptions = {},
+): BookingSnapshot => ({
+  bookingId: booking.bookingId,
+  version: booking.version,
+  eventId: eventId ?? `evt_${booking.bookingId}_${booking.version}`,
+  eventType: type,
+  isCanceled: type === EventType.canceled,
+  booking,
+  receivedAt,
+});

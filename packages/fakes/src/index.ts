@@ -51,3 +51,5 @@ export type {
 export { signZoomWebhook, urlValidationEvent } from './zoom/webhook-events';
 export type { HostMeetingChanges, SignedZoomWebhook, ZoomWebhookEvent } from './zoom/webhook-events';
 export * from './fixtures';
+export { cleanUpRedisPrefix, deleteRedisKeys, freshRedisPrefix } from './redis-keyspace';
+export type { ClosableQueue, RedisKeyspace } from './redis-keyspace';

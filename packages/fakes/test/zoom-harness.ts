@@ -132,3 +132,16 @@ export const startHarness = async (
     close: () => zoom.close(),
   };
 };
+
+/** A harness and a Server-to-Server token from it, for tests that call the API straight away. */
+export const startHarnessWithToken = async (
+  options?: Parameters<typeof startHarness>[0],
+): Promise<{ h: Harness; token: string }> => {
+  const h = await startHarness(options);
+  return { h, token: await h.s2sToken() };
+};
+
+/** Asserts each named header of a response (null: the header is absent). */
+export const expectHeaders = (res: { headers: Headers }, expected: Record<string, string | null>): void => {
+  for (const [name, value] of Object.entries(expected)) expect(res.headers.get(name)).toBe(value);
+};

@@ -84,6 +84,17 @@ export type FailureVerdict =
   /** Ends for good: a permanent error, or the next try would fall past the retry horizon. */
   | { kind: 'final'; reason: 'permanent' | 'horizon' };
 
+const decided = new WeakMap<object, FailureVerdict>();
+
+/**
+ * Keeps the verdict a step worker already recorded in the booking status with its error, so the
+ * queue worker acts on that same decision: deciding twice (another clock reading, other jitter)
+ * could record "retrying" and then fail the job at the horizon's edge, or the other way round.
+ */
+export const rememberVerdict = (error: unknown, verdict: FailureVerdict): void => {
+  if (typeof error === 'object' && error !== null) decided.set(error, verdict);
+};
+
 /** What becomes of a job whose try failed with `error`: one decision, used by every worker. */
 export const classifyFailure = (
   error: unknown,
@@ -168,7 +179,9 @@ export const createWorker = <Q extends QueueKey>(
       } catch (error) {
         if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
         if (error instanceof Error && error.message === Worker.RateLimitError().message) throw error;
-        const verdict = classifyFailure(error, job, policy, now());
+        const verdict =
+          (typeof error === 'object' && error !== null ? decided.get(error) : undefined) ??
+          classifyFailure(error, job, policy, now());
         if (verdict.kind === 'defer') {
           if (verdict.scope === 'provider') {
             await worker.rateLimit(verdict.waitMs);

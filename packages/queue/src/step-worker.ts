@@ -10,7 +10,7 @@ import type { Logger } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/ports';
 import { acquireLease } from './lease';
 import type { Lease } from './lease';
-import { classifyFailure, createWorker, retryPolicyFor } from './queues';
+import { classifyFailure, createWorker, rememberVerdict, retryPolicyFor } from './queues';
 import type { WorkerContext } from './queues';
 import { isPastHorizon } from './retry-policy';
 
@@ -132,6 +132,7 @@ export const createStepWorker = <Q extends StepName>({
     } catch (error) {
       const summary = summarizeError(error);
       const verdict = classifyFailure(error, job, policy, now());
+      rememberVerdict(error, verdict);
       log.warn({ err: error, code: summary.code, verdict: verdict.kind }, 'step failed');
       if (verdict.kind === 'final') {
         await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, at: iso() });

@@ -30,15 +30,15 @@ const startSlowWorker = (ms: number) => {
   return { worker, started };
 };
 
+/** closeAll with the worker as its one closable: true when it closed within the deadline. */
+const closeWithin = (worker: { close(): Promise<void> }, timeoutMs: number) =>
+  closeAll({ logger, timeoutMs, closables: [{ name: 'worker', close: () => worker.close() }] });
+
 it('lets the running job finish before the worker closes', async () => {
   const { worker, started } = startSlowWorker(300);
   const job = await queue.add({ bookingId: 'bk_shutdown', version: 1 });
   await started;
-  const isClean = await closeAll({
-    logger,
-    timeoutMs: 5_000,
-    closables: [{ name: 'worker', close: () => worker.close() }],
-  });
+  const isClean = await closeWithin(worker, 5_000);
   expect(isClean).toBe(true);
   expect(await job.getState()).toBe('completed');
 });
@@ -47,11 +47,7 @@ it('gives up at the deadline and says so; the job stays active for stalled-job r
   const { worker, started } = startSlowWorker(2_000);
   const job = await queue.add({ bookingId: 'bk_shutdown_slow', version: 1 });
   await started;
-  const isClean = await closeAll({
-    logger,
-    timeoutMs: 100,
-    closables: [{ name: 'worker', close: () => worker.close() }],
-  });
+  const isClean = await closeWithin(worker, 100);
   expect(isClean).toBe(false);
   expect(await job.getState()).toBe('active');
   await worker.close(); // let it finish before the next test file's cleanup

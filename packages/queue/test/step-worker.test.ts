@@ -1,10 +1,8 @@
 // The step worker on a real Redis: checkpoints in the booking status, retries, permanent failures.
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { UnrecoverableError, Worker as BullWorker } from 'bullmq';
 import type { Worker } from 'bullmq';
 import { PermanentError, RetryableError } from '@meetlink/errors';
-import { EventType } from '@meetlink/events';
 import type { BookingSnapshot, StepStatus } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';
@@ -13,7 +11,7 @@ import type { StepProcessor } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
 
 const redisUrl = process.env['REDIS_URL']!;
-const prefix = `tq${randomUUID().slice(0, 8)}`;
+const prefix = freshRedisPrefix('tq');
 const connection = createRedisConnection(redisUrl, 'worker');
 const store = createRedisBookingStore({ redis: connection, prefix });
 const queue = createQueue('calendar', { connection, prefix });
@@ -24,42 +22,36 @@ afterEach(async () => {
   await worker?.close();
   worker = undefined;
 });
-afterAll(async () => {
-  await queue.queue.obliterate({ force: true });
-  const keys = await connection.keys(`${prefix}:*`);
-  if (keys.length) await connection.del(...keys);
-  await queue.close();
-  await connection.quit();
-});
+afterAll(() => cleanUpRedisPrefix({ redis: connection, prefix, queues: [queue] }));
 
 const accept = async (bookingId: string, version = 1): Promise<BookingSnapshot> => {
-  const snapshot: BookingSnapshot = {
-    bookingId,
-    version,
-    eventId: `evt_${version}`,
-    eventType: EventType.created,
-    isCanceled: false,
-    booking: sampleBooking({ bookingId, version }),
-    receivedAt: new Date().toISOString(),
-  };
+  const snapshot = sampleSnapshot(sampleBooking({ bookingId, version }), { eventId: `evt_${version}` });
   await store.accept(snapshot, `msg_${bookingId}_${version}`);
   return snapshot;
 };
 
-const startWorker = (process: StepProcessor) => {
-  worker = createStepWorker({
-    step: 'calendar',
-    store,
-    logger,
+type StepWorkerOptions = Parameters<typeof createStepWorker>[0];
+
+/** A calendar step worker on this file's store, connection and prefix. */
+const workerWith = (
+  options: Omit<StepWorkerOptions, 'step' | 'store' | 'logger' | 'connection' | 'prefix'>,
+) => {
+  worker = createStepWorker({ step: 'calendar', store, logger, connection, prefix, ...options });
+  return worker;
+};
+
+const startWorker = (process: StepProcessor) =>
+  workerWith({
     process,
-    connection,
-    prefix,
     concurrency: 1,
     // Fast retries for the test: the backoff strategy still runs, from a 10 ms base.
     workerOptions: { settings: { backoffStrategy: () => 10 } },
   });
-  return worker;
-};
+
+const rateLimited = (retryAfterMs: number, rateLimitScope: 'provider' | 'subject') =>
+  Promise.reject(
+    new RetryableError('zoom_rate_limited', 'Too many requests', { retryAfterMs, rateLimitScope }),
+  );
 
 const waitForStep = async (bookingId: string, isDone: (s: StepStatus) => boolean): Promise<StepStatus> => {
   const deadline = Date.now() + 10_000;
@@ -130,12 +122,7 @@ describe('createStepWorker', () => {
     await accept('bk_next_ok');
     await accept('bk_next_fail');
     const handedOn: string[] = [];
-    worker = createStepWorker({
-      step: 'calendar',
-      store,
-      logger,
-      connection,
-      prefix,
+    workerWith({
       process: (snapshot) =>
         snapshot.bookingId === 'bk_next_ok'
           ? Promise.resolve({ state: 'done' })
@@ -160,14 +147,7 @@ describe('createStepWorker', () => {
       const calls: number[] = [];
       startWorker(() => {
         calls.push(Date.now());
-        if (calls.length === 1) {
-          return Promise.reject(
-            new RetryableError('zoom_rate_limited', 'Too many requests', {
-              retryAfterMs: 400,
-              rateLimitScope: scope,
-            }),
-          );
-        }
+        if (calls.length === 1) return rateLimited(400, scope);
         return Promise.resolve({ state: 'done' });
       });
       const job = await queue.add({ bookingId, version: 1 });
@@ -186,14 +166,7 @@ describe('createStepWorker', () => {
     let calls = 0;
     startWorker(() => {
       calls += 1;
-      if (calls === 1) {
-        return Promise.reject(
-          new RetryableError('zoom_rate_limited', 'Too many requests', {
-            retryAfterMs: 0,
-            rateLimitScope: 'subject',
-          }),
-        );
-      }
+      if (calls === 1) return rateLimited(0, 'subject');
       return Promise.resolve({ state: 'done' });
     });
     const job = await queue.add({ bookingId: 'bk_rl_zero', version: 1 });
@@ -208,12 +181,7 @@ describe('the step lease', () => {
   it('never lets two runs of one booking overlap, even when a step runs three times longer than the lease', async () => {
     await accept('bk_lease');
     const runs: { start: number; end: number; job: string }[] = [];
-    worker = createStepWorker({
-      step: 'calendar',
-      store,
-      logger,
-      connection,
-      prefix,
+    workerWith({
       concurrency: 4,
       leaseTtlMs: 300,
       process: async (_snapshot, { job, lease }) => {
@@ -246,12 +214,7 @@ describe('the step lease', () => {
   it('stops a run at its next write once another holder has the lease', async () => {
     await accept('bk_stolen');
     const seen: string[] = [];
-    worker = createStepWorker({
-      step: 'calendar',
-      store,
-      logger,
-      connection,
-      prefix,
+    workerWith({
       leaseTtlMs: 10_000,
       workerOptions: { settings: { backoffStrategy: () => 10 } },
       process: async (_snapshot, { lease }) => {
@@ -280,12 +243,7 @@ describe('the retry horizon', () => {
     await accept('bk_horizon');
     let calls = 0;
     const told: string[] = [];
-    worker = createStepWorker({
-      step: 'calendar',
-      store,
-      logger,
-      connection,
-      prefix,
+    workerWith({
       retryTiming: { horizonMs: 600, maxBackoffMs: 40 },
       process: () => {
         calls += 1;

@@ -1,9 +1,7 @@
 // The stranded-version sweeper on a real Redis: a version that was stored but whose enqueue never
 // happened gets its conference job; one still within its grace period, or already queued, does not.
-import { sampleBooking } from '@meetlink/fakes';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
-import { EventType } from '@meetlink/events';
-import type { BookingSnapshot } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { pollUntil } from '@meetlink/sandbox';
 import { createRedisBookingStore } from '@meetlink/store';
@@ -15,7 +13,7 @@ import {
 } from '@meetlink/queue';
 
 const redisUrl = process.env['REDIS_URL']!;
-const prefix = `tsv${randomUUID().slice(0, 8)}`;
+const prefix = freshRedisPrefix('tsv');
 const redis = createRedisConnection(redisUrl, 'worker');
 const logger = createLogger({ name: 'stranded-version-sweeper-test', level: 'silent' });
 // The store's clock decides what "older than the grace period" means; tests move it by hand.
@@ -23,28 +21,18 @@ let clockMs = Date.now();
 const store = createRedisBookingStore({ redis, prefix, now: () => new Date(clockMs) });
 const conferenceQueue = createQueue('conference', { connection: redis, prefix });
 
-afterAll(async () => {
-  await conferenceQueue.queue.obliterate({ force: true });
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await conferenceQueue.close();
-  await redis.quit();
-});
+afterAll(() => cleanUpRedisPrefix({ redis, prefix, queues: [conferenceQueue] }));
 
 const newBookingId = () => `bk_${randomUUID().slice(0, 12)}`;
 
-const accept = (bookingId: string, version = 1) => {
-  const snapshot: BookingSnapshot = {
-    bookingId,
-    version,
-    eventId: `evt_${version}`,
-    eventType: EventType.created,
-    isCanceled: false,
-    booking: sampleBooking({ bookingId, version }),
-    receivedAt: new Date(clockMs).toISOString(),
-  };
-  return store.accept(snapshot, `msg_${bookingId}_${version}`);
-};
+const accept = (bookingId: string, version = 1) =>
+  store.accept(
+    sampleSnapshot(sampleBooking({ bookingId, version }), {
+      eventId: `evt_${version}`,
+      receivedAt: new Date(clockMs).toISOString(),
+    }),
+    `msg_${bookingId}_${version}`,
+  );
 
 const jobOf = (bookingId: string, version: number) =>
   conferenceQueue.queue.getJob(`${bookingId}-v${version}`);

@@ -1,29 +1,19 @@
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import Redis from 'ioredis';
-import { EventType } from '@meetlink/events';
 import type { BookingSnapshot } from '@meetlink/events';
 import { createRedisBookingStore } from '@meetlink/store';
 
 const redis = new Redis(process.env['REDIS_URL']!);
-const prefix = `ts${randomUUID().slice(0, 8)}`;
+const prefix = freshRedisPrefix('ts');
 const store = createRedisBookingStore({ redis, prefix, now: () => new Date('2026-11-25T12:00:00Z') });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(() => cleanUpRedisPrefix({ redis, prefix }));
 
-const snapshotOf = (bookingId: string, version: number): BookingSnapshot => ({
-  bookingId,
-  version,
-  eventId: `evt_${version}`,
-  eventType: EventType.created,
-  isCanceled: false,
-  booking: sampleBooking({ bookingId, version }),
-  receivedAt: '2026-11-25T12:00:00.000Z',
-});
+const snapshotOf = (bookingId: string, version: number): BookingSnapshot =>
+  sampleSnapshot(sampleBooking({ bookingId, version }), {
+    eventId: `evt_${version}`,
+    receivedAt: '2026-11-25T12:00:00.000Z',
+  });
 
 describe('the Redis booking store', () => {
   it('keeps only newer versions and tells a replay from a stale event', async () => {

@@ -1,22 +1,16 @@
 // Provider reports about a booking's meeting, kept with the booking: the meeting-id index written by
 // setMeeting, dedupe, the newest-first list, and the alert in the booking status until reconciled.
-import { sampleBooking } from '@meetlink/fakes';
-import { randomUUID } from 'node:crypto';
+import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import Redis from 'ioredis';
-import { EventType } from '@meetlink/events';
 import type { MeetingDetails, MeetingEvent } from '@meetlink/events';
 import { MEETING_EVENTS_KEPT, createRedisBookingStore, createRedisMeetingEventLog } from '@meetlink/store';
 
 const redis = new Redis(process.env['REDIS_URL']!);
-const prefix = `t-mev-${randomUUID().slice(0, 8)}`;
+const prefix = freshRedisPrefix('t-mev-');
 const store = createRedisBookingStore({ redis, prefix });
 const events = createRedisMeetingEventLog({ redis, prefix });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-});
+afterAll(() => cleanUpRedisPrefix({ redis, prefix }));
 
 const meeting = (id: string): MeetingDetails => ({
   provider: 'zoom',
@@ -49,28 +43,27 @@ const report = (
 
 const booked = async (bookingId: string) => {
   await store.accept(
-    {
-      bookingId,
-      version: 1,
+    sampleSnapshot(sampleBooking({ bookingId }), {
       eventId: 'evt_1',
-      eventType: EventType.created,
-      isCanceled: false,
-      booking: sampleBooking({ bookingId }),
       receivedAt: '2026-11-25T12:00:00.000Z',
-    },
+    }),
     `msg_${bookingId}`,
   );
 };
 
+/** Records the meeting for the booking's version 1, as the conference step does. */
+const setMeeting = (bookingId: string, meetingId: string) =>
+  store.setMeeting(bookingId, {
+    meeting: meeting(meetingId),
+    host: { memberId: 'mem_ada', email: 'a@x' },
+    bookingVersion: 1,
+    updatedAt: '2026-11-25T12:00:00.000Z',
+  });
+
 describe('meeting events', () => {
   it('finds the booking of a meeting it recorded, and nothing for one it never saw', async () => {
     await booked('bk_idx');
-    await store.setMeeting('bk_idx', {
-      meeting: meeting('11111111111'),
-      host: { memberId: 'mem_ada', email: 'a@x' },
-      bookingVersion: 1,
-      updatedAt: '2026-11-25T12:00:00.000Z',
-    });
+    await setMeeting('bk_idx', '11111111111');
     expect(await events.findBookingByMeeting('zoom', '11111111111')).toBe('bk_idx');
     expect(await events.findBookingByMeeting('zoom', '99999999999')).toBeNull();
     expect(await redis.ttl(`${prefix}:meeting-booking:zoom:11111111111`)).toBeGreaterThan(24 * 3600);
@@ -88,12 +81,7 @@ describe('meeting events', () => {
 
   it('shows the newest unreconciled report as the booking’s meetingAlert until the conference step converges', async () => {
     await booked('bk_alert');
-    await store.setMeeting('bk_alert', {
-      meeting: meeting('22222222222'),
-      host: { memberId: 'mem_ada', email: 'a@x' },
-      bookingVersion: 1,
-      updatedAt: '2026-11-25T12:00:00.000Z',
-    });
+    await setMeeting('bk_alert', '22222222222');
     await events.record(
       'bk_alert',
       report('22222222222', '2026-11-25T12:05:00.000Z', 'no_change_to_booking'),

@@ -2,6 +2,7 @@ import type { UsersGetUserSettingsResponse } from '@zoom/rivet/users';
 import { PermanentError } from '@meetlink/errors';
 import { generatePasscode, isWeakPasscode, longestRun, validatePasscode } from './passcode-policy';
 import type { MeetingPasswordRequirement } from './passcode-policy';
+import { EVERY_PASSCODE_RULE } from '../test/harness';
 
 // Rivet's settings answer is a union; pick the member that carries schedule_meeting.
 type ScheduleMeetingOf<T> = T extends { schedule_meeting?: infer S }
@@ -147,15 +148,7 @@ describe('generatePasscode', () => {
   });
 
   it('meets every rule at once', () => {
-    const strict: MeetingPasswordRequirement = {
-      length: 10,
-      have_letter: true,
-      have_number: true,
-      have_special_character: true,
-      have_upper_and_lower_characters: true,
-      consecutive_characters_length: 4,
-      weak_enhance_detection: true,
-    };
+    const strict: MeetingPasswordRequirement = EVERY_PASSCODE_RULE;
     for (let i = 0; i < 200; i += 1) expect(validatePasscode(generatePasscode(strict), strict)).toEqual([]);
   });
 

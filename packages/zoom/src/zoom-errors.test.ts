@@ -4,6 +4,7 @@ import { mapNetworkError, mapZoomError, nextUtcMidnight, parseZoomErrorBody } fr
 import type { ZoomErrorContext } from './zoom-errors';
 
 const NOW = new Date('2025-03-10T22:15:30Z');
+const TOO_MANY = '{"code":429,"message":"Too many requests."}';
 
 const context = (
   status: number,
@@ -62,44 +63,62 @@ describe('parseZoomErrorBody', () => {
 });
 
 describe('parseRetryAfter / nextUtcMidnight', () => {
-  it('reads seconds, HTTP dates and ISO date-times', () => {
-    expect(parseRetryAfter('2', NOW)).toBe(2_000);
-    expect(parseRetryAfter('Mon, 10 Mar 2025 22:16:00 GMT', NOW)).toBe(30_000);
-    expect(parseRetryAfter('2025-03-11T00:00:00Z', NOW)).toBe(6_270_000);
-    expect(parseRetryAfter('2020-01-01T00:00:00Z', NOW)).toBe(0);
-    expect(parseRetryAfter('soon', NOW)).toBeUndefined();
-    expect(parseRetryAfter(null, NOW)).toBeUndefined();
-  });
-
-  it('reads 0 as "retry now": 0, not undefined', () => {
-    expect(parseRetryAfter('0', NOW)).toBe(0);
-    expect(parseRetryAfter(' 0 ', NOW)).toBe(0);
-  });
-
-  it('reads a date already past, HTTP or ISO, as 0', () => {
-    expect(parseRetryAfter('Mon, 10 Mar 2025 22:00:00 GMT', NOW)).toBe(0);
-    expect(parseRetryAfter('Sunday, 06-Nov-94 08:49:37 GMT', NOW)).toBe(0);
-    expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', NOW)).toBe(0);
-    expect(parseRetryAfter('2025-03-10T00:00:00Z', NOW)).toBe(0);
-  });
-
-  it('reads fractional seconds, rounded up to the millisecond', () => {
-    expect(parseRetryAfter('1.5', NOW)).toBe(1_500);
-    expect(parseRetryAfter('0.0004', NOW)).toBe(1);
-  });
-
-  it('reads a future date in each HTTP-date form, as GMT, and ISO with its offset', () => {
-    expect(parseRetryAfter('Mon, 10 Mar 2025 22:16:00 GMT', NOW)).toBe(30_000);
-    expect(parseRetryAfter('Monday, 10-Mar-25 22:16:00 GMT', NOW)).toBe(30_000);
-    expect(parseRetryAfter('Mon Mar 10 22:16:00 2025', NOW)).toBe(30_000);
-    expect(parseRetryAfter('2025-03-10T23:16:00+01:00', NOW)).toBe(30_000);
-  });
-
-  it('leaves what Date.parse alone would misread unreadable', () => {
-    expect(parseRetryAfter('-1', NOW)).toBeUndefined();
-    expect(parseRetryAfter('1.5.3', NOW)).toBeUndefined();
-    // No zone: a local time, which means nothing on a server.
-    expect(parseRetryAfter('2025-03-11T00:00:00', NOW)).toBeUndefined();
+  // Each test: a header (or none) and the milliseconds to wait it reads as (undefined: unreadable).
+  it.each<[string, [string | null, number | undefined][]]>([
+    [
+      'reads seconds, HTTP dates and ISO date-times',
+      [
+        ['2', 2_000],
+        ['Mon, 10 Mar 2025 22:16:00 GMT', 30_000],
+        ['2025-03-11T00:00:00Z', 6_270_000],
+        ['2020-01-01T00:00:00Z', 0],
+        ['soon', undefined],
+        [null, undefined],
+      ],
+    ],
+    [
+      'reads 0 as "retry now": 0, not undefined',
+      [
+        ['0', 0],
+        [' 0 ', 0],
+      ],
+    ],
+    [
+      'reads a date already past, HTTP or ISO, as 0',
+      [
+        ['Mon, 10 Mar 2025 22:00:00 GMT', 0],
+        ['Sunday, 06-Nov-94 08:49:37 GMT', 0],
+        ['Sun Nov  6 08:49:37 1994', 0],
+        ['2025-03-10T00:00:00Z', 0],
+      ],
+    ],
+    [
+      'reads fractional seconds, rounded up to the millisecond',
+      [
+        ['1.5', 1_500],
+        ['0.0004', 1],
+      ],
+    ],
+    [
+      'reads a future date in each HTTP-date form, as GMT, and ISO with its offset',
+      [
+        ['Mon, 10 Mar 2025 22:16:00 GMT', 30_000],
+        ['Monday, 10-Mar-25 22:16:00 GMT', 30_000],
+        ['Mon Mar 10 22:16:00 2025', 30_000],
+        ['2025-03-10T23:16:00+01:00', 30_000],
+      ],
+    ],
+    [
+      'leaves what Date.parse alone would misread unreadable',
+      [
+        ['-1', undefined],
+        ['1.5.3', undefined],
+        // No zone: a local time, which means nothing on a server.
+        ['2025-03-11T00:00:00', undefined],
+      ],
+    ],
+  ])('%s', (_name, cases) => {
+    for (const [header, ms] of cases) expect(parseRetryAfter(header, NOW)).toBe(ms);
   });
 
   it('finds the next UTC midnight', () => {
@@ -142,65 +161,56 @@ describe('mapZoomError', () => {
     expect(error.details).toMatchObject({ retryAfterMs: 0, rateLimitScope: scope });
   });
 
-  it('keeps a fractional Retry-After on a 429', () => {
-    const error = mapZoomError(
-      context(429, '{"code":429,"message":"Too many requests."}', {
-        'retry-after': '1.5',
-        'x-ratelimit-type': 'QPS',
+  // Each test: a 429's body, its headers and the context's extras, and the wait and scope read from them.
+  it.each<[string, string, Record<string, string>, Partial<ZoomErrorContext>, object]>([
+    [
+      'keeps a fractional Retry-After on a 429',
+      TOO_MANY,
+      { 'retry-after': '1.5', 'x-ratelimit-type': 'QPS' },
+      {},
+      { retryAfterMs: 1_500, rateLimitScope: 'provider' },
+    ],
+    [
+      'waits a second on a per-second 429 that names no Retry-After',
+      TOO_MANY,
+      {},
+      {},
+      { retryAfterMs: 1_000, rateLimitScope: 'provider' },
+    ],
+    [
+      'recognises the daily per-user limit from the body alone and waits until UTC midnight',
+      JSON.stringify({
+        code: 429,
+        message:
+          'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
       }),
-    );
-    expect(error.details).toMatchObject({ retryAfterMs: 1_500, rateLimitScope: 'provider' });
-  });
-
-  it('waits a second on a per-second 429 that names no Retry-After', () => {
-    const error = mapZoomError(context(429, '{"code":429,"message":"Too many requests."}'));
-    expect(error.details).toMatchObject({ retryAfterMs: 1_000, rateLimitScope: 'provider' });
-  });
-
-  it('recognises the daily per-user limit from the body alone and waits until UTC midnight', () => {
-    const body = JSON.stringify({
-      code: 429,
-      message:
-        'You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00.',
-    });
-    const error = mapZoomError(context(429, body, { 'x-ratelimit-category': 'Light' }));
-    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'subject' });
-  });
-
-  it('treats a Daily-limit header on a meeting write as the per-user limit', () => {
-    const error = mapZoomError(
-      context(
-        429,
-        '{"code":429,"message":"Too many requests."}',
-        { 'x-ratelimit-type': 'Daily-limit' },
-        {
-          isMeetingWrite: true,
-        },
-      ),
-    );
-    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'subject' });
-  });
-
-  it('tells the account-wide daily limit apart by its message, even on a meeting write', () => {
-    const error = mapZoomError(
-      context(
-        429,
-        '{"code":429,"message":"You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."}',
-        {},
-        { isMeetingWrite: true },
-      ),
-    );
-    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'provider' });
-  });
-
-  it('treats an account-wide daily limit on a read as provider-wide, until midnight', () => {
-    const error = mapZoomError(
-      context(429, '{"code":429,"message":"Too many requests."}', {
-        'x-ratelimit-type': 'Daily-limit',
-        'retry-after': '2025-03-11T00:00:00Z',
-      }),
-    );
-    expect(error.details).toMatchObject({ retryAfterMs: 6_270_000, rateLimitScope: 'provider' });
+      { 'x-ratelimit-category': 'Light' },
+      {},
+      { retryAfterMs: 6_270_000, rateLimitScope: 'subject' },
+    ],
+    [
+      'treats a Daily-limit header on a meeting write as the per-user limit',
+      TOO_MANY,
+      { 'x-ratelimit-type': 'Daily-limit' },
+      { isMeetingWrite: true },
+      { retryAfterMs: 6_270_000, rateLimitScope: 'subject' },
+    ],
+    [
+      'tells the account-wide daily limit apart by its message, even on a meeting write',
+      '{"code":429,"message":"You have reached the maximum daily rate limit for this API. Refer to the response header for details on when you can make another request."}',
+      {},
+      { isMeetingWrite: true },
+      { retryAfterMs: 6_270_000, rateLimitScope: 'provider' },
+    ],
+    [
+      'treats an account-wide daily limit on a read as provider-wide, until midnight',
+      TOO_MANY,
+      { 'x-ratelimit-type': 'Daily-limit', 'retry-after': '2025-03-11T00:00:00Z' },
+      {},
+      { retryAfterMs: 6_270_000, rateLimitScope: 'provider' },
+    ],
+  ])('%s', (_name, body, headers, extra, details) => {
+    expect(mapZoomError(context(429, body, headers, extra)).details).toMatchObject(details);
   });
 
   it.each([

@@ -10,9 +10,8 @@ import {
   toZoomMeetingFields,
 } from '@meetlink/zoom';
 import type { ZoomClientOptions } from '@meetlink/zoom';
-import { S2S, apiRequests, rejectionOf, specFor } from './harness';
+import { ADA, S2S, apiRequests, rejectionOf, specFor } from './harness';
 
-const ADA = { memberId: 'mem_ada', email: 'ada@example.com' };
 const BUSY = { memberId: 'mem_busy', email: 'busy@example.com' };
 /** Two full pages of 300 and a third: the marker that matters is on page 3. */
 const BUSY_MEETINGS = 650;

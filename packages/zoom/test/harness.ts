@@ -8,6 +8,19 @@ import type { MeetingSpec } from '@meetlink/ports';
 
 export const S2S = { accountId: 'acc_main', clientId: 's2s_client', clientSecret: 's2s_secret' };
 export const USER_APP = { clientId: 'user_app_client', clientSecret: 'user_app_secret' };
+/** The host most tests schedule for. */
+export const ADA = { memberId: 'mem_ada', email: 'ada@example.com' };
+
+/** Every passcode rule a Zoom account can set, at once (all but numeric-only, which excludes letters). */
+export const EVERY_PASSCODE_RULE = {
+  length: 10,
+  have_letter: true,
+  have_number: true,
+  have_special_character: true,
+  have_upper_and_lower_characters: true,
+  consecutive_characters_length: 4,
+  weak_enhance_detection: true,
+} as const;
 
 export const testRedis = (): Redis => {
   const url = process.env['REDIS_URL'];

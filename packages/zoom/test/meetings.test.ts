@@ -11,9 +11,7 @@ import {
   validatePasscode,
 } from '@meetlink/zoom';
 import type { ZoomClientOptions } from '@meetlink/zoom';
-import { S2S, apiRequests, rejectionOf, specFor, tokenRequests } from './harness';
-
-const ADA = { memberId: 'mem_ada', email: 'ada@example.com' };
+import { ADA, EVERY_PASSCODE_RULE, S2S, apiRequests, rejectionOf, specFor, tokenRequests } from './harness';
 
 /** One host per passcode policy, each a member of the same account. */
 const POLICIES: Record<string, Partial<FakeRequirement>> = {
@@ -31,15 +29,7 @@ const POLICIES: Record<string, Partial<FakeRequirement>> = {
     consecutive_characters_length: 4,
     weak_enhance_detection: true,
   },
-  everything: {
-    length: 10,
-    have_letter: true,
-    have_number: true,
-    have_special_character: true,
-    have_upper_and_lower_characters: true,
-    consecutive_characters_length: 4,
-    weak_enhance_detection: true,
-  },
+  everything: EVERY_PASSCODE_RULE,
 };
 const hostFor = (policy: string) => ({ memberId: `mem_${policy}`, email: `${policy}@example.com` });
 

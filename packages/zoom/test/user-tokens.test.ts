@@ -8,10 +8,11 @@ import { createRedisMemberConnectionStore } from '@meetlink/connections';
 import { parseTokenKeyring } from '@meetlink/config';
 import type { MemberConnectionStore } from '@meetlink/connections';
 import { OAuthGrantError, createTokenEndpointClient, zoomTokenUrl } from '@meetlink/connections';
-import { zoomAdapterFor } from './zoom-adapter-for';
+import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 
 type ZoomSettings = Parameters<typeof zoomAdapterFor>[0];
 import {
+  ADA,
   S2S,
   USER_APP,
   apiRequests,
@@ -24,7 +25,6 @@ import {
   uniquePrefix,
 } from './harness';
 
-const ADA = { memberId: 'mem_ada', email: 'ada@example.com' };
 const GRACE = { memberId: 'mem_grace', email: 'grace@example.com' };
 
 let fake: FakeZoom;
@@ -70,6 +70,16 @@ const adapter = (extra: Partial<ZoomSettings> = {}) =>
  * The member authorized our app: store the pair as the OAuth callback would. `secondsLeft` is how
  * long the stored access token has left by our record (less than the refresh margin: due).
  */
+/** Server-to-Server and the user-level app both configured. */
+const s2sAndUserAdapter = () =>
+  adapter({
+    accountId: S2S.accountId,
+    clientId: S2S.clientId,
+    clientSecret: S2S.clientSecret,
+    userOAuthClientId: USER_APP.clientId,
+    userOAuthClientSecret: USER_APP.clientSecret,
+  });
+
 const connect = async (memberId: string, userId: string, secondsLeft = 3600) => {
   const issued = fake.issueUserTokens({ ...USER_APP, userId });
   await connections.connect(memberId, 'zoom', {
@@ -188,13 +198,7 @@ describe('choosing how to reach Zoom', () => {
   });
 
   it('schedules a member without a connection through S2S, by email, when configured', async () => {
-    const s2s = adapter({
-      accountId: S2S.accountId,
-      clientId: S2S.clientId,
-      clientSecret: S2S.clientSecret,
-      userOAuthClientId: USER_APP.clientId,
-      userOAuthClientSecret: USER_APP.clientSecret,
-    });
+    const s2s = s2sAndUserAdapter();
     await connect(ADA.memberId, 'zu_ada');
 
     const graces = await s2s.provider.createMeeting(GRACE, specFor());
@@ -211,13 +215,7 @@ describe('choosing how to reach Zoom', () => {
   });
 
   it('does not move a member with a broken connection onto the account token', async () => {
-    const s2s = adapter({
-      accountId: S2S.accountId,
-      clientId: S2S.clientId,
-      clientSecret: S2S.clientSecret,
-      userOAuthClientId: USER_APP.clientId,
-      userOAuthClientSecret: USER_APP.clientSecret,
-    });
+    const s2s = s2sAndUserAdapter();
     await connect(ADA.memberId, 'zu_ada');
     await connections.markBroken(ADA.memberId, 'zoom', { code: 'invalid_grant', message: 'refused' });
     expect((await rejectionOf(s2s.provider.createMeeting(ADA, specFor()))).code).toBe('connection_revoked');

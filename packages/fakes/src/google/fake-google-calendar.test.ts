@@ -2,15 +2,50 @@
 import { createSign } from 'node:crypto';
 import { startFakeGoogleCalendar } from './start-fake-google-calendar';
 import type { FakeGoogleCalendar } from './types';
+import { closeAfterEach } from '../../test/close-after-each';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** Google's error body: one error item, its status code, and its message again at the top. */
+/** The same for a request header it refused (Authorization, If-Match). */
+const headerError = (code: number, reason: string, message: string, location: string) =>
+  googleError(code, { domain: 'global', reason, message, locationType: 'header', location });
+
+const googleError = (
+  code: number,
+  item: { domain: string; reason: string; message: string; locationType?: string; location?: string },
+) => ({
+  error: { errors: [item], code, message: item.message },
+});
+
 const signJwt = (privateKey: string, claims: Record<string, unknown>): string => {
   const unsigned = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64(claims)}`;
   return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey).toString('base64url')}`;
+};
+
+/** The JWT bearer grant a service account with domain-wide delegation makes to act as `sub`. */
+const grantAs = async (
+  fake: FakeGoogleCalendar,
+  account: { client_email: string; private_key?: string },
+  sub: string,
+): Promise<Response> => {
+  const iat = Math.floor(Date.now() / 1000);
+  const assertion = signJwt(account.private_key ?? '', {
+    iss: account.client_email,
+    scope: SCOPE,
+    aud: fake.tokenUrl,
+    iat,
+    exp: iat + 3600,
+    sub,
+  });
+  return fetch(fake.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
+  });
 };
 
 describe('fake Google Calendar', () => {
@@ -119,40 +154,26 @@ describe('fake Google Calendar', () => {
         clientSecret: 's3cret',
         email: 'ada@example.com',
       });
-      const ok = await fetch(
-        google.tokenUrl,
-        form({
-          grant_type: 'refresh_token',
-          refresh_token: issued.refreshToken,
-          client_id: 'web',
-          client_secret: 's3cret',
-        }),
-      );
+      const refresh = (clientSecret: string) =>
+        fetch(
+          google.tokenUrl,
+          form({
+            grant_type: 'refresh_token',
+            refresh_token: issued.refreshToken,
+            client_id: 'web',
+            client_secret: clientSecret,
+          }),
+        );
+      const ok = await refresh('s3cret');
       expect(await ok.json()).toMatchObject({
         access_token: expect.any(String) as unknown,
         scope: SCOPE,
         token_type: 'Bearer',
       });
-      const wrongSecret = await fetch(
-        google.tokenUrl,
-        form({
-          grant_type: 'refresh_token',
-          refresh_token: issued.refreshToken,
-          client_id: 'web',
-          client_secret: 'nope',
-        }),
-      );
+      const wrongSecret = await refresh('nope');
       expect(wrongSecret.status).toBe(401);
       google.revokeUserTokens('ada@example.com');
-      const revoked = await fetch(
-        google.tokenUrl,
-        form({
-          grant_type: 'refresh_token',
-          refresh_token: issued.refreshToken,
-          client_id: 'web',
-          client_secret: 's3cret',
-        }),
-      );
+      const revoked = await refresh('s3cret');
       expect(await revoked.json()).toEqual({
         error: 'invalid_grant',
         error_description: 'Token has been expired or revoked.',
@@ -171,21 +192,9 @@ describe('fake Google Calendar', () => {
     it("answers 401 authError in Google's error shape without a valid token", async () => {
       const response = await api('/calendars/primary/events/abc');
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({
-        error: {
-          errors: [
-            {
-              domain: 'global',
-              reason: 'authError',
-              message: 'Invalid Credentials',
-              locationType: 'header',
-              location: 'Authorization',
-            },
-          ],
-          code: 401,
-          message: 'Invalid Credentials',
-        },
-      });
+      expect(await response.json()).toEqual(
+        headerError(401, 'authError', 'Invalid Credentials', 'Authorization'),
+      );
     });
 
     it('answers 403 for a token without a calendar scope', async () => {
@@ -223,13 +232,9 @@ describe('fake Google Calendar', () => {
       const bearer = await token();
       const missing = await api('/calendars/primary/events/nope', { token: bearer });
       expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({
-        error: {
-          errors: [{ domain: 'global', reason: 'notFound', message: 'Not Found' }],
-          code: 404,
-          message: 'Not Found',
-        },
-      });
+      expect(await missing.json()).toEqual(
+        googleError(404, { domain: 'global', reason: 'notFound', message: 'Not Found' }),
+      );
       const event = google.seedEvent('bob@example.com');
       expect(
         (
@@ -277,21 +282,9 @@ describe('fake Google Calendar', () => {
       google.editEvent('ada@example.com', event.id, { summary: 'changed in the UI' });
       const stale = await patch(event.id, { description: 'x' }, '', { 'if-match': event.etag });
       expect(stale.status).toBe(412);
-      expect(await stale.json()).toEqual({
-        error: {
-          errors: [
-            {
-              domain: 'global',
-              reason: 'conditionNotMet',
-              message: 'Precondition Failed',
-              locationType: 'header',
-              location: 'If-Match',
-            },
-          ],
-          code: 412,
-          message: 'Precondition Failed',
-        },
-      });
+      expect(await stale.json()).toEqual(
+        headerError(412, 'conditionNotMet', 'Precondition Failed', 'If-Match'),
+      );
       const current = google.getEvent('ada@example.com', event.id)?.etag ?? '';
       expect((await patch(event.id, { description: 'x' }, '', { 'if-match': current })).status).toBe(200);
     });
@@ -365,13 +358,9 @@ describe('fake Google Calendar', () => {
         const event = google.seedEvent('ada@example.com');
         const response = await patch(event.id, { conferenceData: zoom }, '?conferenceDataVersion=1');
         expect(response.status).toBe(400);
-        expect(await response.json()).toEqual({
-          error: {
-            errors: [{ domain: 'global', reason: 'invalid', message: 'Invalid conference data.' }],
-            code: 400,
-            message: 'Invalid conference data.',
-          },
-        });
+        expect(await response.json()).toEqual(
+          googleError(400, { domain: 'global', reason: 'invalid', message: 'Invalid conference data.' }),
+        );
         expect(google.getEvent('ada@example.com', event.id)?.conferenceData).toBeUndefined();
       });
 
@@ -398,43 +387,27 @@ describe('fake Google Calendar', () => {
         try {
           addOn.addUser({ email: 'ada@example.com' });
           const key = addOn.addServiceAccount();
-          const iat = Math.floor(Date.now() / 1000);
-          const assertion = signJwt(key.private_key ?? '', {
-            iss: key.client_email,
-            scope: SCOPE,
-            aud: addOn.tokenUrl,
-            iat,
-            exp: iat + 3600,
-            sub: 'ada@example.com',
-          });
-          const { access_token } = (await (
-            await fetch(addOn.tokenUrl, form({ grant_type: JWT_BEARER, assertion }))
-          ).json()) as {
+          const { access_token } = (await (await grantAs(addOn, key, 'ada@example.com')).json()) as {
             access_token: string;
           };
           const event = addOn.seedEvent('ada@example.com');
-          const response = await fetch(
-            `${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`,
-            {
-              method: 'PATCH',
-              headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ conferenceData: zoom }),
-            },
-          );
+          const patchConference = (conferenceData: unknown) =>
+            fetch(
+              `${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`,
+              {
+                method: 'PATCH',
+                headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ conferenceData }),
+              },
+            );
+          const response = await patchConference(zoom);
           expect(response.status).toBe(200);
           expect(addOn.getEvent('ada@example.com', event.id)?.conferenceData).toMatchObject({
             ...zoom,
             signature: expect.any(String) as unknown,
           });
           const bad = { ...zoom, entryPoints: [{ entryPointType: 'video', uri: 'ftp://zoom.us/j/1' }] };
-          const refused = await fetch(
-            `${addOn.rootUrl}calendar/v3/calendars/primary/events/${event.id}?conferenceDataVersion=1`,
-            {
-              method: 'PATCH',
-              headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ conferenceData: bad }),
-            },
-          );
+          const refused = await patchConference(bad);
           expect(refused.status).toBe(400);
         } finally {
           await addOn.close();
@@ -456,15 +429,13 @@ describe('fake Google Calendar', () => {
       const response = await api('/calendars/primary/events/x', { token: bearer });
       expect(response.status).toBe(403);
       expect(response.headers.get('retry-after')).toBe('3');
-      expect(await response.json()).toEqual({
-        error: {
-          errors: [
-            { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' },
-          ],
-          code: 403,
+      expect(await response.json()).toEqual(
+        googleError(403, {
+          domain: 'usageLimits',
+          reason: 'userRateLimitExceeded',
           message: 'User Rate Limit Exceeded',
-        },
-      });
+        }),
+      );
       await api('/calendars/primary/events/x', { token: bearer });
       expect(google.requests().at(-1)?.beforeRetryAfter).toBe(true);
     });
@@ -481,37 +452,11 @@ describe('fake Google Calendar', () => {
 });
 
 describe('fake Google Calendar with autoProvisionUsers and autoCreateEvents (sandbox mode)', () => {
-  const fakes: FakeGoogleCalendar[] = [];
-  afterEach(async () => {
-    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-  });
+  const closing = closeAfterEach<FakeGoogleCalendar>();
 
   const start = async (options: Parameters<typeof startFakeGoogleCalendar>[0] = {}) => {
-    const fake = await startFakeGoogleCalendar(options);
-    fakes.push(fake);
+    const fake = closing(await startFakeGoogleCalendar(options));
     return { fake, account: fake.addServiceAccount() };
-  };
-
-  /** The JWT bearer grant a service account with domain-wide delegation makes to act as `sub`. */
-  const grantAs = async (
-    fake: FakeGoogleCalendar,
-    account: { client_email: string; private_key?: string },
-    sub: string,
-  ): Promise<Response> => {
-    const iat = Math.floor(Date.now() / 1000);
-    const assertion = signJwt(account.private_key ?? '', {
-      iss: account.client_email,
-      scope: SCOPE,
-      aud: fake.tokenUrl,
-      iat,
-      exp: iat + 3600,
-      sub,
-    });
-    return fetch(fake.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: JWT_BEARER, assertion }).toString(),
-    });
   };
 
   const eventUrl = (fake: FakeGoogleCalendar, calendarId: string, eventId: string): string =>

@@ -2,6 +2,7 @@
 // including their refusals.
 import { startFakeGraph } from './start-fake-graph';
 import type { FakeGraph } from './types';
+import { closeAfterEach } from '../../test/close-after-each';
 
 const APP = { tenantId: 'contoso', clientId: 'app-1', clientSecret: 'secret-1' };
 const USER = { id: 'u-1', userPrincipalName: 'ada@contoso.example', tenantId: 'contoso' };
@@ -15,16 +16,20 @@ describe('fake Microsoft Graph', () => {
     body: new URLSearchParams(params).toString(),
   });
   const tokenUrl = (tenant: string) => `${graph.authorityHost}/${tenant}/oauth2/v2.0/token`;
-  const appToken = async (): Promise<string> => {
-    const response = await fetch(
-      tokenUrl(APP.tenantId),
+  /** APP's client-credentials request to a tenant's token endpoint, with what to change in it. */
+  const clientCredentials = (tenant: string, overrides: Record<string, string> = {}) =>
+    fetch(
+      tokenUrl(tenant),
       form({
         grant_type: 'client_credentials',
         client_id: APP.clientId,
         client_secret: APP.clientSecret,
         scope: 'https://graph.microsoft.com/.default',
+        ...overrides,
       }),
     );
+  const appToken = async (): Promise<string> => {
+    const response = await clientCredentials(APP.tenantId);
     return ((await response.json()) as { access_token: string }).access_token;
   };
   const call = async (path: string, init: RequestInit & { token?: string | null } = {}) => {
@@ -57,15 +62,7 @@ describe('fake Microsoft Graph', () => {
 
   describe('token endpoint', () => {
     it('issues an app token for client credentials with a /.default scope', async () => {
-      const response = await fetch(
-        tokenUrl('contoso'),
-        form({
-          grant_type: 'client_credentials',
-          client_id: APP.clientId,
-          client_secret: APP.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      );
+      const response = await clientCredentials('contoso');
       expect(await response.json()).toMatchObject({
         token_type: 'Bearer',
         expires_in: 3599,
@@ -74,15 +71,7 @@ describe('fake Microsoft Graph', () => {
     });
 
     it('refuses a wrong secret with AADSTS7000215 in the identity platform error shape', async () => {
-      const response = await fetch(
-        tokenUrl('contoso'),
-        form({
-          grant_type: 'client_credentials',
-          client_id: APP.clientId,
-          client_secret: 'nope',
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      );
+      const response = await clientCredentials('contoso', { client_secret: 'nope' });
       expect(response.status).toBe(401);
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toMatchObject({
@@ -98,25 +87,9 @@ describe('fake Microsoft Graph', () => {
     });
 
     it('refuses a scope without /.default, and an app the tenant does not know', async () => {
-      const badScope = await fetch(
-        tokenUrl('contoso'),
-        form({
-          grant_type: 'client_credentials',
-          client_id: APP.clientId,
-          client_secret: APP.clientSecret,
-          scope: 'Calendars.ReadWrite',
-        }),
-      );
+      const badScope = await clientCredentials('contoso', { scope: 'Calendars.ReadWrite' });
       expect(((await badScope.json()) as { error: string }).error).toBe('invalid_scope');
-      const otherTenant = await fetch(
-        tokenUrl('fabrikam'),
-        form({
-          grant_type: 'client_credentials',
-          client_id: APP.clientId,
-          client_secret: APP.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      );
+      const otherTenant = await clientCredentials('fabrikam');
       expect(await otherTenant.json()).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
     });
 
@@ -349,15 +322,11 @@ describe('fake Microsoft Graph', () => {
 });
 
 describe('fake Microsoft Graph with autoProvisionUsers and autoCreateEvents (sandbox mode)', () => {
-  const fakes: FakeGraph[] = [];
-  afterEach(async () => {
-    await Promise.all(fakes.splice(0).map((fake) => fake.close()));
-  });
+  const closing = closeAfterEach<FakeGraph>();
 
   /** A fake with APP registered, and an app token of APP's tenant (or of another app's). */
   const start = async (options: Parameters<typeof startFakeGraph>[0] = {}) => {
-    const fake = await startFakeGraph(options);
-    fakes.push(fake);
+    const fake = closing(await startFakeGraph(options));
     fake.addApp(APP);
     const appToken = async (app = APP): Promise<string> => {
       const response = await fetch(`${fake.authorityHost}/${app.tenantId}/oauth2/v2.0/token`, {

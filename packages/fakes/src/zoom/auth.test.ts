@@ -15,9 +15,7 @@ const USER_APP = { clientId: 'user_app', clientSecret: 'user_app_secret' };
 describe('fake Zoom auth', () => {
   let h: Harness;
 
-  beforeEach(async () => {
-    h = await startHarness();
-  });
+  beforeEach(async () => (h = await startHarness()));
   afterEach(() => h.close());
 
   describe('token endpoint', () => {

@@ -1,4 +1,4 @@
-import { ADA, GRACE, meetingBody, startHarness } from '../../test/zoom-harness';
+import { ADA, GRACE, expectHeaders, meetingBody, startHarness } from '../../test/zoom-harness';
 import type { Harness } from '../../test/zoom-harness';
 
 const DAILY_MESSAGE =
@@ -31,10 +31,12 @@ describe('fake Zoom daily create/update limit', () => {
       for (const res of [refused, refusedUpdate]) {
         expect(res.status).toBe(429);
         expect(res.body).toEqual({ code: 429, message: DAILY_MESSAGE });
-        expect(res.headers.get('x-ratelimit-type')).toBe('Daily-limit');
-        expect(res.headers.get('x-ratelimit-limit')).toBe('3');
-        expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
-        expect(res.headers.get('retry-after')).toBe('2030-01-16T00:00:00Z');
+        expectHeaders(res, {
+          'x-ratelimit-type': 'Daily-limit',
+          'x-ratelimit-limit': '3',
+          'x-ratelimit-remaining': '0',
+          'retry-after': '2030-01-16T00:00:00Z',
+        });
       }
       expect(h.zoom.lastRetryAfter()).toMatchObject({
         type: 'Daily-limit',

@@ -1,14 +1,11 @@
-import { ACCOUNT, ADA, meetingBody, startHarness } from '../../test/zoom-harness';
+import { ACCOUNT, ADA, expectHeaders, meetingBody, startHarnessWithToken } from '../../test/zoom-harness';
 import type { Harness } from '../../test/zoom-harness';
 
 describe('fake Zoom faults', () => {
   let h: Harness;
   let token: string;
 
-  beforeEach(async () => {
-    h = await startHarness();
-    token = await h.s2sToken();
-  });
+  beforeEach(async () => ({ h, token } = await startHarnessWithToken()));
   afterEach(() => h.close());
 
   const list = () => h.api('GET', `/users/${ADA.id}/meetings`, token);
@@ -66,11 +63,13 @@ describe('fake Zoom faults', () => {
       code: 429,
       message: 'You have reached the maximum per-second rate limit for this API. Try again later.',
     });
-    expect(res.headers.get('x-ratelimit-category')).toBe('Medium');
-    expect(res.headers.get('x-ratelimit-type')).toBe('QPS');
-    expect(res.headers.get('x-ratelimit-limit')).toBe('20');
-    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
-    expect(res.headers.get('retry-after')).toBe('2');
+    expectHeaders(res, {
+      'x-ratelimit-category': 'Medium',
+      'x-ratelimit-type': 'QPS',
+      'x-ratelimit-limit': '20',
+      'x-ratelimit-remaining': '0',
+      'retry-after': '2',
+    });
     expect(h.zoom.lastRetryAfter()).toEqual({
       type: 'QPS',
       givenAt: h.clock.now.getTime(),

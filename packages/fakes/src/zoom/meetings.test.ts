@@ -1,5 +1,5 @@
 import type { MeetingsCreateMeetingResponse, MeetingsListMeetingsResponse } from '@zoom/rivet/meetings';
-import { ADA, GRACE, meetingBody, startHarness } from '../../test/zoom-harness';
+import { ADA, GRACE, meetingBody, startHarness, startHarnessWithToken } from '../../test/zoom-harness';
 import type { Harness } from '../../test/zoom-harness';
 
 type Meeting = MeetingsCreateMeetingResponse & { host_id: string; uuid: string; status: string };
@@ -13,10 +13,7 @@ describe('fake Zoom meetings', () => {
   let h: Harness;
   let token: string;
 
-  beforeEach(async () => {
-    h = await startHarness();
-    token = await h.s2sToken();
-  });
+  beforeEach(async () => ({ h, token } = await startHarnessWithToken()));
   afterEach(() => h.close());
 
   const create = (body: unknown, user = ADA.id) =>

@@ -5,9 +5,7 @@ import { signZoomWebhook } from './webhook-events';
 
 describe('what the fake Zoom tells an event endpoint', () => {
   let h: Harness;
-  beforeEach(async () => {
-    h = await startHarness();
-  });
+  beforeEach(async () => (h = await startHarness()));
   afterEach(() => h.close());
 
   it('signs as Zoom: x-zm-signature = v0= + hex HMAC-SHA256(secret, v0:{timestamp}:{body})', () => {

@@ -1,4 +1,6 @@
-// Test helper: the Zoom adapter wired as apps/conference-worker/src/main.ts wires it.
+// Test helper for the Zoom adapter's own tests and the apps' (conference-worker, intake-api): the
+// adapter wired as apps/conference-worker/src/main.ts wires it. It lives here, not in the test kit
+// (packages/fakes), because connections and zoom list the kit among their devDependencies.
 import type { Redis } from 'ioredis';
 import { parseTokenKeyring } from '@meetlink/config';
 import { createRedisMemberConnectionStore, createZoomTokenSource } from '@meetlink/connections';
