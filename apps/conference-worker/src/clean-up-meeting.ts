@@ -8,6 +8,8 @@ import { summarizeError } from '@meetlink/errors';
 import type { Logger } from '@meetlink/observability';
 import {
   acquireLease,
+  BUSY_LEASE_RETRY_MS,
+  STEP_LEASE_TTL_MS,
   classifyFailure,
   deferJob,
   fenced,
@@ -52,9 +54,6 @@ export const queueMeetingCleanup = async (
   await deps.queue.add(job);
 };
 
-const LEASE_TTL_MS = 20_000;
-const BUSY_RETRY_MS = 1_000;
-
 export const cleanUpMeeting = async (
   payload: MeetingCleanupJob,
   job: Job,
@@ -64,9 +63,9 @@ export const cleanUpMeeting = async (
   const now = deps.now ?? (() => new Date());
   const id = meetingCleanupJobId(payload);
   const lease = await acquireLease(deps.redis, stepLeaseKey(deps.prefix, payload.bookingId, 'conference'), {
-    ttlMs: LEASE_TTL_MS,
+    ttlMs: STEP_LEASE_TTL_MS,
   });
-  if (!lease) return deferJob(job, token, now().getTime() + BUSY_RETRY_MS);
+  if (!lease) return deferJob(job, token, now().getTime() + BUSY_LEASE_RETRY_MS);
   const provider = fenced(deps.provider, lease, ['deleteMeeting']);
   try {
     const current = await deps.store.getMeeting(payload.bookingId);

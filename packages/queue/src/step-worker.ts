@@ -53,7 +53,7 @@ export interface StepWorkerOptions<Q extends StepName> extends WorkerContext, St
 
 export const STEP_LEASE_TTL_MS = 20_000;
 /** A job whose booking's lease is busy comes back after about this long, without spending an attempt. */
-const BUSY_LEASE_RETRY_MS = 750;
+export const BUSY_LEASE_RETRY_MS = 750;
 
 export const stepLeaseKey = (prefix: string, bookingId: string, step: StepName): string =>
   `${prefix}:lock:{${bookingId}}:${step}`;
@@ -222,6 +222,8 @@ export interface SettleFailedJobsOptions extends StepHooks {
   logger: Logger;
   /** How many of the newest failed jobs to look at. */
   limit?: number;
+  /** Only jobs that failed after this (ms): a repeated pass reads what is new, not the same 100 again. */
+  finishedAfter?: number;
   now?: () => number;
 }
 
@@ -236,11 +238,14 @@ export const settleFailedJobs = async ({
   store,
   logger,
   limit = 100,
+  finishedAfter,
   now = Date.now,
   ...hooks
 }: SettleFailedJobsOptions): Promise<number> => {
   let settled = 0;
   for (const job of await queue.getFailed(0, limit - 1)) {
+    // Newest first: the rest were read by an earlier pass.
+    if (finishedAfter !== undefined && (job.finishedOn ?? 0) <= finishedAfter) break;
     const payload = BookingJob.safeParse(job.data);
     if (!payload.success) continue;
     const status = await store.getStatus(payload.data.bookingId);

@@ -121,10 +121,19 @@ export const createWorkerRuntime = (
       );
       const own = queue(step);
       let isSettling = false;
+      // The first pass reads the newest failed jobs; later ones only what failed since the pass
+      // before last (one interval of overlap covers clocks that differ between processes).
+      let finishedAfter: number | undefined;
+      let previousPassAt: number | undefined;
       const timer = setInterval(() => {
         if (isSettling) return;
         isSettling = true;
-        settleFailedJobs({ queue: own.queue, step, store, logger, ...hooks })
+        const passAt = Date.now();
+        settleFailedJobs({ queue: own.queue, step, store, logger, ...hooks, finishedAfter })
+          .then(() => {
+            finishedAfter = previousPassAt;
+            previousPassAt = passAt;
+          })
           .catch((error: unknown) => logger.warn({ err: error, step }, 'settling failed jobs failed'))
           .finally(() => {
             isSettling = false;

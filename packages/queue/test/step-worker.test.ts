@@ -305,4 +305,28 @@ describe('settleFailedJobs', () => {
     // Once settled, a second pass leaves it alone.
     expect(await settleFailedJobs({ queue: queue.queue, step: 'calendar', store, logger, ...hooks })).toBe(0);
   });
+
+  it('reads only the jobs that failed after `finishedAfter`', async () => {
+    await accept('bk_stalled_old');
+    await store.updateStep('bk_stalled_old', 1, 'calendar', { state: 'running' }, { countAttempt: true });
+    await queue.add({ bookingId: 'bk_stalled_old', version: 1 });
+    const manualConnection = createRedisConnection(redisUrl, 'worker');
+    const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
+    const job = await manual.getNextJob('manual-token');
+    await job.moveToFailed(
+      new UnrecoverableError('job stalled more than allowable limit'),
+      'manual-token',
+      false,
+    );
+    await manual.close();
+    await manualConnection.quit();
+    const failedAt = (await queue.queue.getJob(job.id!))!.finishedOn!;
+
+    const pass = (finishedAfter?: number) =>
+      settleFailedJobs({ queue: queue.queue, step: 'calendar', store, logger, finishedAfter });
+    expect(await pass(failedAt)).toBe(0);
+    expect((await store.getStatus('bk_stalled_old'))!.steps.calendar.state).toBe('running');
+    expect(await pass(failedAt - 1)).toBe(1);
+    expect((await store.getStatus('bk_stalled_old'))!.steps.calendar.state).toBe('failed');
+  });
 });
