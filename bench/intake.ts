@@ -7,8 +7,8 @@ import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import { startRedisServer } from '@meetlink/sandbox';
-import { createRedisBookingStore } from '@meetlink/store';
 import { createApp } from '../apps/intake-api/src/app';
+import { createIntakeRedisPorts } from '../apps/intake-api/src/redis-ports';
 
 const [eventsArg, concurrencyArg] = process.argv.slice(2);
 const total = Number(eventsArg ?? 2000);
@@ -26,7 +26,7 @@ const main = async (): Promise<void> => {
   const conferenceQueue = createQueue('conference', { connection: redis, prefix });
   const app = createApp({
     redis,
-    store: createRedisBookingStore({ redis, prefix }),
+    ...createIntakeRedisPorts({ redis, prefix, connectLinkSecrets: [] }),
     conferenceQueue,
     webhookSecrets: [secret],
     adminToken: 'bench-admin-token-0123456789',

@@ -4,14 +4,14 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import { createOAuthStateStore, createRedisProviderUserIndex } from '@meetlink/connections';
-import { createRedisMeetingEventLog } from '@meetlink/store';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore, MeetingEventLog } from '@meetlink/store';
 import type {
   ConnectionProvider,
   MemberAccess,
   MemberConnectionStore,
   OAuthProvider,
+  OAuthStateStore,
+  ProviderUserIndex,
 } from '@meetlink/connections';
 import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
@@ -59,6 +59,12 @@ export interface AppDeps {
   connectLinkTtlSeconds?: number;
   /** ZOOM_WEBHOOK_SECRET_TOKEN; empty: /webhooks/zoom answers 501. */
   zoomWebhookSecretTokens?: readonly string[];
+  /** Which member a provider's user id belongs to (written on connect, read by Zoom webhooks). */
+  userIndex: ProviderUserIndex;
+  /** Signed, single-use OAuth states for the connect flows; null: no connect flows. */
+  oauthStates: OAuthStateStore | null;
+  /** Zoom's meeting webhooks as they arrive, for the booking's story. */
+  meetingEvents: MeetingEventLog;
 }
 
 export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express => {
@@ -68,7 +74,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
   const providers = deps.oauthProviders ?? {};
   const linkSecrets = deps.connectLinkSecrets ?? [];
   const admin = createAdminCheck({ token: deps.adminToken, basic: deps.adminBasic });
-  const userIndex = createRedisProviderUserIndex({ redis: deps.redis, prefix });
+  const { userIndex, oauthStates } = deps;
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
   const budget = (name: keyof typeof limits) => ({
     redis: deps.redis,
@@ -118,10 +124,10 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       prefix,
       admin,
       connect:
-        connections && linkSecrets.length > 0
+        connections && oauthStates && linkSecrets.length > 0
           ? {
               linkSecrets,
-              states: createOAuthStateStore({ redis: deps.redis, prefix, secrets: linkSecrets, now }),
+              states: oauthStates,
               connections,
               userIndex,
               providers,
@@ -155,7 +161,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       secretTokens: deps.zoomWebhookSecretTokens ?? [],
       userAppClientId: deps.zoomUserAppClientId,
       store: deps.store,
-      events: createRedisMeetingEventLog({ redis: deps.redis, prefix }),
+      events: deps.meetingEvents,
       conferenceQueue: deps.conferenceQueue,
       connections,
       userIndex,

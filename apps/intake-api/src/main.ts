@@ -8,16 +8,21 @@ import {
   installShutdown,
   startStrandedVersionSweeper,
 } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { oauthProvidersFromConfig } from './oauth/oauth-providers-from-config';
+import { createIntakeRedisPorts } from './redis-ports';
 
 const config = loadOrExit(() => loadConfig());
 const logger = createLogger({ name: 'intake-api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-const store = createRedisBookingStore({ redis, prefix: config.REDIS_PREFIX });
+const ports = createIntakeRedisPorts({
+  redis,
+  prefix: config.REDIS_PREFIX,
+  connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
+});
+const { store } = ports;
 const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX, logger });
 const connections = memberConnectionsFromKey(redis, config.REDIS_PREFIX, config.TOKEN_ENCRYPTION_KEY);
 const { providers, zoomUserApp } = oauthProvidersFromConfig(config);
@@ -27,7 +32,7 @@ const memberAccess = connections
 const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 const app = createApp({
   redis,
-  store,
+  ...ports,
   conferenceQueue,
   webhookSecrets: config.WEBHOOK_SECRETS,
   adminToken: config.ADMIN_TOKEN,

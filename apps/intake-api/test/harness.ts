@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
 import type { Logger } from '@meetlink/observability';
 import { createApp } from '../src/app';
+import { createIntakeRedisPorts } from '../src/redis-ports';
 import type { AppDeps } from '../src/app';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -48,11 +48,17 @@ export const startIntake = async (options: StartIntakeOptions = {}) => {
   const redis = createRedisConnection(options.redisUrl ?? testRedisUrl(), 'producer');
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve)));
-  const store = createRedisBookingStore({ redis, prefix });
+  const ports = createIntakeRedisPorts({
+    redis,
+    prefix,
+    connectLinkSecrets: options.app?.connectLinkSecrets ?? [],
+    ...(options.app?.now ? { now: options.app.now } : {}),
+  });
+  const { store } = ports;
   const conferenceQueue = createQueue('conference', { connection: redis, prefix });
   const app = createApp({
     redis,
-    store,
+    ...ports,
     conferenceQueue,
     webhookSecrets: secrets,
     adminToken: ADMIN_TOKEN,

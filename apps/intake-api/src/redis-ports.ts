@@ -1,0 +1,29 @@
+// The intake's Redis-backed ports, built in one place for main.ts (and for the tests and benchmarks
+// that run the same app): booking state, the provider user index, OAuth states, Zoom meeting events.
+import type { Redis } from 'ioredis';
+import { createOAuthStateStore, createRedisProviderUserIndex } from '@meetlink/connections';
+import { createRedisBookingStore, createRedisMeetingEventLog } from '@meetlink/store';
+import type { AppDeps } from './app';
+
+export interface IntakeRedisPortsOptions {
+  redis: Redis;
+  prefix: string;
+  /** CONNECT_LINK_SECRET: OAuth states are signed with it; empty: no OAuth states (no connect flows). */
+  connectLinkSecrets: readonly string[];
+  now?: () => Date;
+}
+
+export const createIntakeRedisPorts = ({
+  redis,
+  prefix,
+  connectLinkSecrets,
+  now,
+}: IntakeRedisPortsOptions): Pick<AppDeps, 'store' | 'userIndex' | 'oauthStates' | 'meetingEvents'> => ({
+  store: createRedisBookingStore({ redis, prefix }),
+  userIndex: createRedisProviderUserIndex({ redis, prefix }),
+  oauthStates:
+    connectLinkSecrets.length > 0
+      ? createOAuthStateStore({ redis, prefix, secrets: connectLinkSecrets, ...(now ? { now } : {}) })
+      : null,
+  meetingEvents: createRedisMeetingEventLog({ redis, prefix }),
+});
