@@ -10,6 +10,11 @@ export interface FakeServerOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
+  /**
+   * The host clients reach the fake by, in the URLs it hands out and the token audiences it checks
+   * (a container's service name when it listens on 0.0.0.0). Default: `host`.
+   */
+  publicHost?: string;
 }
 
 export interface RunningFakeServer {
@@ -40,7 +45,7 @@ export const startFakeServer = async (
   const server = app.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  origin = `http://${urlHost(host)}:${port}`;
+  origin = `http://${urlHost(options.publicHost ?? host)}:${port}`;
 
   return {
     origin,
