@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { keyPrefix, parseEnv, redisUrl } from '@meetlink/config';
+
+export const Config = z.object({
+  /** The pipeline's Redis: the CLI reads and changes its queues and booking state. */
+  REDIS_URL: redisUrl,
+  /** The prefix the apps run under (default `meetlink`). */
+  REDIS_PREFIX: keyPrefix,
+});
+export type Config = z.infer<typeof Config>;
+
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>
+  parseEnv(Config, env);
