@@ -16,8 +16,8 @@ const same = (given: string, expected: Buffer): boolean => timingSafeEqual(diges
 export interface AdminCheck {
   /** Whether the request carries valid admin credentials. */
   isAdmin(req: Request): boolean;
-  /** Sets the challenge headers a 401 carries. */
-  challenge(res: Response): void;
+  /** Sets the challenge headers a 401 carries; `realm` names the surface in a browser's login prompt. */
+  challenge(res: Response, realm?: string): void;
 }
 
 export const createAdminCheck = ({ token, basic }: AdminCredentials): AdminCheck => {
@@ -45,9 +45,9 @@ export const createAdminCheck = ({ token, basic }: AdminCredentials): AdminCheck
       const isPassword = same(decoded.slice(colon + 1), expectedPassword);
       return isUser && isPassword;
     },
-    challenge: (res) => {
-      res.append('WWW-Authenticate', 'Bearer realm="meetlink-admin"');
-      if (basic) res.append('WWW-Authenticate', 'Basic realm="meetlink-admin", charset="UTF-8"');
+    challenge: (res, realm = 'meetlink-admin') => {
+      res.append('WWW-Authenticate', `Bearer realm="${realm}"`);
+      if (basic) res.append('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
     },
   };
 };
@@ -55,10 +55,10 @@ export const createAdminCheck = ({ token, basic }: AdminCredentials): AdminCheck
 export const unauthorized = (): ApiError =>
   new ApiError(401, 'unauthorized', 'valid admin credentials (bearer token or basic auth) are required');
 
-export const requireAdmin = (check: AdminCheck): RequestHandler => {
+export const requireAdmin = (check: AdminCheck, realm?: string): RequestHandler => {
   return (req, res, next) => {
     if (!check.isAdmin(req)) {
-      check.challenge(res);
+      check.challenge(res, realm);
       next(unauthorized());
       return;
     }
