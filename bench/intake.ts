@@ -1,94 +1,154 @@
-// Intake throughput and latency: signed events over HTTP into a real Redis (a redis-server of its
-// own), with the real app. Run: npm run bench -- [events=2000] [concurrency=32]
-import { sampleBooking, sampleEvent } from '@meetlink/fakes';
-import { cpus, totalmem } from 'node:os';
-import type { AddressInfo } from 'node:net';
+// npm run bench:intake -- [seconds per run] [rounds] [connections]
+// Signed events/s into the real intake-api process (signature, rate limit, snapshot stored, job queued
+// on its own Redis) beside bare Express parsing the same body, alternating runs, autocannon as client.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
 import { generateSecret, signWebhook } from '@meetlink/events';
-import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
-import { startRedisServer } from '@meetlink/sandbox';
-import { createApp } from '../apps/intake-api/src/app';
-import { createIntakeRedisPorts } from '../apps/intake-api/src/redis-ports';
+import { sampleBooking, sampleEvent } from '@meetlink/fakes';
+import { findFreePort, pollUntil, spawnApp, startRedisServer, stopProcess } from '@meetlink/sandbox';
+import { describeMachine, formatCeiling, measureRedisCeiling, round, table } from './kit/machine';
 
-const [eventsArg, concurrencyArg] = process.argv.slice(2);
-const total = Number(eventsArg ?? 2000);
-const concurrency = Number(concurrencyArg ?? 32);
+const [secondsArg, roundsArg, connectionsArg] = process.argv.slice(2);
+const seconds = Number(secondsArg ?? 8);
+const rounds = Number(roundsArg ?? 3);
+const connections = Number(connectionsArg ?? 50);
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+interface Target {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+const waitForPort = (url: string): Promise<unknown> =>
+  pollUntil(
+    () =>
+      fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }).then(
+        () => true,
+        () => false,
+      ),
+    Boolean,
+    { timeoutMs: 30_000, everyMs: 100, what: url },
+  );
+
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  statuses: string;
+}
+
+/** One autocannon run; every request gets its own webhook id and a fresh signature. */
+const runOnce = async (url: string, secret: string, runId: string): Promise<RunResult> => {
+  let n = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          const i = n++;
+          const body = JSON.stringify(sampleEvent(sampleBooking({ bookingId: `bk_${runId}_${i}` })));
+          const signed = signWebhook({ secret, id: `msg_${runId}_${i}`, timestamp: Date.now() / 1000, body });
+          return { ...request, body, headers: { ...request.headers, ...signed } };
+        },
+      },
+    ],
+  });
+  const statuses = [
+    `2xx×${result['2xx']}`,
+    result.non2xx ? `other×${result.non2xx}` : '',
+    result.errors ? `errors×${result.errors}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses };
+};
 
 const main = async (): Promise<void> => {
-  const redisServer = await startRedisServer();
-  const redis = createRedisConnection(redisServer.url, 'producer');
-  await new Promise((resolve) => redis.once('ready', resolve));
-  const prefix = 'bench';
+  const redis = await startRedisServer();
   const secret = generateSecret();
-  const conferenceQueue = createQueue('conference', { connection: redis, prefix });
-  const app = createApp({
-    redis,
-    ...createIntakeRedisPorts({ redis, prefix, connectLinkSecrets: [] }),
-    conferenceQueue,
-    webhookSecrets: [secret],
-    adminToken: 'bench-admin-token-0123456789',
-    maxBodyBytes: 256 * 1024,
-    logger: createLogger({ name: 'bench', level: 'silent' }),
-    prefix,
-    // One client sends everything: the per-IP limiter still runs on every request, but must not cap it.
-    rateLimits: { events: total * 10 },
+  const [intakePort, barePort] = [await findFreePort(), await findFreePort()];
+  const intake = spawnApp('intake-api', {
+    env: {
+      PATH: process.env['PATH'],
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: 'bench',
+      PORT: String(intakePort),
+      HOST: '127.0.0.1',
+      WEBHOOK_SECRETS: secret,
+      ADMIN_TOKEN: 'bench-admin-token-0123456789',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      // One client sends everything: the per-signer limiter still runs on every request, but must not cap it.
+      RATE_LIMIT_EVENTS_PER_MINUTE: String(100_000_000),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/events`;
-
-  const bodies = Array.from({ length: total }, (_, i) =>
-    JSON.stringify(sampleEvent(sampleBooking({ bookingId: `bk_bench_${i}` }))),
-  );
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
-  const startedAt = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const body = bodies[i]!;
-        const headers = signWebhook({ secret, id: `msg_${i}`, timestamp: Date.now() / 1000, body });
-        const t0 = performance.now();
-        const res = await fetch(url, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/json', ...headers },
-        });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      }
-    }),
-  );
-  const elapsedS = (performance.now() - startedAt) / 1000;
-  const queued = await conferenceQueue.queue.getJobCountByTypes('waiting');
-  latencies.sort((a, b) => a - b);
-
-  const cpu = cpus()[0]?.model ?? 'unknown';
-  console.log(
-    `machine: ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
-  );
-  console.log(
-    `redis: own redis-server on loopback, no persistence; client and server in one process; per-IP limiter on, raised above the load\n`,
-  );
-  console.log(
-    '| events | concurrency | statuses | jobs queued | events/s | p50 ms | p95 ms | p99 ms | max ms |',
-  );
-  console.log('| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  const fmt = (n: number) => n.toFixed(1);
-  console.log(
-    `| ${total} | ${concurrency} | ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')} | ${queued} | ${Math.round(total / elapsedS)} | ${fmt(percentile(latencies, 50))} | ${fmt(percentile(latencies, 95))} | ${fmt(percentile(latencies, 99))} | ${fmt(latencies.at(-1) ?? NaN)} |`,
-  );
-
-  await new Promise((resolve) => server.close(resolve));
-  await conferenceQueue.close();
-  redis.disconnect();
-  await redisServer.stop();
+  const bare = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'kit', 'bare-express.ts')], {
+    env: { PATH: process.env['PATH'], PORT: String(barePort) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const targets: Target[] = [
+    {
+      name: 'intake-api (signed, stored, queued)',
+      url: `http://127.0.0.1:${intakePort}/v1/events`,
+      child: intake,
+    },
+    { name: 'bare Express 5 (parse, 202)', url: `http://127.0.0.1:${barePort}/v1/events`, child: bare },
+  ];
+  try {
+    await Promise.all(targets.map((t) => waitForPort(t.url)));
+    console.log(describeMachine());
+    console.log(formatCeiling(await measureRedisCeiling(redis.port)));
+    console.log(
+      `autocannon: ${connections} connections, ${seconds} s per run, ${rounds} rounds alternating\n`,
+    );
+    // Warm both up (JIT, connection pools), then alternate so drift hits both alike.
+    for (const t of targets) await runOnce(t.url, secret, `warm${t.child.pid}`);
+    const results = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const t of targets) results.get(t.name)!.push(await runOnce(t.url, secret, `r${r}${t.child.pid}`));
+    }
+    const median = (values: number[]): number =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+    const bareRps = median(results.get(targets[1]!.name)!.map((x) => x.rps));
+    console.log(
+      table(
+        [
+          'server',
+          'runs',
+          'median req/s',
+          'each run req/s',
+          'p50 ms (median)',
+          'p99 ms (median)',
+          'statuses (last run)',
+          'ratio to bare Express',
+        ],
+        targets.map((t) => {
+          const runs = results.get(t.name)!;
+          const rps = median(runs.map((x) => x.rps));
+          return [
+            t.name,
+            runs.length,
+            Math.round(rps),
+            runs.map((x) => Math.round(x.rps)).join(', '),
+            median(runs.map((x) => x.p50)),
+            median(runs.map((x) => x.p99)),
+            runs.at(-1)?.statuses ?? '',
+            round(rps / bareRps, 2),
+          ];
+        }),
+      ),
+    );
+  } finally {
+    await Promise.all(targets.map((t) => stopProcess(t.child)));
+    await redis.stop();
+  }
 };
 
 main().catch((error: unknown) => {
