@@ -1,8 +1,13 @@
-// Logging for every process: pino, secrets redacted once here, pretty in a terminal, JSON otherwise.
+// Logging for every process (pino, secrets redacted once here, pretty in a terminal, JSON otherwise),
+// and the face of the metrics and traces every process shares.
 import pino from 'pino';
 import type { Logger } from 'pino';
 
 export type { Logger } from 'pino';
+export * from './metrics';
+export * from './observe-fetch';
+export * from './prometheus-text';
+export * from './tracing';
 
 /** Paths pino censors wherever they appear in a log record (one and two levels deep). */
 export const REDACT_PATHS: readonly string[] = [
