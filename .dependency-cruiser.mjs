@@ -146,13 +146,22 @@ export default {
       comment:
         "Across workspaces import a package's face only (@meetlink/<name>, its src/index.ts): never " +
         'its other files, whether by a relative path or @meetlink/<name>/..., and never an app. Two ' +
-        'named exceptions: bench/intake.ts measures the intake app in-process (an app has no face), ' +
+        "named exceptions: benchmarks (bench/) measure an app's own code in-process (an app has no face), " +
         'and jest loads test-support/global-setup.ts without the @meetlink/source condition.',
       from: {
         path: ANY_WORKSPACE_OR_ROOT,
-        pathNot: ['^bench/intake[.]ts$', '^test-support/global-setup[.]ts$'],
+        pathNot: ['^bench/', '^test-support/global-setup[.]ts$', '^infra/test/'],
       },
       to: { path: '^(apps|packages)/[^/]+/', pathNot: ['^$1/', FACE] },
+    },
+    {
+      name: 'no-deep-import',
+      severity: 'error',
+      comment:
+        "infra/test checks the deployment files against each app's env schema, so it may import an " +
+        "app's src/config.ts (an app has no face); nothing else inside another workspace.",
+      from: { path: '^infra/test/' },
+      to: { path: '^(apps|packages)/[^/]+/', pathNot: [FACE, '^apps/[^/]+/src/config[.]ts$'] },
     },
     {
       name: 'no-deep-import',

@@ -19,6 +19,7 @@ const workspaces = [
       .map((name) => join(group, name))
       .filter((dir) => existsSync(join(__dirname, dir, 'package.json'))),
   ),
+  'infra',
   'e2e',
 ];
 

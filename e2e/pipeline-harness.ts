@@ -11,12 +11,14 @@ import type { TypedQueue } from '@meetlink/queue';
 import {
   APP_NAMES,
   findFreePort,
+  opsEnvFor,
+  pickOpsPorts,
   pollUntil,
   spawnApp,
   startSandboxFakes,
   stopProcess,
 } from '@meetlink/sandbox';
-import type { AppName, SandboxFakes } from '@meetlink/sandbox';
+import type { AppName, SandboxFakes, WorkerAppName } from '@meetlink/sandbox';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 
@@ -32,6 +34,8 @@ export interface Pipeline {
   url: string;
   fakes: SandboxFakes;
   prefix: string;
+  /** Each worker's ops port (OPS_PORT): /healthz, /readyz, /metrics. */
+  opsUrls: Record<WorkerAppName, string>;
   send(event: BookingEvent, webhookId?: string): Promise<Response>;
   /** POSTs a Zoom event to /webhooks/zoom, signed as Zoom signs it (x-zm-signature, x-zm-request-timestamp). */
   sendZoomWebhook(event: unknown, timestampSeconds?: number): Promise<Response>;
@@ -79,11 +83,15 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     ...options.env,
   };
   const url = `http://127.0.0.1:${port}`;
+  const opsPorts = await pickOpsPorts();
   let output = '';
   const children = new Map<AppName, { child: ChildProcess; output: string }>();
 
   const launch = (app: AppName): void => {
-    const child = spawnApp(app, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnApp(app, {
+      env: { ...env, ...opsEnvFor(app, opsPorts) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const entry = { child, output: '' };
     // Whole lines only: the four processes write at once, and a log line must not be cut by another's.
     const collect = () => {
@@ -177,6 +185,11 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     url,
     fakes,
     prefix,
+    opsUrls: {
+      'conference-worker': `http://127.0.0.1:${opsPorts['conference-worker']}`,
+      'calendar-worker': `http://127.0.0.1:${opsPorts['calendar-worker']}`,
+      'email-worker': `http://127.0.0.1:${opsPorts['email-worker']}`,
+    },
     send: (event, webhookId = `msg_${randomUUID()}`) => {
       const body = JSON.stringify(event);
       const headers = signWebhook({ secret, id: webhookId, timestamp: Date.now() / 1000, body });

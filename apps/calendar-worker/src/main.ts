@@ -1,13 +1,18 @@
 // Composition root of the calendar worker.
-import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
+import {
+  createGoogleCalendarProvider,
+  createOutlookCalendarProvider,
+  googleCalendarOperationOf,
+  graphOperationOf,
+} from '@meetlink/calendar';
 import { loadOrExit } from '@meetlink/config';
 import {
   createGoogleTokenSource,
   createMicrosoftTokenSource,
-  memberConnectionsFromKey,
-  reconnectNotifierFromSettings,
+  workerConnectionsFromSettings,
 } from '@meetlink/connections';
 import { createSmtpMailer } from '@meetlink/email';
+import { observeFetch, TOKEN_OPERATION } from '@meetlink/observability';
 import { createWorkerRuntime, fenced } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
@@ -18,41 +23,43 @@ const runtime = createWorkerRuntime(
   { name: 'calendar-worker', ...config },
   { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
 );
-const connections =
-  memberConnectionsFromKey(runtime.connection, config.REDIS_PREFIX, config.TOKEN_ENCRYPTION_KEY) ?? undefined;
-const lock = { redis: runtime.connection, lockPrefix: config.REDIS_PREFIX };
+const { tokenDeps, notifyHost } = workerConnectionsFromSettings(config, runtime, createSmtpMailer);
+// Every vendor call counts in the provider metrics (token endpoints in the refreshes too) and, with
+// tracing on, is a span under its job.
+const { metrics } = runtime;
+const tokenFetch = (provider: string) =>
+  observeFetch({ provider, operationOf: () => TOKEN_OPERATION, metrics, isTokenEndpoint: true });
 const providers = {
   google: createGoogleCalendarProvider({
     rootUrl: config.GOOGLE_API_ROOT_URL,
     sendUpdates: config.GOOGLE_SEND_UPDATES,
+    fetch: observeFetch({ provider: 'google', operationOf: googleCalendarOperationOf, metrics }),
     tokens: createGoogleTokenSource({
-      ...lock,
+      ...tokenDeps,
+      fetch: tokenFetch('google'),
       tokenUrl: config.GOOGLE_OAUTH_TOKEN_URL,
       serviceAccount: config.GOOGLE_SERVICE_ACCOUNT_JSON,
-      connections,
-      oauthClient:
-        config.GOOGLE_CLIENT_ID && config.GOOGLE_CLIENT_SECRET
-          ? { clientId: config.GOOGLE_CLIENT_ID, clientSecret: config.GOOGLE_CLIENT_SECRET }
-          : undefined,
+      clientId: config.GOOGLE_CLIENT_ID,
+      clientSecret: config.GOOGLE_CLIENT_SECRET,
     }),
   }),
   outlook: createOutlookCalendarProvider({
     graphBaseUrl: config.GRAPH_BASE_URL,
+    fetch: observeFetch({ provider: 'microsoft', operationOf: graphOperationOf, metrics }),
     tokens: createMicrosoftTokenSource({
-      ...lock,
+      ...tokenDeps,
+      fetch: tokenFetch('microsoft'),
       authorityHost: config.MS_AUTHORITY_HOST,
       tenantId: config.MS_TENANT_ID,
       clientId: config.MS_CLIENT_ID,
       clientSecret: config.MS_CLIENT_SECRET,
-      connections,
     }),
   }),
 };
-const notifyHost = reconnectNotifierFromSettings(config, runtime.connection, createSmtpMailer);
 const calendarWrites = ['applyJoinBlock', 'removeJoinBlock'] as const;
 runtime.run(
   'calendar',
-  (snapshot, { lease }) =>
+  (snapshot, { lease, note }) =>
     patchCalendarEvent(snapshot, {
       // Every write to the calendar checks the booking's lease first: a run that lost it stops there.
       providers: {
@@ -60,15 +67,13 @@ runtime.run(
         outlook: providers.outlook && fenced(providers.outlook, lease, calendarWrites),
       },
       store: runtime.store,
+      note,
     }),
   {
     onFailed: async (snapshot, error) => {
       const calendar = snapshot.booking.calendar;
       if (!calendar) return;
-      const provider = calendar.provider === 'google' ? 'google' : 'microsoft';
-      const outcome = await notifyHost?.(snapshot.booking, error.code, provider);
-      if (outcome)
-        runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
+      await notifyHost(snapshot.booking, error.code, calendar.provider === 'google' ? 'google' : 'microsoft');
     },
   },
 );

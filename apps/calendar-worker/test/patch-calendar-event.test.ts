@@ -1,6 +1,6 @@
 // The calendar step as it runs in production (real queue worker, googleapis and Graph clients, Redis)
 // against the fake Google Calendar and Microsoft Graph: what ends up in the organizer's event.
-import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
+import { sampleBooking } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '@meetlink/calendar';
 import { createGoogleTokenSource, createMicrosoftTokenSource } from '@meetlink/connections';
@@ -15,9 +15,8 @@ import type {
 import { startFakeGoogleCalendar, startFakeGraph } from '@meetlink/fakes';
 import type { FakeGoogleCalendar, FakeGraph } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
-import { pollUntil } from '@meetlink/sandbox';
+import { createQueue, createStepWorker } from '@meetlink/queue';
+import { openStepRedis, storeBookingWithMeeting, waitForStep } from '../../../test-support/step-harness';
 import { patchCalendarEvent } from '../src/patch-calendar-event';
 
 jest.setTimeout(60_000);
@@ -41,10 +40,9 @@ const meeting: MeetingDetails = {
 let google: FakeGoogleCalendar;
 let graph: FakeGraph;
 let worker: Worker;
-const prefix = freshRedisPrefix('tcal');
-const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
-const store = createRedisBookingStore({ redis, prefix });
-const calendarQueue = createQueue('calendar', { connection: redis, prefix });
+const corner = openStepRedis('tcal');
+const { store, context } = corner;
+const calendarQueue = createQueue('calendar', context);
 
 beforeAll(async () => {
   google = await startFakeGoogleCalendar();
@@ -74,43 +72,28 @@ beforeAll(async () => {
     store,
     logger: createLogger({ name: 'calendar-test', level: 'silent' }),
     process: (snapshot) => patchCalendarEvent(snapshot, { providers, store }),
-    connection: redis,
-    prefix,
+    ...context,
     workerOptions: { settings: { backoffStrategy: () => 50 } },
   });
 });
 afterAll(async () => {
   await worker.close();
-  await cleanUpRedisPrefix({ redis, prefix, queues: [calendarQueue] });
+  await corner.cleanUp([calendarQueue]);
   await google.close();
   await graph.close();
 });
 
 const submit = async (booking: Booking, type: EventTypeName = EventType.created, withMeeting = true) => {
-  const snapshot = sampleSnapshot(booking, { type });
-  await store.accept(snapshot, `msg_${snapshot.eventId}`);
-  await store.setMeeting(
-    booking.bookingId,
-    withMeeting
-      ? {
-          meeting,
-          host: { memberId: 'mem_ada', email: HOST },
-          bookingVersion: booking.version,
-          updatedAt: new Date().toISOString(),
-        }
-      : null,
-  );
+  await storeBookingWithMeeting(corner, booking, {
+    type,
+    meeting: withMeeting ? meeting : null,
+    host: { memberId: 'mem_ada', email: HOST },
+  });
   await calendarQueue.add({ bookingId: booking.bookingId, version: booking.version });
 };
 
-const waitForCalendar = async (bookingId: string, version: number): Promise<BookingStatus> =>
-  (await pollUntil(
-    () => store.getStatus(bookingId),
-    (status) =>
-      status?.steps.calendar.version === version &&
-      ['done', 'skipped', 'failed'].includes(status.steps.calendar.state),
-    { what: `the calendar step of ${bookingId} v${version}` },
-  ))!;
+const waitForCalendar = (bookingId: string, version: number): Promise<BookingStatus> =>
+  waitForStep(corner, 'calendar', bookingId, version, ['done', 'skipped', 'failed']);
 
 const bookingWith = (
   bookingId: string,

@@ -18,8 +18,7 @@ import {
 } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import type { RetryPolicy } from '@meetlink/events';
-import type { BookingStore } from '@meetlink/store';
-import type { ConferenceProvider } from '@meetlink/ports';
+import type { BookingStore, ConferenceProvider } from '@meetlink/ports';
 import type { Redis } from 'ioredis';
 import { meetingMarker } from './reconcile-meeting';
 

@@ -1,13 +1,10 @@
 // Composition root of the conference worker.
 import { loadOrExit } from '@meetlink/config';
-import {
-  memberConnectionsFromKey,
-  createZoomTokenSource,
-  reconnectNotifierFromSettings,
-} from '@meetlink/connections';
+import { createZoomTokenSource, workerConnectionsFromSettings } from '@meetlink/connections';
 import { createSmtpMailer } from '@meetlink/email';
+import { observeFetch, TOKEN_OPERATION } from '@meetlink/observability';
 import { createWorkerRuntime, fenced, retryPolicyFor, startStrandedVersionSweeper } from '@meetlink/queue';
-import { createZoomAdapter } from '@meetlink/zoom';
+import { createZoomAdapter, zoomOperationOf } from '@meetlink/zoom';
 import { cleanUpMeeting, queueMeetingCleanup } from './clean-up-meeting';
 import { createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
@@ -19,11 +16,7 @@ const runtime = createWorkerRuntime(
   { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
 );
 // Members' own connections exist only with a key to decrypt them (checked by loadConfig).
-const connections = memberConnectionsFromKey(
-  runtime.connection,
-  config.REDIS_PREFIX,
-  config.TOKEN_ENCRYPTION_KEY,
-);
+const { tokenDeps, notifyHost } = workerConnectionsFromSettings(config, runtime, createSmtpMailer);
 const tokens = createZoomTokenSource(
   {
     oauthBaseUrl: config.ZOOM_OAUTH_BASE_URL,
@@ -33,9 +26,24 @@ const tokens = createZoomTokenSource(
     userOAuthClientId: config.ZOOM_USER_CLIENT_ID,
     userOAuthClientSecret: config.ZOOM_USER_CLIENT_SECRET,
   },
-  { connections, redis: runtime.connection, lockPrefix: config.REDIS_PREFIX },
+  {
+    ...tokenDeps,
+    fetch: observeFetch({
+      provider: 'zoom',
+      operationOf: () => TOKEN_OPERATION,
+      metrics: runtime.metrics,
+      isTokenEndpoint: true,
+    }),
+  },
 );
-const zoom = createZoomAdapter({ apiBaseUrl: config.ZOOM_API_BASE_URL }, { tokens });
+// Every Zoom call counts in the provider metrics and, with tracing on, is a span under its job.
+const zoom = createZoomAdapter(
+  { apiBaseUrl: config.ZOOM_API_BASE_URL },
+  {
+    tokens,
+    fetch: observeFetch({ provider: 'zoom', operationOf: zoomOperationOf, metrics: runtime.metrics }),
+  },
+);
 if (!config.ZOOM_ACCOUNT_ID && !config.TOKEN_ENCRYPTION_KEY) {
   runtime.logger.warn(
     'no Zoom account credentials and no TOKEN_ENCRYPTION_KEY: every video booking will fail member_not_connected',
@@ -46,7 +54,6 @@ const calendarQueue = runtime.queue('calendar');
 const emailQueue = runtime.queue('email');
 const cleanupQueue = runtime.queue('meetingCleanup');
 const handOnDeps = { store, calendarQueue, emailQueue };
-const notifyHost = reconnectNotifierFromSettings(config, runtime.connection, createSmtpMailer);
 
 runtime.run(
   'conference',
@@ -61,11 +68,7 @@ runtime.run(
     next: (snapshot) => handOnBooking(snapshot, handOnDeps),
     onPending: (snapshot) =>
       handOnWithoutMeeting(snapshot, { calendarQueue, emailQueue, waitMs: config.MEETING_WAIT_MS }),
-    onFailed: async (snapshot, error) => {
-      const outcome = await notifyHost?.(snapshot.booking, error.code, 'zoom');
-      if (outcome)
-        runtime.logger.info({ bookingId: snapshot.bookingId, outcome: outcome.status }, 'reconnect notice');
-    },
+    onFailed: (snapshot, error) => notifyHost(snapshot.booking, error.code, 'zoom'),
   },
 );
 

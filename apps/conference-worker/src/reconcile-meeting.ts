@@ -9,9 +9,8 @@ import type {
   MeetingRecord,
 } from '@meetlink/events';
 import type { StepOutcome, TypedQueue } from '@meetlink/queue';
-import type { BookingStore } from '@meetlink/store';
 import { agendaBodyFor } from '@meetlink/zoom';
-import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/ports';
+import type { BookingStore, ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/ports';
 
 export interface ReconcileMeetingDeps {
   provider: ConferenceProvider;
@@ -125,7 +124,7 @@ export const reconcileMeeting = async (
       let action: Action = 'none';
       if (current) {
         await provider.deleteMeeting(current.host, current.meeting.id);
-        await store.setMeeting(bookingId, null);
+        await store.setMeeting(bookingId, null, 'deleted');
         action = 'deleted';
       }
       if (intent) {
@@ -144,7 +143,7 @@ export const reconcileMeeting = async (
       // The old host's meeting is deleted on its own: a revoked connection or a user gone there must
       // neither hold up the new host's meeting nor keep the old link in the customer's hands.
       await cleanUpLater({ bookingId, host: current.host, meetingId: current.meeting.id });
-      await store.setMeeting(bookingId, null);
+      await store.setMeeting(bookingId, null, 'released');
       notes.push(`old host's meeting ${current.meeting.id} queued for deletion`);
       current = null;
     }
@@ -153,27 +152,28 @@ export const reconcileMeeting = async (
       const remote = await provider.getMeeting(current.host, current.meeting.id);
       if (remote) {
         if (!isOutOfStep(remote, spec)) {
+          // Only the record is refreshed: no change, so nothing for the timeline.
           await store.setMeeting(bookingId, record(remote));
           return { action: 'unchanged', meeting: remote };
         }
         const updated = await provider.updateMeeting(current.host, remote.id, spec);
-        await store.setMeeting(bookingId, record(updated));
+        await store.setMeeting(bookingId, record(updated), 'updated');
         return { action: 'updated', meeting: updated };
       }
       // The host deleted it in Zoom: the booking still wants one, so make a new one below.
-      await store.setMeeting(bookingId, null);
+      await store.setMeeting(bookingId, null, 'gone');
     } else if (intent) {
       // An intent without a record: an earlier create may have reached Zoom. Only now is the search worth it.
       const found = await provider.findMeetingByMarker(host, spec.marker);
       if (found) {
         const adopted = isOutOfStep(found, spec) ? await provider.updateMeeting(host, found.id, spec) : found;
-        await store.setMeeting(bookingId, record(adopted));
+        await store.setMeeting(bookingId, record(adopted), 'adopted');
         return { action: 'adopted', meeting: adopted };
       }
     }
     await store.setMeetingIntent(bookingId, { marker: spec.marker, host, at: now().toISOString() });
     const created = await provider.createMeeting(host, spec);
-    await store.setMeeting(bookingId, record(created));
+    await store.setMeeting(bookingId, record(created), 'created');
     return { action: 'created', meeting: created };
   };
 

@@ -1,23 +1,16 @@
 // The conference step as it runs in production (real queue worker, real Zoom adapter, real Redis),
 // against the fake Zoom.
-import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
+import { sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { EventType } from '@meetlink/events';
 import type { Booking, BookingStatus, EventType as EventTypeName } from '@meetlink/events';
 import { startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import {
-  createQueue,
-  createRedisConnection,
-  createStepWorker,
-  createWorker,
-  fenced,
-  retryPolicyFor,
-} from '@meetlink/queue';
+import { createQueue, createStepWorker, createWorker, fenced, retryPolicyFor } from '@meetlink/queue';
 import type { StepWorkerOptions } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
 import { pollUntil } from '@meetlink/sandbox';
+import { openStepRedis } from '../../../test-support/step-harness';
 import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 import { cleanUpMeeting, queueMeetingCleanup } from '../src/clean-up-meeting';
 import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from '../src/reconcile-meeting';
@@ -38,10 +31,8 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
   zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: ACCOUNT.accountId });
   zoom.addUser({ id: 'zu_bob', email: 'bob@example.com', accountId: ACCOUNT.accountId });
 
-  const prefix = freshRedisPrefix('tc');
-  const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
-  const store = createRedisBookingStore({ redis, prefix });
-  const context = { connection: redis, prefix };
+  const corner = openStepRedis('tc');
+  const { prefix, redis, store, context } = corner;
   const conferenceQueue = createQueue('conference', context);
   const calendarQueue = createQueue('calendar', context);
   const emailQueue = createQueue('email', context);
@@ -123,11 +114,7 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
-    await cleanUpRedisPrefix({
-      redis,
-      prefix,
-      queues: [conferenceQueue, calendarQueue, emailQueue, cleanupQueue],
-    });
+    await corner.cleanUp([conferenceQueue, calendarQueue, emailQueue, cleanupQueue]);
     await zoom.close();
   };
 

@@ -16,6 +16,15 @@ afterEach(async () => {
   await step.close();
 });
 
+/** Host `name` (member mem_<name>, <name>@example.com) as a Zoom user of the fake account. */
+const zoomUserOf = (name: string) => ({ id: `zu_${name}`, email: `${name}@example.com`, accountId: 'acc_1' });
+/** A video booking whose host is `name` (see zoomUserOf). */
+const bookingHostedBy = (bookingId: string, name: string) => {
+  const booking = videoBooking(bookingId);
+  booking.host = { ...booking.host, memberId: `mem_${name}`, email: `${name}@example.com` };
+  return booking;
+};
+
 const requestsTo = (method: string, pattern: RegExp) =>
   step.zoom.requests().filter((r) => r.method === method && pattern.test(r.path));
 
@@ -287,15 +296,11 @@ describe('the conference step under faults', () => {
 
   it('fails at once, naming the rule, when the account passcode rules cannot be met', async () => {
     step.zoom.addUser({
-      id: 'zu_strict',
-      email: 'strict@example.com',
-      accountId: 'acc_1',
+      ...zoomUserOf('strict'),
       passwordRequirement: { only_allow_numeric: true, have_letter: true },
     });
     step.startWorker();
-    const booking = videoBooking('bk_strict');
-    booking.host = { ...booking.host, memberId: 'mem_strict', email: 'strict@example.com' };
-    await step.submit(booking);
+    await step.submit(bookingHostedBy('bk_strict', 'strict'));
     const status = await step.waitForConference('bk_strict');
     expect(status.steps.conference).toMatchObject({ state: 'failed', attempts: 1 });
     expect(status.steps.conference.lastError).toMatchObject({
@@ -310,9 +315,7 @@ describe('the conference step under faults', () => {
 
   it('meets a strict passcode policy: digits only, no runs', async () => {
     step.zoom.addUser({
-      id: 'zu_digits',
-      email: 'digits@example.com',
-      accountId: 'acc_1',
+      ...zoomUserOf('digits'),
       passwordRequirement: {
         length: 8,
         only_allow_numeric: true,
@@ -321,9 +324,7 @@ describe('the conference step under faults', () => {
       },
     });
     step.startWorker();
-    const booking = videoBooking('bk_digits');
-    booking.host = { ...booking.host, memberId: 'mem_digits', email: 'digits@example.com' };
-    await step.submit(booking);
+    await step.submit(bookingHostedBy('bk_digits', 'digits'));
     const status = await step.waitForConference('bk_digits');
     expect(status.steps.conference.state).toBe('done');
     expect(status.meeting?.passcode).toMatch(/^\d{8,10}$/);
@@ -331,9 +332,7 @@ describe('the conference step under faults', () => {
 
   it('fails at once when the host has no Zoom user in the account', async () => {
     step.startWorker();
-    const booking = videoBooking('bk_nouser');
-    booking.host = { ...booking.host, memberId: 'mem_ghost', email: 'ghost@example.com' };
-    await step.submit(booking);
+    await step.submit(bookingHostedBy('bk_nouser', 'ghost'));
     const status = await step.waitForConference('bk_nouser');
     expect(status.steps.conference).toMatchObject({ state: 'failed', attempts: 1 });
     expect(status.steps.conference.lastError?.code).toBe('zoom_user_not_found');

@@ -1,6 +1,9 @@
 // Composition root of the email worker: booking emails on the "email" queue, reminders on "reminders".
 import { loadOrExit } from '@meetlink/config';
 import { createEmailRenderer, createSmtpMailer, messageIdDomain } from '@meetlink/email';
+import { summarizeError } from '@meetlink/errors';
+import { observeCall } from '@meetlink/observability';
+import type { Mailer } from '@meetlink/ports';
 import { createWorkerRuntime, fenced } from '@meetlink/queue';
 import { createRedisEmailLog, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
@@ -13,22 +16,30 @@ const main = async (): Promise<void> => {
     { name: 'email-worker', ...config },
     { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
   );
+  const smtp = createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  // Every message counts in the provider metrics (status `ok` or the error's code) and is a span.
+  const send = { provider: 'smtp', operation: 'send', metrics: runtime.metrics };
+  const mailer: Mailer = {
+    send: (message) =>
+      observeCall({ ...send, statusOf: (e) => summarizeError(e).code }, () => smtp.send(message)),
+  };
   const deps = {
     renderer: await createEmailRenderer(),
-    mailer: createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+    mailer,
     emailLog: createRedisEmailLog({ redis: runtime.connection, prefix: config.REDIS_PREFIX }),
     store: runtime.store,
     mailDomain: messageIdDomain(config.MAIL_FROM),
     now: () => new Date(),
   };
   const remindersQueue = runtime.queue('reminders');
-  runtime.run('email', (snapshot, { lease }) =>
+  runtime.run('email', (snapshot, { lease, note }) =>
     sendBookingEmail(snapshot, {
       ...deps,
       // A run that lost the booking's lease sends and records nothing more.
       mailer: fenced(deps.mailer, lease, ['send']),
       emailLog: fenced(deps.emailLog, lease, ['record']),
       remindersQueue,
+      note,
     }),
   );
   runtime.consume('reminders', async (payload, job, token) => {

@@ -1,6 +1,6 @@
 // Keeps one delayed reminder job per booking and offset in step with the booking: a reschedule moves
 // it, a cancellation removes it, a reminder whose time has passed is not scheduled.
-import type { BookingSnapshot } from '@meetlink/events';
+import type { BookingSnapshot, TimelineFact, TimelineReminder } from '@meetlink/events';
 import type { TypedQueue } from '@meetlink/queue';
 
 export const DEFAULT_REMINDER_OFFSETS_MINUTES: readonly number[] = [24 * 60, 60];
@@ -56,6 +56,29 @@ export const scheduleReminders = async (
     }
   }
   return result;
+};
+
+/** The schedule as timeline facts: each reminder's job scheduled, moved, canceled or skipped, and when it is due. */
+export const reminderFacts = (snapshot: BookingSnapshot, s: ReminderSchedule): TimelineFact[] => {
+  const offsets = reminderOffsets(snapshot);
+  const dueAt = (offsetMinutes: number): string =>
+    new Date(reminderDueAt(snapshot.booking.startsAt, offsetMinutes)).toISOString();
+  const fact = (
+    action: TimelineReminder['action'],
+    offsetMinutes: number,
+    due: string | null,
+    reason: string | null,
+  ): TimelineFact => ({ kind: 'reminder', action, offsetMinutes, dueAt: due, reason });
+  const whyRemoved = (offsetMinutes: number): string => {
+    if (snapshot.isCanceled) return 'booking canceled';
+    return offsets.includes(offsetMinutes) ? 'its time has passed' : 'the booking no longer asks for it';
+  };
+  return [
+    ...s.scheduled.map((o) => fact('scheduled', o, dueAt(o), null)),
+    ...s.moved.map((o) => fact('moved', o, dueAt(o), null)),
+    ...s.removed.map((o) => fact('canceled', o, null, whyRemoved(o))),
+    ...s.skippedPast.map((o) => fact('skipped', o, dueAt(o), 'its time had already passed')),
+  ];
 };
 
 export const describeSchedule = (s: ReminderSchedule): string =>

@@ -4,11 +4,12 @@
 import { EventType, meetingFingerprint } from '@meetlink/events';
 import type { BookingSnapshot, MeetingDetails } from '@meetlink/events';
 import type { EmailKind } from '@meetlink/email';
-import type { StepOutcome, TypedQueue } from '@meetlink/queue';
+import type { StepContext, StepOutcome, TypedQueue } from '@meetlink/queue';
 import type { SentEmail } from '@meetlink/store';
 import { deliverOnce } from './deliver-once';
+import type { DeliveryResult } from './deliver-once';
 import type { EmailDeps } from './email-ports';
-import { describeSchedule, scheduleReminders } from './schedule-reminders';
+import { describeSchedule, reminderFacts, scheduleReminders } from './schedule-reminders';
 
 /** The email a change calls for, and the key that makes it once-only. */
 export const emailForChange = (snapshot: BookingSnapshot): { kind: EmailKind; key: string } => {
@@ -41,13 +42,37 @@ const holdsMeeting = (held: SentEmail, meeting: MeetingDetails): boolean =>
     ? held.meetingFingerprint === meetingFingerprint(meeting)
     : held.meetingId === meeting.id;
 
+/** An email that was not sent again, for the timeline (a sent one is recorded by the email log). */
+const noteIfSkipped = (
+  note: StepContext['note'],
+  result: DeliveryResult,
+  email: EmailKind,
+  key: string,
+): void => {
+  if (result.sent) return;
+  note({
+    kind: 'email',
+    action: 'skipped',
+    email,
+    key,
+    messageId: result.previous.messageId,
+    reason: `already sent at ${result.previous.sentAt}`,
+  });
+};
+
 export const sendBookingEmail = async (
   snapshot: BookingSnapshot,
-  deps: EmailDeps & { remindersQueue: TypedQueue<'reminders'> },
+  deps: EmailDeps & {
+    remindersQueue: TypedQueue<'reminders'>;
+    /** The step's note for the booking's timeline: reminders scheduled, emails not sent again. */
+    note?: StepContext['note'];
+  },
 ): Promise<StepOutcome> => {
   const { booking } = snapshot;
+  const note = deps.note ?? (() => undefined);
   // Reminders first: cheap, idempotent, and right even if the email below has to be retried.
   const schedule = await scheduleReminders(snapshot, deps);
+  for (const fact of reminderFacts(snapshot, schedule)) note(fact);
   const { kind, key } = emailForChange(snapshot);
   const isVideo = booking.service.location.kind === 'video_conference';
   const record = kind === 'canceled' ? null : await deps.store.getMeeting(booking.bookingId);
@@ -56,6 +81,7 @@ export const sendBookingEmail = async (
 
   const sequence = nextSequence(sentBefore);
   const result = await deliverOnce(key, { kind, booking, meeting, sequence }, deps);
+  noteIfSkipped(note, result, kind, key);
   const notes: string[] = [result.sent ? `${kind} email sent` : `${kind} email already sent`];
 
   if (kind !== 'canceled' && isVideo && !meeting) {
@@ -68,11 +94,13 @@ export const sendBookingEmail = async (
     const held = newestHeld(sentBefore);
     if (held && !holdsMeeting(held, meeting)) {
       const isLinkChange = held.meetingId !== null;
+      const linkKey = `meeting_link-${meeting.id}-${meetingFingerprint(meeting)}`;
       const link = await deliverOnce(
-        `meeting_link-${meeting.id}-${meetingFingerprint(meeting)}`,
+        linkKey,
         { kind: 'meeting_link', booking, meeting, isLinkChange, sequence },
         deps,
       );
+      noteIfSkipped(note, link, 'meeting_link', linkKey);
       const what = isLinkChange ? 'meeting link changed email' : 'meeting link email';
       notes.push(link.sent ? `${what} sent` : `${what} already sent`);
     }

@@ -19,12 +19,29 @@ export const sendReminder = async (
 ): Promise<ReminderOutcome> => {
   const snapshot = await deps.store.getSnapshot(payload.bookingId);
   if (!snapshot) return 'gone';
-  if (snapshot.isCanceled) return 'canceled';
-  if (!reminderOffsets(snapshot).includes(payload.offsetMinutes)) return 'not_wanted';
   const { booking } = snapshot;
   const now = deps.now().getTime();
   const dueAt = reminderDueAt(booking.startsAt, payload.offsetMinutes);
-  if (now >= Date.parse(booking.startsAt)) return 'too_late';
+  // A reminder that fires and sends nothing says why in the booking's timeline (a sent one is in it
+  // through the email log). Usually the email step removed it first; this is when it raced that.
+  const skip = async (outcome: ReminderOutcome, reason: string): Promise<ReminderOutcome> => {
+    await deps.store.appendTimeline(booking.bookingId, [
+      {
+        kind: 'reminder',
+        at: deps.now().toISOString(),
+        action: 'skipped',
+        offsetMinutes: payload.offsetMinutes,
+        dueAt: new Date(dueAt).toISOString(),
+        reason,
+      },
+    ]);
+    return outcome;
+  };
+  if (snapshot.isCanceled) return skip('canceled', 'booking canceled');
+  if (!reminderOffsets(snapshot).includes(payload.offsetMinutes)) {
+    return skip('not_wanted', 'the booking no longer asks for it');
+  }
+  if (now >= Date.parse(booking.startsAt)) return skip('too_late', 'the booking had already started');
   if (dueAt - now > EARLY_TOLERANCE_MS && deps.job) return deferJob(deps.job, deps.token, dueAt);
 
   const meeting = (await deps.store.getMeeting(booking.bookingId))?.meeting ?? null;
@@ -34,5 +51,17 @@ export const sendReminder = async (
     { kind: 'reminder', booking, meeting, reminderOffsetMinutes: payload.offsetMinutes },
     deps,
   );
-  return result.sent ? 'sent' : 'already_sent';
+  if (result.sent) return 'sent';
+  await deps.store.appendTimeline(booking.bookingId, [
+    {
+      kind: 'email',
+      at: deps.now().toISOString(),
+      action: 'skipped',
+      email: 'reminder',
+      key,
+      messageId: result.previous.messageId,
+      reason: `already sent at ${result.previous.sentAt}`,
+    },
+  ]);
+  return 'already_sent';
 };

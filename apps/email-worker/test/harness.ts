@@ -1,15 +1,15 @@
 // The email step and the reminders worker as they run in production (real queues, renderer, SMTP
 // over the network, Redis), with the SMTP sink standing in for the mail server.
-import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
+import { sampleBooking } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { createEmailRenderer, createSmtpMailer } from '@meetlink/email';
 import { EventType } from '@meetlink/events';
 import type { Booking, BookingStatus, EventType as EventTypeName, MeetingDetails } from '@meetlink/events';
 import { startSmtpSink } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createStepWorker, createWorker } from '@meetlink/queue';
-import { createRedisBookingStore, createRedisEmailLog } from '@meetlink/store';
-import { pollUntil } from '@meetlink/sandbox';
+import { createQueue, createStepWorker, createWorker } from '@meetlink/queue';
+import { createRedisEmailLog } from '@meetlink/store';
+import { openStepRedis, storeBookingWithMeeting, waitForStep } from '../../../test-support/step-harness';
 import { sendBookingEmail } from '../src/send-booking-email';
 import { sendReminder } from '../src/send-reminder';
 
@@ -28,13 +28,13 @@ export const meetingFor = (bookingId: string, id = '81234567890'): MeetingDetail
   dialIn: [{ country: 'US', countryName: 'US', city: 'New York', number: '+1 646 558 8656', type: 'toll' }],
 });
 
+const ADA = { memberId: 'mem_ada', email: 'ada@example.com' };
+
 export const startEmailStep = async (options: { now?: () => Date } = {}) => {
   const now = options.now ?? (() => new Date());
   const sink = await startSmtpSink();
-  const prefix = freshRedisPrefix('te');
-  const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
-  const store = createRedisBookingStore({ redis, prefix });
-  const context = { connection: redis, prefix };
+  const corner = openStepRedis('te');
+  const { prefix, redis, store, context } = corner;
   const emailQueue = createQueue('email', context);
   const remindersQueue = createQueue('reminders', context);
   const logger = createLogger({ name: 'email-test', level: 'silent' });
@@ -72,33 +72,16 @@ export const startEmailStep = async (options: { now?: () => Date } = {}) => {
     type: EventTypeName = EventType.created,
     meeting: MeetingDetails | null = meetingFor(booking.bookingId),
   ) => {
-    const snapshot = sampleSnapshot(booking, { type, receivedAt: now().toISOString() });
-    await store.accept(snapshot, `msg_${snapshot.eventId}`);
-    await store.setMeeting(
-      booking.bookingId,
-      meeting
-        ? {
-            meeting,
-            host: { memberId: 'mem_ada', email: 'ada@example.com' },
-            bookingVersion: booking.version,
-            updatedAt: now().toISOString(),
-          }
-        : null,
-    );
+    await storeBookingWithMeeting(corner, booking, { type, meeting, host: ADA, now });
     await emailQueue.add({ bookingId: booking.bookingId, version: booking.version });
   };
 
-  const waitForEmailStep = async (bookingId: string, version: number): Promise<BookingStatus> =>
-    (await pollUntil(
-      () => store.getStatus(bookingId),
-      (status) =>
-        status?.steps.email.version === version && ['done', 'failed'].includes(status.steps.email.state),
-      { what: `the email step of ${bookingId} v${version}` },
-    ))!;
+  const waitForEmailStep = (bookingId: string, version: number): Promise<BookingStatus> =>
+    waitForStep(corner, 'email', bookingId, version, ['done', 'failed']);
 
   const close = async () => {
     await Promise.all(workers.map((w) => w.close()));
-    await cleanUpRedisPrefix({ redis, prefix, queues: [emailQueue, remindersQueue] });
+    await corner.cleanUp([emailQueue, remindersQueue]);
     await sink.close();
   };
 

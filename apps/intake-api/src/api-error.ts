@@ -40,6 +40,13 @@ const fromBodyParser = (error: { type?: unknown; limit?: unknown }): ApiError | 
   }
 };
 
+/** What an error answers as: an ApiError as it is, a body-parser error by its meaning, else a 500. */
+export const toApiError = (error: unknown): ApiError =>
+  error instanceof ApiError
+    ? error
+    : (fromBodyParser(error as { type?: unknown }) ??
+      new ApiError(500, 'internal_error', 'internal error; it has been logged'));
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
@@ -47,11 +54,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export const errorHandler =
   (logger: Logger): ErrorRequestHandler =>
   (error: unknown, req, res, _next) => {
-    const apiError =
-      error instanceof ApiError
-        ? error
-        : (fromBodyParser(error as { type?: unknown }) ??
-          new ApiError(500, 'internal_error', 'internal error; it has been logged'));
+    const apiError = toApiError(error);
     if (apiError.status >= 500) {
       logger.error({ err: error, method: req.method, path: req.path, code: apiError.code }, 'request failed');
     }

@@ -2,7 +2,7 @@
 import express from 'express';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@meetlink/observability';
+import type { Logger, Metrics } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
 import type { BookingStore, MeetingEventLog } from '@meetlink/store';
 import type {
@@ -16,13 +16,17 @@ import type {
 import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
 import { createRateBudget, DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
+import { adminQueuesRouter } from './routes/admin-queues';
+import type { PipelineQueues } from './routes/admin-queues';
 import { bookingsRouter } from './routes/bookings';
 import { connectRouter } from './routes/connect';
 import { connectionsRouter } from './routes/connections';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
+import { metricsRouter } from './routes/metrics';
 import { zoomWebhooksRouter } from './routes/zoom-webhooks';
 import { securityHeaders } from './security-headers';
+import { traceRequests } from './trace-requests';
 
 export interface AppDeps {
   redis: Redis;
@@ -34,6 +38,8 @@ export interface AppDeps {
   adminBasic?: { user: string; password: string } | undefined;
   maxBodyBytes: number;
   logger: Logger;
+  /** This process's metrics, served at /metrics (admin) and counted by the routes; absent: neither. */
+  metrics?: Metrics;
   now?: () => Date;
   /** REDIS_PREFIX, for the keys the API writes itself (rate limits, OAuth states). Default 'meetlink'. */
   prefix?: string;
@@ -65,6 +71,8 @@ export interface AppDeps {
   oauthStates: OAuthStateStore | null;
   /** Zoom's meeting webhooks as they arrive, for the booking's story. */
   meetingEvents: MeetingEventLog;
+  /** Every queue of the pipeline, for the ops dashboard at /admin/queues; absent: no dashboard. */
+  queues?: PipelineQueues;
 }
 
 export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express => {
@@ -89,6 +97,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(traceRequests());
   app.use(securityHeaders({ isHttps: new URL(publicBaseUrl).protocol === 'https:' }));
   app.use((req, res, next) => {
     const startedAt = process.hrtime.bigint();
@@ -103,6 +112,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
     next();
   });
   app.use(healthRouter(deps.redis));
+  if (deps.metrics) app.use(metricsRouter({ registry: deps.metrics.registry, admin }));
   app.use('/webhooks', limiter('webhooks'));
   app.use('/connect', limiter('connect'));
   // /v1/events checks the signature first and then spends the signer's budget, or the address's
@@ -169,6 +179,7 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       now,
     }),
   );
+  if (deps.queues) app.use(adminQueuesRouter({ queues: deps.queues, admin, publicBaseUrl }));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,11 +1,12 @@
 // Composition root of the intake API.
 import { loadOrExit } from '@meetlink/config';
 import { createMemberAccess, memberConnectionsFromKey } from '@meetlink/connections';
-import { createLogger } from '@meetlink/observability';
+import { createLogger, createMetrics, startTracing } from '@meetlink/observability';
 import {
   createQueue,
   createRedisConnection,
   installShutdown,
+  queueJobCountsSource,
   startStrandedVersionSweeper,
 } from '@meetlink/queue';
 import { createApp } from './app';
@@ -15,6 +16,9 @@ import { createIntakeRedisPorts } from './redis-ports';
 
 const config = loadOrExit(() => loadConfig());
 const logger = createLogger({ name: 'intake-api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const tracing = startTracing({ serviceName: 'intake-api', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+if (tracing.isEnabled)
+  logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on (OTLP/HTTP)');
 const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
 redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
 const ports = createIntakeRedisPorts({
@@ -23,7 +27,24 @@ const ports = createIntakeRedisPorts({
   connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
 });
 const { store } = ports;
-const conferenceQueue = createQueue('conference', { connection: redis, prefix: config.REDIS_PREFIX, logger });
+const queueContext = { connection: redis, prefix: config.REDIS_PREFIX, logger };
+const conferenceQueue = createQueue('conference', queueContext);
+// Every queue of the pipeline, for the ops dashboard; the API itself only adds to conference.
+const queues = {
+  conference: conferenceQueue,
+  calendar: createQueue('calendar', queueContext),
+  email: createQueue('email', queueContext),
+  reminders: createQueue('reminders', queueContext),
+  meetingCleanup: createQueue('meetingCleanup', queueContext),
+};
+// /metrics here reports every queue's job counts (the workers report only the queues they consume).
+const metrics = createMetrics();
+metrics.addQueueJobsSource(
+  queueJobCountsSource({
+    queues: () => Object.values(queues).map((typed) => typed.queue),
+    connection: redis,
+  }),
+);
 const connections = memberConnectionsFromKey(redis, config.REDIS_PREFIX, config.TOKEN_ENCRYPTION_KEY);
 const { providers, zoomUserApp } = oauthProvidersFromConfig(config);
 const memberAccess = connections
@@ -34,6 +55,7 @@ const app = createApp({
   redis,
   ...ports,
   conferenceQueue,
+  queues,
   webhookSecrets: config.WEBHOOK_SECRETS,
   adminToken: config.ADMIN_TOKEN,
   adminBasic:
@@ -42,6 +64,7 @@ const app = createApp({
       : undefined,
   maxBodyBytes: config.MAX_BODY_BYTES,
   logger,
+  metrics,
   prefix: config.REDIS_PREFIX,
   trustProxy: config.TRUST_PROXY,
   rateLimits: {
@@ -79,7 +102,8 @@ installShutdown({
   closables: [
     { name: 'http server', close: () => new Promise((resolve) => server.close(resolve)) },
     { name: 'stranded-version sweeper', close: () => sweeper.close() },
-    { name: 'conference queue', close: () => conferenceQueue.close() },
+    ...Object.values(queues).map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
+    { name: 'tracing', close: () => tracing.shutdown() },
     { name: 'redis', close: () => redis.quit() },
   ],
 });

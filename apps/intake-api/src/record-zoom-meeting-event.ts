@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { bookingJobId } from '@meetlink/events';
 import type { MeetingDetails, MeetingEvent, MeetingEventKind, MeetingFieldChange } from '@meetlink/events';
+import type { BookingStore } from '@meetlink/ports';
 import type { TypedQueue } from '@meetlink/queue';
-import type { BookingStore, MeetingEventLog } from '@meetlink/store';
+import type { MeetingEventLog } from '@meetlink/store';
 
 export interface ZoomMeetingReport {
   event: MeetingEventKind;

@@ -1,4 +1,5 @@
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
+import { BookingStatusWithTimeline, EventType } from '@meetlink/events';
 import type { BookingStatus } from '@meetlink/events';
 import { ADMIN_TOKEN, startIntake } from './harness';
 import type { Intake } from './harness';
@@ -30,6 +31,26 @@ describe('GET /v1/bookings/:bookingId', () => {
     for (const step of ['conference', 'calendar', 'email'] as const) {
       expect(body.steps[step]).toMatchObject({ state: 'pending', version: 1, attempts: 0, lastError: null });
     }
+  });
+
+  it('tells every event received in its timeline, oldest first: accepted, duplicate, stale', async () => {
+    const bookingId = 'bk_status_story';
+    const v2 = sampleBooking({ bookingId, version: 2 });
+    await intake.send(sampleEvent(v2, EventType.rescheduled), 'msg_story_v2');
+    await intake.send(sampleEvent(v2, EventType.rescheduled), 'msg_story_v2');
+    await intake.send(sampleEvent(sampleBooking({ bookingId, version: 1 })), 'msg_story_v1');
+    const body = BookingStatusWithTimeline.parse(await (await getStatus(bookingId)).json());
+    expect(body.steps.conference.state).toBe('pending'); // the status fields are all still there
+    expect(body.timeline).toEqual([
+      expect.objectContaining({ kind: 'event', version: 2, webhookId: 'msg_story_v2', outcome: 'accepted' }),
+      expect.objectContaining({ kind: 'event', version: 2, webhookId: 'msg_story_v2', outcome: 'duplicate' }),
+      expect.objectContaining({ kind: 'event', version: 1, webhookId: 'msg_story_v1', outcome: 'stale' }),
+    ]);
+    expect(body.timeline[0]).toMatchObject({
+      eventType: EventType.rescheduled,
+      eventId: `evt_${bookingId}_v2`,
+      at: expect.any(String) as unknown,
+    });
   });
 
   it('401 without a token and with a wrong one', async () => {

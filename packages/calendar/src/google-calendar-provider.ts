@@ -4,16 +4,10 @@
 import { calendar } from '@googleapis/calendar';
 import type { calendar_v3 } from '@googleapis/calendar';
 import { OAuth2Client } from 'google-auth-library';
-import { PermanentError, RetryableError } from '@meetlink/errors';
-import type { CalendarRef } from '@meetlink/events';
-import type {
-  AccessTokenSource,
-  ApplyResult,
-  CalendarProvider,
-  HostRef,
-  JoinDetails,
-  RemoveResult,
-} from '@meetlink/ports';
+import { PermanentError } from '@meetlink/errors';
+import type { AccessTokenSource, CalendarProvider, HostRef, JoinDetails } from '@meetlink/ports';
+import { createEventEditor } from './event-editor';
+import type { CalendarRefOf, WriteOutcome } from './event-editor';
 import { isConferenceDataRefusal, mapGoogleError, readGoogleFailure } from './google-errors';
 import {
   findJoinUrlInBlock,
@@ -23,8 +17,7 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
-import { withHostToken } from './with-host-token';
-import { eventGoneWhileWriting } from './transient-errors';
+import { createWithHostToken } from './with-host-token';
 
 export const DEFAULT_GOOGLE_API_ROOT_URL = 'https://www.googleapis.com/';
 
@@ -106,7 +99,11 @@ const conferenceIsCurrent = (data: ConferenceData | undefined, wanted: Conferenc
   videoUri(data) === videoUri(wanted) &&
   JSON.stringify(data?.entryPoints ?? []) === JSON.stringify(wanted.entryPoints ?? []);
 
-const isGone = (event: GoogleEvent): boolean => event.status === 'cancelled';
+/** What to write; `withoutConference`, what to write instead when Google refuses our conferenceData. */
+interface GoogleChange {
+  body: GoogleEvent;
+  withoutConference?: GoogleEvent;
+}
 
 export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOptions): CalendarProvider => {
   const rootUrl = options.rootUrl ?? DEFAULT_GOOGLE_API_ROOT_URL;
@@ -114,8 +111,6 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
   const maxConflictRetries = options.maxConflictRetries ?? 3;
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 15_000;
-
-  const { tokens } = options;
 
   // Our own retries (412, BullMQ for the rest): gaxios must not retry behind our back. Node's own
   // fetch, because gaxios would otherwise `import('node-fetch')`, which CommonJS under jest cannot.
@@ -132,20 +127,9 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
     client.setCredentials({ access_token: token, token_type: 'Bearer' });
     return client;
   };
+  const withHostAuth = createWithHostToken(options.tokens, authFor, readGoogleFailure);
 
-  /** Runs one call with the host's token; a 401 drops that token and tries once more with a new one. */
-  const withHostAuth = <T>(host: HostRef, call: (auth: OAuth2Client) => Promise<T>): Promise<T> =>
-    withHostToken(
-      tokens,
-      host,
-      (token) => call(authFor(token)),
-      (error) => readGoogleFailure(error).status === 401,
-    );
-
-  const getEvent = async (
-    ref: Extract<CalendarRef, { provider: 'google' }>,
-    host: HostRef,
-  ): Promise<GoogleEvent | null> => {
+  const getEvent = async (ref: CalendarRefOf<'google'>, host: HostRef): Promise<GoogleEvent | null> => {
     try {
       const answer = await withHostAuth(host, (auth) =>
         api.events.get({ calendarId: ref.calendarId, eventId: ref.eventId, auth }),
@@ -158,14 +142,12 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
     }
   };
 
-  type PatchOutcome = 'patched' | 'conflict' | 'gone' | 'conference_refused';
-
   const patchEvent = async (
-    ref: Extract<CalendarRef, { provider: 'google' }>,
+    ref: CalendarRefOf<'google'>,
     host: HostRef,
     etag: string | null | undefined,
     requestBody: GoogleEvent,
-  ): Promise<PatchOutcome> => {
+  ): Promise<WriteOutcome | 'conference_refused'> => {
     const withConference = requestBody.conferenceData !== undefined;
     try {
       await withHostAuth(host, (auth) =>
@@ -192,100 +174,77 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
     }
   };
 
-  const conflictError = (ref: CalendarRef): RetryableError =>
-    new RetryableError(
-      'calendar_edit_conflict',
-      `Google event ${ref.eventId} kept changing under us (412 ${maxConflictRetries + 1} times)`,
-      { retryAfterMs: 1_000 },
+  const writeChange = async (
+    ref: CalendarRefOf<'google'>,
+    host: HostRef,
+    event: GoogleEvent,
+    { body, withoutConference }: GoogleChange,
+  ): Promise<WriteOutcome> => {
+    const outcome = await patchEvent(ref, host, event.etag, body);
+    if (outcome !== 'conference_refused') return outcome;
+    // Google refuses a third-party conference from anything but a Workspace add-on: location and
+    // description carry the join details alone.
+    if (withoutConference) return writeChange(ref, host, event, { body: withoutConference });
+    throw new PermanentError(
+      'calendar_request_invalid',
+      `Google refused to clear the conference of event ${ref.eventId}`,
     );
-
-  const asGoogle = (ref: CalendarRef): Extract<CalendarRef, { provider: 'google' }> => {
-    if (ref.provider !== 'google') {
-      throw new PermanentError(
-        'calendar_provider_mismatch',
-        `a ${ref.provider} event was handed to the Google adapter`,
-      );
-    }
-    return ref;
   };
 
-  return {
-    applyJoinBlock: async (anyRef, host, details): Promise<ApplyResult> => {
-      const ref = asGoogle(anyRef);
-      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
-        const event = await getEvent(ref, host);
-        if (!event || isGone(event)) {
-          throw new PermanentError(
-            event ? 'calendar_event_gone' : 'calendar_event_not_found',
-            `Google event ${ref.eventId} in calendar ${ref.calendarId} ${event ? 'was deleted' : 'does not exist or cannot be seen by this host'}`,
-          );
-        }
-        const current = event.description ?? '';
-        const format = looksLikeHtml(current) ? 'html' : 'text';
-        const block = renderJoinBlock(details, format);
-        const blockIsCurrent = hasCurrentJoinBlock(current, block);
-        const description = blockIsCurrent ? current : upsertJoinBlock(current, block, format);
-        const wanted = buildConferenceData(details);
-        const existingConference = event.conferenceData ?? undefined;
-        // Someone else's conference (a Google Meet the host added) is left alone; ours is the one
-        // for this meeting, or for the meeting the block showed before (a new host, a new meeting).
-        const conferenceIsOursOrNone =
-          !existingConference ||
-          isOurConference(existingConference, details.joinUrl, details.meetingId) ||
-          isOurConference(existingConference, findJoinUrlInBlock(current));
-        const textChanged = !blockIsCurrent || (event.location ?? '') !== details.joinUrl;
-        const conferenceStale =
-          existingConference !== undefined &&
-          conferenceIsOursOrNone &&
-          !conferenceIsCurrent(existingConference, wanted);
-        if (!textChanged && !conferenceStale) return 'unchanged';
+  const planApply = (event: GoogleEvent, details: JoinDetails): GoogleChange | null => {
+    const current = event.description ?? '';
+    const format = looksLikeHtml(current) ? 'html' : 'text';
+    const block = renderJoinBlock(details, format);
+    const blockIsCurrent = hasCurrentJoinBlock(current, block);
+    const description = blockIsCurrent ? current : upsertJoinBlock(current, block, format);
+    const wanted = buildConferenceData(details);
+    const existingConference = event.conferenceData ?? undefined;
+    // Someone else's conference (a Google Meet the host added) is left alone; ours is the one for
+    // this meeting, or for the meeting the block showed before (a new host, a new meeting).
+    const conferenceIsOursOrNone =
+      !existingConference ||
+      isOurConference(existingConference, details.joinUrl, details.meetingId) ||
+      isOurConference(existingConference, findJoinUrlInBlock(current));
+    const textChanged = !blockIsCurrent || (event.location ?? '') !== details.joinUrl;
+    const conferenceStale =
+      existingConference !== undefined &&
+      conferenceIsOursOrNone &&
+      !conferenceIsCurrent(existingConference, wanted);
+    if (!textChanged && !conferenceStale) return null;
 
-        const base: GoogleEvent = { description, location: details.joinUrl };
-        const tryConference = options.conferenceData !== 'never' && conferenceIsOursOrNone;
-        let outcome = await patchEvent(
-          ref,
-          host,
-          event.etag,
-          tryConference ? { ...base, conferenceData: wanted } : base,
-        );
-        // Google refuses a third-party conference from anything but a Workspace add-on: location
-        // and description carry the join details alone.
-        if (outcome === 'conference_refused') outcome = await patchEvent(ref, host, event.etag, base);
-        if (outcome === 'patched') return 'patched';
-        if (outcome === 'gone') throw eventGoneWhileWriting('Google', ref.eventId);
-      }
-      throw conflictError(anyRef);
-    },
-
-    removeJoinBlock: async (anyRef, host, joinUrl): Promise<RemoveResult> => {
-      const ref = asGoogle(anyRef);
-      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
-        const event = await getEvent(ref, host);
-        if (!event || isGone(event)) return 'event_gone';
-        const current = event.description ?? '';
-        const ours = joinUrl ?? findJoinUrlInBlock(current);
-        const description = removeJoinBlock(current, looksLikeHtml(current) ? 'html' : 'text');
-        const locationIsOurs = ours !== null && (event.location ?? '').trim() === ours;
-        const conferenceIsOurs = isOurConference(event.conferenceData ?? undefined, ours);
-        if (description === current && !locationIsOurs && !conferenceIsOurs) return 'unchanged';
-
-        const body: GoogleEvent = {
-          ...(description !== current ? { description } : {}),
-          ...(locationIsOurs ? { location: '' } : {}),
-          // Patch semantics: a field sent as null is cleared (the schema types do not admit null).
-          ...(conferenceIsOurs ? { conferenceData: null as unknown as ConferenceData } : {}),
-        };
-        const outcome = await patchEvent(ref, host, event.etag, body);
-        if (outcome === 'patched') return 'removed';
-        if (outcome === 'gone') return 'event_gone';
-        if (outcome === 'conference_refused') {
-          throw new PermanentError(
-            'calendar_request_invalid',
-            `Google refused to clear the conference of event ${ref.eventId}`,
-          );
-        }
-      }
-      throw conflictError(anyRef);
-    },
+    const base: GoogleEvent = { description, location: details.joinUrl };
+    return options.conferenceData !== 'never' && conferenceIsOursOrNone
+      ? { body: { ...base, conferenceData: wanted }, withoutConference: base }
+      : { body: base };
   };
+
+  const planRemove = (event: GoogleEvent, joinUrl: string | null): GoogleChange | null => {
+    const current = event.description ?? '';
+    const ours = joinUrl ?? findJoinUrlInBlock(current);
+    const description = removeJoinBlock(current, looksLikeHtml(current) ? 'html' : 'text');
+    const locationIsOurs = ours !== null && (event.location ?? '').trim() === ours;
+    const conferenceIsOurs = isOurConference(event.conferenceData ?? undefined, ours);
+    if (description === current && !locationIsOurs && !conferenceIsOurs) return null;
+    return {
+      body: {
+        ...(description !== current ? { description } : {}),
+        ...(locationIsOurs ? { location: '' } : {}),
+        // Patch semantics: a field sent as null is cleared (the schema types do not admit null).
+        ...(conferenceIsOurs ? { conferenceData: null as unknown as ConferenceData } : {}),
+      },
+    };
+  };
+
+  return createEventEditor({
+    vendor: 'Google',
+    provider: 'google',
+    maxConflictRetries,
+    read: getEvent,
+    isCancelled: (event) => event.status === 'cancelled',
+    describeAbsent: (ref, cancelled) =>
+      `Google event ${ref.eventId} in calendar ${ref.calendarId} ${cancelled ? 'was deleted' : 'does not exist or cannot be seen by this host'}`,
+    planApply,
+    planRemove,
+    write: writeChange,
+  });
 };

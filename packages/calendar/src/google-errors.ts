@@ -2,9 +2,9 @@
 // `{error: {code, message, errors: [{domain, reason, message}]}}`; rate limits come as 403
 // `rateLimitExceeded`/`userRateLimitExceeded` or 429, and a user's Calendar usage limit as 403
 // `quotaExceeded` (https://developers.google.com/workspace/calendar/api/guides/errors).
-import { PermanentError, RetryableError } from '@meetlink/errors';
 import { retryAfterFrom } from '@meetlink/errors';
-import { calendarRateLimited, calendarRejected, calendarUnavailable } from './transient-errors';
+import { calendarRateLimited, mapCalendarFailure } from './transient-errors';
+import type { CalendarErrorMapper } from './transient-errors';
 
 /** How long a host's Calendar usage limit without Retry-After delays its job. */
 export const DEFAULT_USAGE_LIMIT_WAIT_MS = 60_000;
@@ -81,42 +81,34 @@ const describe = (operation: string, failure: GoogleFailure): string => {
   return `Google Calendar ${operation} answered ${failure.status}${reason ? ` ${reason}` : ''}${message ? `: ${message}` : ''}`;
 };
 
-export const mapGoogleError = (
-  operation: string,
-  error: unknown,
-  now: Date = new Date(),
-): PermanentError | RetryableError => {
-  if (error instanceof PermanentError || error instanceof RetryableError) return error;
-  const failure = readGoogleFailure(error);
-  const { status } = failure;
-  if (status === undefined) {
-    const message = error instanceof Error ? error.message : String(error);
-    return new RetryableError('calendar_unavailable', `Google Calendar ${operation} failed: ${message}`, {
-      cause: error,
-    });
-  }
-  const providerResponse = { status, error: failure.body };
-  const retryAfterMs = retryAfterFrom(failure.headers as Headers | undefined, now);
-  const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
-  const reasons = googleReasons(failure);
-  const message = describe(operation, failure);
-
-  if (
-    status === 429 ||
-    (status === 403 && reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded'))
-  ) {
-    // Google seldom sends Retry-After; pausing the queue a little still beats spending attempts.
-    return calendarRateLimited(message, retryAfterMs, providerResponse);
-  }
-  if (status === 403 && reasons.includes('quotaExceeded')) {
-    // "Calendar usage limits exceeded": the host's own limit, not the whole project's.
-    return calendarRateLimited(message, retryAfterMs, providerResponse, {
-      scope: 'subject',
-      fallbackMs: DEFAULT_USAGE_LIMIT_WAIT_MS,
-    });
-  }
-  if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
-  if (status === 412)
-    return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
-  return calendarRejected(status, message, providerResponse);
-};
+export const mapGoogleError: CalendarErrorMapper = (operation, error, now = new Date()) =>
+  mapCalendarFailure(
+    'Google Calendar',
+    operation,
+    error,
+    (thrown) => {
+      const failure = readGoogleFailure(thrown);
+      if (failure.status === undefined) return undefined;
+      return {
+        status: failure.status,
+        message: describe(operation, failure),
+        providerResponse: { status: failure.status, error: failure.body },
+        retryAfterMs: retryAfterFrom(failure.headers as Headers | undefined, now),
+        reasons: googleReasons(failure),
+      };
+    },
+    (answer) => {
+      if (answer.status !== 403) return undefined;
+      if (answer.reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded')) {
+        return calendarRateLimited(answer.message, answer.retryAfterMs, answer.providerResponse);
+      }
+      if (answer.reasons.includes('quotaExceeded')) {
+        // "Calendar usage limits exceeded": the host's own limit, not the whole project's.
+        return calendarRateLimited(answer.message, answer.retryAfterMs, answer.providerResponse, {
+          scope: 'subject',
+          fallbackMs: DEFAULT_USAGE_LIMIT_WAIT_MS,
+        });
+      }
+      return undefined;
+    },
+  );

@@ -48,6 +48,15 @@ class BearerMiddleware implements Middleware {
   }
 }
 
+/** The chain's last link when the adapter is given a fetch: HTTPMessageHandler calls the global one. */
+class FetchHandler implements Middleware {
+  constructor(private readonly fetchImpl: typeof fetch) {}
+
+  async execute(context: Context): Promise<void> {
+    context.response = await this.fetchImpl(context.request as string | Request, context.options);
+  }
+}
+
 /** `https://graph.microsoft.com/v1.0` → host part and version, as the client wants them apart. */
 export const splitGraphBaseUrl = (graphBaseUrl: string): { baseUrl: string; version: string } => {
   const trimmed = graphBaseUrl.replace(/\/+$/, '');
@@ -62,7 +71,10 @@ export interface GraphClientOptions {
   /** Wait out a Retry-After in place only up to this long. */
   maxRetryDelayMs: number;
   maxRetries: number;
-  now?: () => Date;
+  /** The adapter's clock, for Retry-After dates. */
+  now: () => Date;
+  /** Every HTTP call, the in-place retries' too (an instrumented fetch); default the global one. */
+  fetch?: typeof fetch | undefined;
 }
 
 export type GraphClientFactory = (token: string) => Client;
@@ -71,7 +83,8 @@ export const createGraphClientFactory = ({
   graphBaseUrl,
   maxRetryDelayMs,
   maxRetries,
-  now = () => new Date(),
+  now,
+  fetch: fetchImpl,
 }: GraphClientOptions): GraphClientFactory => {
   const { baseUrl, version } = splitGraphBaseUrl(graphBaseUrl);
   const shouldRetry = (
@@ -91,7 +104,7 @@ export const createGraphClientFactory = ({
       middleware: [
         new BearerMiddleware(token),
         new RetryHandler(new RetryHandlerOptions(1, Math.min(maxRetries, 10), shouldRetry)),
-        new HTTPMessageHandler(),
+        fetchImpl ? new FetchHandler(fetchImpl) : new HTTPMessageHandler(),
       ],
     });
 };

@@ -1,9 +1,9 @@
 // Microsoft Graph's answers turned into ours, once, at the adapter boundary. Errors are
 // `{error: {code, message, innerError}}`; throttling is 429 (or 503) with Retry-After
 // (https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling).
-import { PermanentError, RetryableError } from '@meetlink/errors';
-import { retryAfterFrom } from '@meetlink/errors';
-import { calendarRateLimited, calendarRejected, calendarUnavailable } from './transient-errors';
+import { PermanentError, retryAfterFrom } from '@meetlink/errors';
+import { calendarEditConflict, mapCalendarFailure } from './transient-errors';
+import type { CalendarErrorMapper } from './transient-errors';
 
 export interface GraphFailure {
   /** Undefined when no answer came (network, timeout). */
@@ -35,37 +35,29 @@ const USER_NOT_FOUND = new Set([
 export const isEventNotFound = (failure: GraphFailure): boolean =>
   (failure.status === 404 && !USER_NOT_FOUND.has(failure.code ?? '')) || failure.status === 410;
 
-export const mapGraphError = (
-  operation: string,
-  error: unknown,
-  now: Date = new Date(),
-): PermanentError | RetryableError => {
-  if (error instanceof PermanentError || error instanceof RetryableError) return error;
-  const failure = readGraphFailure(error);
-  const { status, code } = failure;
-  if (status === undefined) {
-    return new RetryableError(
-      'calendar_unavailable',
-      `Microsoft Graph ${operation} failed: ${failure.message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const message = `Microsoft Graph ${operation} answered ${status}${code ? ` ${code}` : ''}: ${failure.message}`;
-  const providerResponse = { status, error: { code, message: failure.message } };
-  const retryAfterMs = retryAfterFrom(failure.headers, now);
-  const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
-
-  if (status === 429) {
-    // Without Retry-After Graph asks for backoff; pausing the queue a little beats spending attempts.
-    return calendarRateLimited(message, retryAfterMs, providerResponse);
-  }
-  // "503 … repeat the request after a delay, the length of which may be specified in Retry-After".
-  if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
-  if (status === 412 || status === 409)
-    return new RetryableError('calendar_edit_conflict', message, { ...wait, providerResponse });
-  if (status === 404 && USER_NOT_FOUND.has(code ?? ''))
-    return new PermanentError('calendar_user_not_found', message, { providerResponse });
-  return calendarRejected(status, message, providerResponse);
-};
+export const mapGraphError: CalendarErrorMapper = (operation, error, now = new Date()) =>
+  mapCalendarFailure(
+    'Microsoft Graph',
+    operation,
+    error,
+    (thrown) => {
+      const { status, code, message, headers } = readGraphFailure(thrown);
+      if (status === undefined) return undefined;
+      return {
+        status,
+        message: `Microsoft Graph ${operation} answered ${status}${code ? ` ${code}` : ''}: ${message}`,
+        providerResponse: { status, error: { code, message } },
+        retryAfterMs: retryAfterFrom(headers, now),
+        code,
+      };
+    },
+    (answer) => {
+      if (answer.status === 409) return calendarEditConflict(answer);
+      if (answer.status === 404 && USER_NOT_FOUND.has(answer.code ?? '')) {
+        return new PermanentError('calendar_user_not_found', answer.message, {
+          providerResponse: answer.providerResponse,
+        });
+      }
+      return undefined;
+    },
+  );

@@ -1,16 +1,9 @@
 // CalendarProvider for Outlook through Microsoft Graph: GET then PATCH /users/{id}/events/{id} with
 // If-Match, writing location (displayName, locationUri) and the join block in the HTML body. Never
 // isOnlineMeeting/onlineMeetingProvider: they create a Teams meeting that cannot be undone.
-import { PermanentError, RetryableError } from '@meetlink/errors';
-import type { CalendarRef } from '@meetlink/events';
-import type {
-  AccessTokenSource,
-  ApplyResult,
-  CalendarProvider,
-  HostRef,
-  JoinDetails,
-  RemoveResult,
-} from '@meetlink/ports';
+import type { AccessTokenSource, CalendarProvider, HostRef } from '@meetlink/ports';
+import { createEventEditor } from './event-editor';
+import type { CalendarRefOf, WriteOutcome } from './event-editor';
 import { createGraphClientFactory, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 import type { GraphClientFactory } from './graph-client';
 import { isEventNotFound, mapGraphError, readGraphFailure } from './graph-errors';
@@ -21,8 +14,7 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
-import { withHostToken } from './with-host-token';
-import { eventGoneWhileWriting } from './transient-errors';
+import { createWithHostToken } from './with-host-token';
 
 export interface OutlookCalendarProviderOptions {
   /** GRAPH_BASE_URL, version included. */
@@ -35,6 +27,8 @@ export interface OutlookCalendarProviderOptions {
   maxConflictRetries?: number;
   timeoutMs?: number;
   now?: () => Date;
+  /** Graph's HTTP calls go through it (an instrumented fetch); default the global one. */
+  fetch?: typeof fetch;
   /** Hosts' bearer tokens: @meetlink/connections' createMicrosoftTokenSource (app, members' own). */
   tokens: AccessTokenSource;
 }
@@ -57,7 +51,6 @@ const EVENT_FIELDS = ['id', 'subject', 'body', 'location', 'isCancelled'];
 export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOptions): CalendarProvider => {
   const now = options.now ?? (() => new Date());
   const maxConflictRetries = options.maxConflictRetries ?? 3;
-  const { tokens } = options;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
   const maxRetries = options.maxRetries ?? 2;
   const clientFor: GraphClientFactory = createGraphClientFactory({
@@ -65,29 +58,17 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     maxRetryDelayMs,
     maxRetries,
     now,
+    fetch: options.fetch,
   });
   // Covers the in-place waits for Retry-After too.
   const timeoutMs = (options.timeoutMs ?? 15_000) + maxRetries * maxRetryDelayMs;
 
-  const eventPath = (ref: Extract<CalendarRef, { provider: 'outlook' }>): string =>
+  const eventPath = (ref: CalendarRefOf<'outlook'>): string =>
     `/users/${encodeURIComponent(ref.userId)}/events/${encodeURIComponent(ref.eventId)}`;
 
-  /** One Graph call with the host's token; a 401 drops the token and tries once more with a new one. */
-  const withHostAuth = <T>(
-    host: HostRef,
-    call: (client: ReturnType<GraphClientFactory>) => Promise<T>,
-  ): Promise<T> =>
-    withHostToken(
-      tokens,
-      host,
-      (token) => call(clientFor(token)),
-      (error) => readGraphFailure(error).status === 401,
-    );
+  const withHostAuth = createWithHostToken(options.tokens, clientFor, readGraphFailure);
 
-  const getEvent = async (
-    ref: Extract<CalendarRef, { provider: 'outlook' }>,
-    host: HostRef,
-  ): Promise<GraphEvent | null> => {
+  const getEvent = async (ref: CalendarRefOf<'outlook'>, host: HostRef): Promise<GraphEvent | null> => {
     try {
       return (await withHostAuth(host, (client) =>
         client
@@ -104,14 +85,13 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     }
   };
 
-  type PatchOutcome = 'patched' | 'conflict' | 'gone';
-
   const patchEvent = async (
-    ref: Extract<CalendarRef, { provider: 'outlook' }>,
+    ref: CalendarRefOf<'outlook'>,
     host: HostRef,
-    etag: string | undefined,
+    event: GraphEvent,
     body: Record<string, unknown>,
-  ): Promise<PatchOutcome> => {
+  ): Promise<WriteOutcome> => {
+    const etag = event['@odata.etag'];
     try {
       await withHostAuth(host, (client) => {
         let request = client.api(eventPath(ref)).option('signal', AbortSignal.timeout(timeoutMs));
@@ -127,72 +107,41 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     }
   };
 
-  const asOutlook = (ref: CalendarRef): Extract<CalendarRef, { provider: 'outlook' }> => {
-    if (ref.provider !== 'outlook') {
-      throw new PermanentError(
-        'calendar_provider_mismatch',
-        `a ${ref.provider} event was handed to the Outlook adapter`,
-      );
-    }
-    return ref;
-  };
-
-  const conflictError = (ref: CalendarRef): RetryableError =>
-    new RetryableError(
-      'calendar_edit_conflict',
-      `Outlook event ${ref.eventId} kept changing under us (412 ${maxConflictRetries + 1} times)`,
-      { retryAfterMs: 1_000 },
-    );
-
   const locationIs = (location: GraphLocation | null | undefined, url: string): boolean =>
     (location?.displayName ?? '').trim() === url || (location?.locationUri ?? '').trim() === url;
 
-  return {
-    applyJoinBlock: async (anyRef, host, details: JoinDetails): Promise<ApplyResult> => {
-      const ref = asOutlook(anyRef);
+  return createEventEditor({
+    vendor: 'Outlook',
+    provider: 'outlook',
+    maxConflictRetries,
+    read: getEvent,
+    isCancelled: (event) => event.isCancelled === true,
+    describeAbsent: (ref, cancelled) =>
+      `Outlook event ${ref.eventId} of ${ref.userId} ${cancelled ? 'was cancelled' : 'does not exist'}`,
+    planApply: (event, details): Record<string, unknown> | null => {
       const block = renderJoinBlock(details, 'html');
-      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
-        const event = await getEvent(ref, host);
-        if (!event || event.isCancelled) {
-          throw new PermanentError(
-            event ? 'calendar_event_gone' : 'calendar_event_not_found',
-            `Outlook event ${ref.eventId} of ${ref.userId} ${event ? 'was cancelled' : 'does not exist'}`,
-          );
-        }
-        const current = event.body?.content ?? '';
-        const locationCurrent =
-          (event.location?.displayName ?? '') === details.joinUrl &&
-          (event.location?.locationUri ?? '') === details.joinUrl;
-        // Exchange rewrites the HTML it stores, so "the same block" is judged by its text.
-        if (locationCurrent && hasCurrentJoinBlock(current, block)) return 'unchanged';
-        const outcome = await patchEvent(ref, host, event['@odata.etag'], {
-          body: { contentType: 'html', content: upsertJoinBlock(current, block, 'html') },
-          location: { displayName: details.joinUrl, locationUri: details.joinUrl },
-        });
-        if (outcome === 'patched') return 'patched';
-        if (outcome === 'gone') throw eventGoneWhileWriting('Outlook', ref.eventId);
-      }
-      throw conflictError(anyRef);
+      const current = event.body?.content ?? '';
+      const locationCurrent =
+        (event.location?.displayName ?? '') === details.joinUrl &&
+        (event.location?.locationUri ?? '') === details.joinUrl;
+      // Exchange rewrites the HTML it stores, so "the same block" is judged by its text.
+      if (locationCurrent && hasCurrentJoinBlock(current, block)) return null;
+      return {
+        body: { contentType: 'html', content: upsertJoinBlock(current, block, 'html') },
+        location: { displayName: details.joinUrl, locationUri: details.joinUrl },
+      };
     },
-
-    removeJoinBlock: async (anyRef, host, joinUrl): Promise<RemoveResult> => {
-      const ref = asOutlook(anyRef);
-      for (let attempt = 0; attempt <= maxConflictRetries; attempt += 1) {
-        const event = await getEvent(ref, host);
-        if (!event || event.isCancelled) return 'event_gone';
-        const current = event.body?.content ?? '';
-        const ours = joinUrl ?? findJoinUrlInBlock(current);
-        const content = removeJoinBlock(current, 'html');
-        const locationIsOurs = ours !== null && locationIs(event.location, ours);
-        if (content === current && !locationIsOurs) return 'unchanged';
-        const outcome = await patchEvent(ref, host, event['@odata.etag'], {
-          ...(content !== current ? { body: { contentType: 'html', content } } : {}),
-          ...(locationIsOurs ? { location: { displayName: '', locationUri: '' } } : {}),
-        });
-        if (outcome === 'patched') return 'removed';
-        if (outcome === 'gone') return 'event_gone';
-      }
-      throw conflictError(anyRef);
+    planRemove: (event, joinUrl): Record<string, unknown> | null => {
+      const current = event.body?.content ?? '';
+      const ours = joinUrl ?? findJoinUrlInBlock(current);
+      const content = removeJoinBlock(current, 'html');
+      const locationIsOurs = ours !== null && locationIs(event.location, ours);
+      if (content === current && !locationIsOurs) return null;
+      return {
+        ...(content !== current ? { body: { contentType: 'html', content } } : {}),
+        ...(locationIsOurs ? { location: { displayName: '', locationUri: '' } } : {}),
+      };
     },
-  };
+    write: patchEvent,
+  });
 };

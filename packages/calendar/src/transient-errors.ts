@@ -46,6 +46,64 @@ export const calendarRejected = (
 ): PermanentError =>
   new PermanentError(REJECTED_CODES[status] ?? 'calendar_request_rejected', message, { providerResponse });
 
+/** A vendor's answer, as the shared mapping reads it. */
+export interface CalendarAnswer {
+  status: number;
+  /** `<API> <operation> answered <status> …`: the message of the error it becomes. */
+  message: string;
+  providerResponse: unknown;
+  retryAfterMs: number | undefined;
+}
+
+/** A concurrent edit overtook ours (412, or Graph's 409); another read and write may well succeed. */
+export const calendarEditConflict = ({
+  message,
+  retryAfterMs,
+  providerResponse,
+}: CalendarAnswer): RetryableError =>
+  new RetryableError('calendar_edit_conflict', message, {
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    providerResponse,
+  });
+
+/** A vendor's error mapping: what the vendor's client threw during `operation`, as our error. */
+export type CalendarErrorMapper = (
+  operation: string,
+  error: unknown,
+  now?: Date,
+) => PermanentError | RetryableError;
+
+/**
+ * What both calendar vendors' failures become: our own errors pass through, no answer at all
+ * (network, timeout) is `calendar_unavailable`; then what only this vendor answers (`special`),
+ * then 429, 5xx/408 and 412 alike for both, and every other 4xx in the one rejected vocabulary.
+ */
+export const mapCalendarFailure = <Answer extends CalendarAnswer>(
+  api: 'Google Calendar' | 'Microsoft Graph',
+  operation: string,
+  error: unknown,
+  answerOf: (error: unknown) => Answer | undefined,
+  special: (answer: Answer) => PermanentError | RetryableError | undefined,
+): PermanentError | RetryableError => {
+  if (error instanceof PermanentError || error instanceof RetryableError) return error;
+  const answer = answerOf(error);
+  if (!answer) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new RetryableError('calendar_unavailable', `${api} ${operation} failed: ${message}`, {
+      cause: error,
+    });
+  }
+  const specific = special(answer);
+  if (specific) return specific;
+  const { status, message, retryAfterMs, providerResponse } = answer;
+  // Neither vendor always sends Retry-After; pausing the queue a little beats spending attempts.
+  if (status === 429) return calendarRateLimited(message, retryAfterMs, providerResponse);
+  // Graph: "503 … repeat the request after a delay, the length of which may be specified in Retry-After".
+  if (status >= 500 || status === 408) return calendarUnavailable(message, retryAfterMs, providerResponse);
+  if (status === 412) return calendarEditConflict(answer);
+  return calendarRejected(status, message, providerResponse);
+};
+
 /** The event vanished between our read and our write: nothing left to put the join details into. */
 export const eventGoneWhileWriting = (vendor: 'Google' | 'Outlook', eventId: string): PermanentError =>
   new PermanentError('calendar_event_gone', `${vendor} event ${eventId} was deleted while we wrote to it`);

@@ -2,22 +2,26 @@
 // token source drops it and the call is tried once more with a fresh one.
 import type { AccessTokenSource, HostRef } from '@meetlink/ports';
 
-export const withHostToken = async <T>(
-  tokens: AccessTokenSource,
-  host: HostRef,
-  call: (token: string) => Promise<T>,
-  isTokenRejected: (error: unknown) => boolean,
-): Promise<T> => {
-  for (let attempt = 0; ; attempt += 1) {
-    const { token } = await tokens.getAccessToken(host);
-    try {
-      return await call(token);
-    } catch (error) {
-      if (attempt === 0 && isTokenRejected(error)) {
-        await tokens.invalidate(host, token);
-        continue;
+export type WithHostToken<Client> = <T>(host: HostRef, call: (client: Client) => Promise<T>) => Promise<T>;
+
+/** `clientFor` makes the vendor's client for one token; `readFailure` reads the status of what it threw. */
+export const createWithHostToken =
+  <Client>(
+    tokens: AccessTokenSource,
+    clientFor: (token: string) => Client,
+    readFailure: (error: unknown) => { status: number | undefined },
+  ): WithHostToken<Client> =>
+  async (host, call) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const { token } = await tokens.getAccessToken(host);
+      try {
+        return await call(clientFor(token));
+      } catch (error) {
+        if (attempt === 0 && readFailure(error).status === 401) {
+          await tokens.invalidate(host, token);
+          continue;
+        }
+        throw error;
       }
-      throw error;
     }
-  }
-};
+  };

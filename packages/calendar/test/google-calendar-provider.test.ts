@@ -6,6 +6,7 @@ import type { FakeGoogleCalendar } from '@meetlink/fakes';
 import { JOIN_BLOCK_START } from '../src';
 import type { GoogleServiceAccount } from '@meetlink/connections';
 import type { CalendarProvider, HostRef } from '@meetlink/ports';
+import { describeCalendarProviderContract } from './calendar-provider-contract';
 import { count, googleProvider, joinDetails, openConnections, rejectionOf } from './helpers';
 import type { TestConnections } from './helpers';
 
@@ -49,6 +50,24 @@ describe('Google Calendar provider', () => {
     await google.close();
   });
 
+  describeCalendarProviderContract({
+    host: HOST,
+    // conferenceData is Google's own matter, tested below: the contract's writes are location and text.
+    provider: (options = {}) => providerWith({ conferenceData: 'never', ...options }),
+    providerWithoutCredentials: () => googleProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl }),
+    ref,
+    seed,
+    text: (eventId) => stored(eventId).description ?? '',
+    location: (eventId) => stored(eventId).location ?? '',
+    setLocation: (eventId, location) => google.editEvent('ada@example.com', eventId, { location }),
+    delete: (eventId) => google.deleteEvent('ada@example.com', eventId),
+    missingEventId: 'nosuchevent1',
+    get fake() {
+      return google;
+    },
+    keepsConcurrentEdit: (eventId) => (stored(eventId).description ?? '').includes('(edited elsewhere)'),
+  });
+
   describe('applyJoinBlock', () => {
     it('writes the join URL as location and the block after the text the host wrote', async () => {
       const id = seed('Agenda: pricing questions');
@@ -78,16 +97,6 @@ describe('Google Calendar provider', () => {
       const quiet = providerWith({ sendUpdates: 'none' });
       await quiet.applyJoinBlock(ref(seed()), HOST, joinDetails());
       expect(patches().at(-1)?.query['sendUpdates']).toBe('none');
-    });
-
-    it('leaves one block and writes nothing when applied twice', async () => {
-      const id = seed('Agenda');
-      await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      const etag = stored(id).etag;
-      await expect(provider.applyJoinBlock(ref(id), HOST, joinDetails())).resolves.toBe('unchanged');
-      expect(count(stored(id).description ?? '', JOIN_BLOCK_START)).toBe(1);
-      expect(stored(id).etag).toBe(etag);
-      expect(patches().filter((p) => p.status === 200)).toHaveLength(1);
     });
 
     it('replaces the block on a reschedule: same link, new times, text around it kept', async () => {
@@ -144,40 +153,6 @@ describe('Google Calendar provider', () => {
       expect(patches()[0]?.body).not.toHaveProperty('conferenceData');
     });
 
-    it('reads the event again and retries when someone else saved it first (412)', async () => {
-      const id = seed('Agenda');
-      google.inject({ kind: 'concurrent_edit', times: 1 });
-      await expect(
-        providerWith({ conferenceData: 'never' }).applyJoinBlock(ref(id), HOST, joinDetails()),
-      ).resolves.toBe('patched');
-      expect(patches().map((p) => p.status)).toEqual([412, 200]);
-      const description = stored(id).description ?? '';
-      expect(description).toContain('(edited elsewhere)');
-      expect(count(description, JOIN_BLOCK_START)).toBe(1);
-      expect(google.requests().filter((r) => r.method === 'GET')).toHaveLength(2);
-    });
-
-    it('gives up with a retryable conflict when the event keeps changing', async () => {
-      const id = seed();
-      google.inject({ kind: 'concurrent_edit', times: 100 });
-      const error = await rejectionOf(
-        providerWith({ conferenceData: 'never', maxConflictRetries: 2 }).applyJoinBlock(
-          ref(id),
-          HOST,
-          joinDetails(),
-        ),
-      );
-      expect(error).toBeInstanceOf(RetryableError);
-      expect(error.code).toBe('calendar_edit_conflict');
-      expect(patches()).toHaveLength(3);
-    });
-
-    it('fails permanently for an event that does not exist', async () => {
-      const error = await rejectionOf(provider.applyJoinBlock(ref('nosuchevent1'), HOST, joinDetails()));
-      expect(error).toBeInstanceOf(PermanentError);
-      expect(error.code).toBe('calendar_event_not_found');
-    });
-
     it('fails permanently for an event the host deleted', async () => {
       const id = seed();
       google.deleteEvent('ada@example.com', id);
@@ -187,34 +162,7 @@ describe('Google Calendar provider', () => {
   });
 
   describe('removeJoinBlock', () => {
-    it('takes the block out and clears the location it set, keeping the host text', async () => {
-      const id = seed('Agenda');
-      await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      await expect(provider.removeJoinBlock(ref(id), HOST, joinDetails().joinUrl)).resolves.toBe('removed');
-      expect(stored(id).description).toBe('Agenda');
-      expect(stored(id).location ?? '').toBe('');
-      await expect(provider.removeJoinBlock(ref(id), HOST, joinDetails().joinUrl)).resolves.toBe('unchanged');
-    });
-
-    it('finds the join URL in the block when the caller does not know it', async () => {
-      const id = seed('Agenda');
-      await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      await expect(provider.removeJoinBlock(ref(id), HOST, null)).resolves.toBe('removed');
-      expect(stored(id).location ?? '').toBe('');
-    });
-
-    it('leaves a location that is not ours alone', async () => {
-      const id = seed('Agenda', 'Room 4, Main Street 1');
-      await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      google.editEvent('ada@example.com', id, { location: 'Room 4, Main Street 1' });
-      await expect(provider.removeJoinBlock(ref(id), HOST, joinDetails().joinUrl)).resolves.toBe('removed');
-      expect(stored(id).location).toBe('Room 4, Main Street 1');
-    });
-
-    it('answers event_gone for a deleted or purged event', async () => {
-      const cancelled = seed();
-      google.deleteEvent('ada@example.com', cancelled);
-      await expect(provider.removeJoinBlock(ref(cancelled), HOST, null)).resolves.toBe('event_gone');
+    it('answers event_gone for a purged event as for a deleted (cancelled) one', async () => {
       const purged = seed();
       google.deleteEvent('ada@example.com', purged, { purge: true });
       await expect(provider.removeJoinBlock(ref(purged), HOST, null)).resolves.toBe('event_gone');
@@ -328,14 +276,6 @@ describe('Google Calendar provider', () => {
       await expect(provider.applyJoinBlock(ref(id), HOST, joinDetails())).resolves.toBe('patched');
     });
 
-    it('gets a new token once when Google answers 401', async () => {
-      const id = seed();
-      await provider.applyJoinBlock(ref(id), HOST, joinDetails());
-      google.expireAccessTokens();
-      await expect(provider.removeJoinBlock(ref(id), HOST, null)).resolves.toBe('removed');
-      expect(google.requests().filter((r) => r.path === '/token')).toHaveLength(2);
-    });
-
     it('reuses the delegated token across calls', async () => {
       await provider.applyJoinBlock(ref(seed()), HOST, joinDetails());
       await provider.applyJoinBlock(ref(seed()), HOST, joinDetails());
@@ -346,13 +286,6 @@ describe('Google Calendar provider', () => {
   });
 
   describe('credentials', () => {
-    it('fails with member_not_connected when neither a service account nor a member connection is configured', async () => {
-      const bare = googleProvider({ rootUrl: google.rootUrl, tokenUrl: google.tokenUrl });
-      const error = await rejectionOf(bare.applyJoinBlock(ref(seed()), HOST, joinDetails()));
-      expect(error).toBeInstanceOf(PermanentError);
-      expect(error.code).toBe('member_not_connected');
-    });
-
     it('says when domain-wide delegation is not granted', async () => {
       const key = google.addServiceAccount({ domainWideDelegation: false });
       const undelegated = googleProvider({
@@ -422,7 +355,7 @@ describe('Google Calendar provider', () => {
           tokenUrl: google.tokenUrl,
           connections: connections.store,
           lock: connections.lock,
-          oauthClient,
+          ...oauthClient,
         });
 
       it('writes with the stored access token', async () => {
@@ -461,7 +394,7 @@ describe('Google Calendar provider', () => {
           tokenUrl: google.tokenUrl,
           connections: connections.store,
           lock: connections.lock,
-          oauthClient,
+          ...oauthClient,
           serviceAccount,
         });
         await expect(both.applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');

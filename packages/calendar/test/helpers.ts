@@ -82,55 +82,19 @@ export const openConnections = (): TestConnections => {
   };
 };
 
+type WithLock = { lock?: TestConnections['lock'] };
 type GoogleOptions = Omit<GoogleCalendarProviderOptions, 'tokens'> &
-  Omit<GoogleTokenSourceOptions, 'redis' | 'lockPrefix'> & { lock?: TestConnections['lock'] };
-
-/** The Google adapter with the token source main.ts builds for it from @meetlink/connections. */
-export const googleProvider = ({
-  tokenUrl,
-  serviceAccount,
-  connections,
-  oauthClient,
-  lock,
-  ...options
-}: GoogleOptions): CalendarProvider =>
-  createGoogleCalendarProvider({
-    ...options,
-    tokens: createGoogleTokenSource({
-      tokenUrl,
-      serviceAccount,
-      connections,
-      oauthClient,
-      ...lock,
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
-  });
-
+  Omit<GoogleTokenSourceOptions, 'redis' | 'lockPrefix'> &
+  WithLock;
 type OutlookOptions = Omit<OutlookCalendarProviderOptions, 'tokens'> &
-  Omit<MicrosoftTokenSourceOptions, 'redis' | 'lockPrefix'> & { lock?: TestConnections['lock'] };
+  Omit<MicrosoftTokenSourceOptions, 'redis' | 'lockPrefix'> &
+  WithLock;
 
-/** The Outlook adapter with the token source main.ts builds for it from @meetlink/connections. */
-export const outlookProvider = ({
-  authorityHost,
-  tenantId,
-  clientId,
-  clientSecret,
-  connections,
-  lock,
-  fetch,
-  ...options
-}: OutlookOptions = {}): CalendarProvider =>
-  createOutlookCalendarProvider({
-    ...options,
-    tokens: createMicrosoftTokenSource({
-      authorityHost,
-      tenantId,
-      clientId,
-      clientSecret,
-      connections,
-      ...lock,
-      ...(options.now ? { now: options.now } : {}),
-      ...(fetch ? { fetch } : {}),
-    }),
-  });
+// The adapters with the token sources main.ts builds for them from @meetlink/connections; one set of
+// options feeds both, as main.ts's config does (each takes the fields it knows).
+
+export const googleProvider = ({ lock, ...options }: GoogleOptions): CalendarProvider =>
+  createGoogleCalendarProvider({ ...options, tokens: createGoogleTokenSource({ ...options, ...lock }) });
+
+export const outlookProvider = ({ lock, ...options }: OutlookOptions = {}): CalendarProvider =>
+  createOutlookCalendarProvider({ ...options, tokens: createMicrosoftTokenSource({ ...options, ...lock }) });

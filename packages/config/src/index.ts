@@ -57,6 +57,8 @@ export const commonEnv = {
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
+  /** OTLP/HTTP collector (`http://collector:4318`); traces go to its /v1/traces. Unset: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 };
 
 export const workerEnv = {
@@ -67,6 +69,13 @@ export const workerEnv = {
   RETRY_HORIZON_MS: z.coerce.number().int().positive().optional(),
   /** The longest wait between two tries (default: the catalog's, 5 minutes). */
   RETRY_MAX_BACKOFF_MS: z.coerce.number().int().positive().optional(),
+  /** /healthz, /readyz and /metrics on this port (0: any free one, logged); unset: none. */
+  OPS_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(65_535).optional(),
+  ),
+  /** The ops port's address (default all interfaces, for the orchestrator's probes). */
+  OPS_HOST: z.string().min(1).default('0.0.0.0'),
 };
 
 /**

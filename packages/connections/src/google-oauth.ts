@@ -4,21 +4,16 @@
 // the id_token, read without checking its signature: it arrives straight from Google's token
 // endpoint over TLS and only labels the connection, it grants nothing. The cheap call is events.list
 // on the primary calendar (calendar.events allows it; calendarList would need another scope).
-import type { OAuthProvider } from './oauth-provider';
+import type { OAuthAppOptions, OAuthProvider } from './oauth-provider';
 import { createOAuthFlow } from './oauth-provider';
-import { getJson } from './provider-http';
-import type { ProviderHttpOptions } from './provider-http';
 
 export const GOOGLE_CONNECT_SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events'];
 
-export interface GoogleOAuthOptions {
+export interface GoogleOAuthOptions extends OAuthAppOptions {
   authorizeUrl: string;
   tokenUrl: string;
   /** googleapis' rootUrl: the Calendar API is under {origin}/calendar/v3. */
   apiRootUrl: string;
-  clientId: string;
-  clientSecret: string;
-  fetch?: typeof fetch;
 }
 
 const emailFromIdToken = (idToken: string | undefined): string | null => {
@@ -36,37 +31,28 @@ const emailFromIdToken = (idToken: string | undefined): string | null => {
   }
 };
 
-export const createGoogleOAuth = ({
-  authorizeUrl,
-  tokenUrl,
-  apiRootUrl,
-  clientId,
-  clientSecret,
-  fetch,
-}: GoogleOAuthOptions): OAuthProvider => {
-  const http: ProviderHttpOptions = { vendor: 'Google', codePrefix: 'calendar', ...(fetch ? { fetch } : {}) };
-  const eventsUrl = `${new URL(apiRootUrl).origin}/calendar/v3/calendars/primary/events?maxResults=1`;
-  return createOAuthFlow({
+export const createGoogleOAuth = (options: GoogleOAuthOptions): OAuthProvider => {
+  const eventsUrl = `${new URL(options.apiRootUrl).origin}/calendar/v3/calendars/primary/events?maxResults=1`;
+  return createOAuthFlow(options, {
     provider: 'google',
     vendor: 'Google',
-    authorizeUrl,
+    authorizeUrl: options.authorizeUrl,
     authorizeParams: {
       scope: GOOGLE_CONNECT_SCOPES.join(' '),
       access_type: 'offline',
       prompt: 'consent',
       include_granted_scopes: 'true',
     },
-    tokenUrl,
-    client: { clientId, clientSecret, auth: 'form' },
+    tokenUrl: options.tokenUrl,
+    clientAuth: 'form',
     noRefreshTokenMessage:
       'Google granted no refresh token (offline access was not given); connect again and allow offline access',
     identify: (answer) => emailFromIdToken(answer.id_token),
-    whoAmI: async (accessToken) => {
-      const list = (await getJson(http, 'events.list (primary)', eventsUrl, accessToken)) as {
+    whoAmI: async (accessToken, getJson) => {
+      const list = (await getJson('events.list (primary)', eventsUrl, accessToken)) as {
         summary?: unknown;
       };
       return { providerUserId: typeof list.summary === 'string' ? list.summary : null };
     },
-    fetch,
   });
 };

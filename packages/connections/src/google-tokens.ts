@@ -3,12 +3,11 @@
 // client posts to a hard-coded https://oauth2.googleapis.com/token, so the grant is signed here and
 // sent to the configured token URL, which lets the same code run against the fake.
 import { createSign } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { PermanentError } from '@meetlink/errors';
 import type { AccessTokenSource } from '@meetlink/ports';
-import type { MemberConnectionStore } from './member-connections';
-import { createTokenEndpointClient, OAuthGrantError } from './token-endpoint';
-import { combineTokenSources, createAppTokenCache, createMemberTokenSource } from './token-sources';
+import { createTokenEndpointClient, endpointTransport, OAuthGrantError } from './token-endpoint';
+import { combineTokenSources, createAppTokenCache, memberTokenSourceFrom } from './token-sources';
+import type { TokenSourceDeps } from './token-sources';
 
 export const DEFAULT_GOOGLE_OAUTH_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const GOOGLE_CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
@@ -43,41 +42,25 @@ export const signServiceAccountJwt = (
   return `${header}.${payload}.${base64url(signature)}`;
 };
 
-export interface GoogleTokenSourceOptions {
+export interface GoogleTokenSourceOptions extends TokenSourceDeps {
   /** GOOGLE_OAUTH_TOKEN_URL. */
   tokenUrl?: string | undefined;
   serviceAccount?: GoogleServiceAccount | undefined;
-  /** Members' own connections. */
-  connections?: MemberConnectionStore | null | undefined;
-  /** Our OAuth client (GOOGLE_CLIENT_ID / _SECRET), to refresh members' tokens. */
-  oauthClient?: { clientId: string; clientSecret: string } | undefined;
-  /** For the refresh lock of members' connections (REDIS_PREFIX as lockPrefix); needed with `connections`. */
-  redis?: Redis | undefined;
-  lockPrefix?: string | undefined;
-  timeoutMs?: number;
-  now?: () => Date;
-  fetch?: typeof fetch;
+  /** Our OAuth client (GOOGLE_CLIENT_ID / _SECRET, both or neither), to refresh members' tokens. */
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
 }
 
-export const createGoogleTokenSource = ({
-  tokenUrl = DEFAULT_GOOGLE_OAUTH_TOKEN_URL,
-  serviceAccount,
-  connections,
-  oauthClient,
-  redis,
-  lockPrefix,
-  timeoutMs,
-  now = () => new Date(),
-  fetch,
-}: GoogleTokenSourceOptions): AccessTokenSource => {
+export const createGoogleTokenSource = (options: GoogleTokenSourceOptions): AccessTokenSource => {
+  const tokenUrl = options.tokenUrl ?? DEFAULT_GOOGLE_OAUTH_TOKEN_URL;
+  const { serviceAccount, clientId, clientSecret } = options;
+  const now = options.now ?? (() => new Date());
   const endpoint = (client?: { clientId: string; clientSecret: string }) =>
     createTokenEndpointClient({
       url: tokenUrl,
       vendor: 'Google',
-      now,
+      ...endpointTransport(options),
       ...(client ? { client: { ...client, auth: 'form' as const } } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(fetch ? { fetch } : {}),
     });
   const assertionGrant = endpoint();
   const app = serviceAccount
@@ -118,28 +101,17 @@ export const createGoogleTokenSource = ({
       })
     : undefined;
 
-  const refreshGrant = oauthClient ? endpoint(oauthClient) : undefined;
-  if (connections && (!redis || lockPrefix === undefined))
-    throw new Error(
-      "createGoogleTokenSource: members' connections need redis and lockPrefix for the refresh lock",
-    );
-  const member =
-    connections && redis && lockPrefix !== undefined
-      ? createMemberTokenSource({
-          connections,
-          provider: 'google',
-          vendor: 'Google',
-          redis,
-          lockPrefix,
-          now,
-          ...(refreshGrant
-            ? {
-                refresh: (tokens) =>
-                  refreshGrant({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
-              }
-            : {}),
-        })
-      : undefined;
+  const refreshGrant = clientId && clientSecret ? endpoint({ clientId, clientSecret }) : undefined;
+  const member = memberTokenSourceFrom(options, {
+    provider: 'google',
+    vendor: 'Google',
+    ...(refreshGrant
+      ? {
+          refresh: (tokens) =>
+            refreshGrant({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+        }
+      : {}),
+  });
 
   return combineTokenSources('Google', { member, app });
 };

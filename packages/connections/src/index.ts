@@ -16,3 +16,4 @@ export * from './zoom-oauth';
 export * from './google-oauth';
 export * from './microsoft-oauth';
 export * from './member-access';
+export * from './worker-connections';

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseTokenKeyring } from '@meetlink/config';
+import { errorThrownBy } from '@meetlink/fakes';
 import { TokenDecryptionError, createTokenCipher } from './member-connections';
 
 const key = (): string => randomBytes(32).toString('base64');
 
-const decryptError = (fn: () => unknown): TokenDecryptionError => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof TokenDecryptionError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokenDecryptionError');
-};
+const decryptError = (fn: () => unknown): TokenDecryptionError => errorThrownBy(fn, TokenDecryptionError);
 
 describe('parseTokenKeyring', () => {
   it('reads id:key entries, the first one current', () => {

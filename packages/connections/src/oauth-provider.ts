@@ -3,7 +3,9 @@
 // grant (spent by the member-token refresh policy), and one cheap authenticated call.
 import type { ConnectionProvider, ConnectionTokens } from './member-connections';
 import { PermanentError } from '@meetlink/errors';
-import { createTokenEndpointClient } from './token-endpoint';
+import { getJson } from './provider-http';
+import type { ProviderHttpOptions } from './provider-http';
+import { codeStemOf, createTokenEndpointClient } from './token-endpoint';
 import type { TokenAnswer } from './token-endpoint';
 
 export interface Identity {
@@ -36,6 +38,16 @@ export const tokensFrom = (
   providerUserId,
 });
 
+/** Our OAuth app at one provider (its client id and secret), and the fetch to reach it with. */
+export interface OAuthAppOptions {
+  clientId: string;
+  clientSecret: string;
+  fetch?: typeof fetch;
+}
+
+/** The provider's authenticated JSON GET, as a flow's whoAmI makes it (errors mapped in provider-http.ts). */
+export type GetProviderJson = (what: string, url: string, accessToken: string) => Promise<unknown>;
+
 export interface OAuthFlowSpec {
   provider: ConnectionProvider;
   vendor: OAuthProvider['vendor'];
@@ -43,26 +55,34 @@ export interface OAuthFlowSpec {
   /** Sent with client_id, redirect_uri, state and response_type=code. */
   authorizeParams: Record<string, string>;
   tokenUrl: string;
-  client: { clientId: string; clientSecret: string; auth: 'basic' | 'form' };
+  /** How our app's credentials go to the token endpoint: HTTP Basic (Zoom) or in the form. */
+  clientAuth: 'basic' | 'form';
   /** Sent with both grants (Microsoft wants the scope again). */
   grantParams?: Record<string, string>;
   /** Without a refresh token the connection would die with its first access token: refuse it, saying why. */
   noRefreshTokenMessage?: string;
   /** Whose account the code belongs to: from the answer itself (an id_token), or by calling whoAmI. */
   identify?: (answer: TokenAnswer) => string | null;
-  whoAmI: (accessToken: string) => Promise<Identity>;
-  fetch?: typeof fetch | undefined;
+  whoAmI: (accessToken: string, getJson: GetProviderJson) => Promise<Identity>;
 }
 
 /** One authorization-code flow, as every provider runs it; the specs say what differs. */
-export const createOAuthFlow = (spec: OAuthFlowSpec): OAuthProvider => {
+export const createOAuthFlow = (app: OAuthAppOptions, spec: OAuthFlowSpec): OAuthProvider => {
+  const fetchOption = app.fetch ? { fetch: app.fetch } : {};
   const requestToken = createTokenEndpointClient({
     url: spec.tokenUrl,
     vendor: spec.vendor,
-    client: spec.client,
+    client: { clientId: app.clientId, clientSecret: app.clientSecret, auth: spec.clientAuth },
     timeoutMs: 10_000,
-    ...(spec.fetch ? { fetch: spec.fetch } : {}),
+    ...fetchOption,
   });
+  const http: ProviderHttpOptions = {
+    vendor: spec.vendor,
+    codePrefix: codeStemOf(spec.vendor),
+    ...fetchOption,
+  };
+  const getProviderJson: GetProviderJson = (what, url, accessToken) => getJson(http, what, url, accessToken);
+  const whoAmI = (accessToken: string): Promise<Identity> => spec.whoAmI(accessToken, getProviderJson);
   const grantParams = spec.grantParams ?? {};
   return {
     provider: spec.provider,
@@ -71,7 +91,7 @@ export const createOAuthFlow = (spec: OAuthFlowSpec): OAuthProvider => {
       const url = new URL(spec.authorizeUrl);
       url.search = new URLSearchParams({
         response_type: 'code',
-        client_id: spec.client.clientId,
+        client_id: app.clientId,
         redirect_uri: redirectUri,
         ...spec.authorizeParams,
         state,
@@ -90,11 +110,11 @@ export const createOAuthFlow = (spec: OAuthFlowSpec): OAuthProvider => {
       }
       const providerUserId = spec.identify
         ? spec.identify(answer)
-        : (await spec.whoAmI(answer.access_token)).providerUserId;
+        : (await whoAmI(answer.access_token)).providerUserId;
       return tokensFrom(answer, now, providerUserId);
     },
     refresh: (tokens) =>
       requestToken({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken, ...grantParams }),
-    whoAmI: spec.whoAmI,
+    whoAmI,
   };
 };

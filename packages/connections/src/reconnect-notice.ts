@@ -151,17 +151,33 @@ export interface ReconnectNoticeSettings {
   REDIS_PREFIX: string;
 }
 
+/** A booking step that failed for good, as a worker's onFailed hook hands it on. */
+export type ReconnectHook = (
+  booking: { bookingId: string; host: { memberId: string; email: string; name: string } },
+  errorCode: string,
+  provider: ConnectionProvider,
+) => Promise<void>;
+
+/** Where a handled notice is logged (the worker's pino logger). */
+export interface NoticeLogger {
+  info(fields: { bookingId: string; outcome: string }, message: string): void;
+}
+
 /**
- * The notifier a worker's main.ts wires in, or null when mail or connect links are not configured.
+ * The reconnect notice as a worker's main.ts wires it into the onFailed hook: sent (and logged) when
+ * the failure is the host's to fix; nothing when mail or connect links are not configured.
  * `mailerFor` builds the Mailer (main.ts hands in @meetlink/email's SMTP adapter).
  */
 export const reconnectNotifierFromSettings = (
   settings: ReconnectNoticeSettings,
   redis: Redis,
   mailerFor: (smtp: { smtpUrl: string; from: string }) => Mailer,
-) => {
-  if (!settings.SMTP_URL || !settings.PUBLIC_BASE_URL || !settings.CONNECT_LINK_SECRET) return null;
-  return createReconnectNotifier({
+  logger: NoticeLogger,
+): ReconnectHook => {
+  if (!settings.SMTP_URL || !settings.PUBLIC_BASE_URL || !settings.CONNECT_LINK_SECRET) {
+    return () => Promise.resolve();
+  }
+  const notify = createReconnectNotifier({
     mailer: mailerFor({ smtpUrl: settings.SMTP_URL, from: settings.MAIL_FROM }),
     redis,
     prefix: settings.REDIS_PREFIX,
@@ -170,4 +186,8 @@ export const reconnectNotifierFromSettings = (
       secrets: parseSecretList(settings.CONNECT_LINK_SECRET),
     },
   });
+  return async (booking, errorCode, provider) => {
+    const outcome = await notify(booking, errorCode, provider);
+    if (outcome) logger.info({ bookingId: booking.bookingId, outcome: outcome.status }, 'reconnect notice');
+  };
 };

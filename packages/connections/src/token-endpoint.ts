@@ -70,7 +70,21 @@ export class OAuthGrantError extends PermanentError {
 
 export type RequestToken = (params: Record<string, string>) => Promise<TokenAnswer>;
 
-export interface TokenEndpointOptions {
+/** How the endpoint is reached; each vendor's token source passes its own on. */
+export interface TokenTransport {
+  timeoutMs?: number;
+  now?: () => Date;
+  fetch?: typeof fetch;
+}
+
+/** The transport part of a token source's settings: what is unset keeps the client's default. */
+export const endpointTransport = ({ timeoutMs, now, fetch }: TokenTransport): TokenTransport => ({
+  ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  ...(now ? { now } : {}),
+  ...(fetch ? { fetch } : {}),
+});
+
+export interface TokenEndpointOptions extends TokenTransport {
   url: string;
   vendor: TokenVendor;
   /**
@@ -78,9 +92,6 @@ export interface TokenEndpointOptions {
    * grant that authenticates itself (Google's signed JWT assertion).
    */
   client?: { clientId: string; clientSecret: string; auth: 'basic' | 'form' };
-  timeoutMs?: number;
-  now?: () => Date;
-  fetch?: typeof fetch;
 }
 
 /** A body as JSON, or undefined when it is not (vendors answer HTML or XML on some errors). */

@@ -14,7 +14,7 @@ import type {
 import { readMemberConnection, settleRefusedRefresh, usableTokens } from './member-tokens';
 import { withLock } from './redis-lock';
 import { OAuthGrantError } from './token-endpoint';
-import type { TokenAnswer } from './token-endpoint';
+import type { TokenAnswer, TokenTransport } from './token-endpoint';
 
 // ---------------------------------------------------------------------------------------------
 // App credentials: one cached token per key (the host's email, or one for the account or tenant),
@@ -211,6 +211,33 @@ export const createMemberTokenSource = ({
       return Promise.resolve();
     },
   };
+};
+
+/**
+ * What each vendor's token source takes besides its credentials, alike for Zoom, Google and
+ * Microsoft: members' own connections with their refresh lock, and the token endpoint's transport.
+ */
+export interface TokenSourceDeps extends TokenTransport {
+  /** Members' own connections; null or absent: app credentials only. */
+  connections?: MemberConnectionStore | null | undefined;
+  /** For the refresh lock of members' connections (REDIS_PREFIX as lockPrefix); needed with `connections`. */
+  redis?: Redis | undefined;
+  lockPrefix?: string | undefined;
+}
+
+/** A vendor's member source from its deps: undefined without members' connections. */
+export const memberTokenSourceFrom = (
+  deps: TokenSourceDeps,
+  source: Pick<MemberTokenSourceOptions, 'provider' | 'vendor' | 'refresh'>,
+): AccessTokenSource | undefined => {
+  const { connections, redis, lockPrefix, now } = deps;
+  if (!connections) return undefined;
+  if (!redis || lockPrefix === undefined) {
+    throw new Error(
+      `create${source.vendor}TokenSource: members' connections need redis and lockPrefix for the refresh lock`,
+    );
+  }
+  return createMemberTokenSource({ connections, redis, lockPrefix, ...source, ...(now ? { now } : {}) });
 };
 
 // ---------------------------------------------------------------------------------------------

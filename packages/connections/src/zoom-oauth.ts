@@ -4,45 +4,31 @@
 // worker schedules under and `app_deauthorized` later names.
 import { PermanentError } from '@meetlink/errors';
 import { z } from 'zod';
-import type { OAuthProvider } from './oauth-provider';
+import type { OAuthAppOptions, OAuthProvider } from './oauth-provider';
 import { createOAuthFlow } from './oauth-provider';
-import { getJson } from './provider-http';
-import type { ProviderHttpOptions } from './provider-http';
 
-export interface ZoomOAuthOptions {
+export interface ZoomOAuthOptions extends OAuthAppOptions {
   oauthBaseUrl: string;
   apiBaseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  fetch?: typeof fetch;
 }
 
 const ZoomUser = z.object({ id: z.string().min(1), email: z.string().optional() });
 
-export const createZoomOAuth = ({
-  oauthBaseUrl,
-  apiBaseUrl,
-  clientId,
-  clientSecret,
-  fetch,
-}: ZoomOAuthOptions): OAuthProvider => {
-  const http: ProviderHttpOptions = { vendor: 'Zoom', codePrefix: 'zoom', ...(fetch ? { fetch } : {}) };
-  const base = oauthBaseUrl.replace(/\/+$/, '');
-  return createOAuthFlow({
+export const createZoomOAuth = (options: ZoomOAuthOptions): OAuthProvider => {
+  const base = options.oauthBaseUrl.replace(/\/+$/, '');
+  const meUrl = `${options.apiBaseUrl.replace(/\/+$/, '')}/users/me`;
+  return createOAuthFlow(options, {
     provider: 'zoom',
     vendor: 'Zoom',
     authorizeUrl: `${base}/oauth/authorize`,
     authorizeParams: {},
     tokenUrl: `${base}/oauth/token`,
-    client: { clientId, clientSecret, auth: 'basic' },
-    whoAmI: async (accessToken) => {
-      const parsed = ZoomUser.safeParse(
-        await getJson(http, 'GET /users/me', `${apiBaseUrl.replace(/\/+$/, '')}/users/me`, accessToken),
-      );
+    clientAuth: 'basic',
+    whoAmI: async (accessToken, getJson) => {
+      const parsed = ZoomUser.safeParse(await getJson('GET /users/me', meUrl, accessToken));
       if (!parsed.success)
         throw new PermanentError('zoom_unexpected_response', 'Zoom GET /users/me answered without a user id');
       return { providerUserId: parsed.data.id };
     },
-    fetch,
   });
 };

@@ -1,11 +1,10 @@
 // Zoom access tokens for a host, both ways Zoom offers: Server-to-Server OAuth (one account token,
 // meetings scheduled under each member's email) and each member's own user-OAuth connection
 // (refreshed by the one member-token policy; Zoom rotates the refresh token on every use).
-import type { Redis } from 'ioredis';
 import type { AccessTokenSource } from '@meetlink/ports';
-import type { MemberConnectionStore } from './member-connections';
-import { createTokenEndpointClient } from './token-endpoint';
-import { combineTokenSources, createAppTokenCache, createMemberTokenSource } from './token-sources';
+import { createTokenEndpointClient, endpointTransport } from './token-endpoint';
+import { combineTokenSources, createAppTokenCache, memberTokenSourceFrom } from './token-sources';
+import type { TokenSourceDeps } from './token-sources';
 
 export const DEFAULT_ZOOM_OAUTH_BASE_URL = 'https://zoom.us';
 
@@ -31,19 +30,12 @@ export interface ZoomTokenSettings {
   userOAuthClientSecret?: string | undefined;
 }
 
-export interface ZoomTokenSourceDeps {
-  /** Members' own connections; null or absent: Server-to-Server only. */
-  connections?: MemberConnectionStore | null | undefined;
-  /** For the refresh lock of members' connections, with REDIS_PREFIX as lockPrefix. */
-  redis?: Redis | undefined;
-  lockPrefix?: string | undefined;
-  now?: () => Date;
-  fetch?: typeof fetch;
-}
+/** Members' connections and the refresh lock; without connections, Server-to-Server only. */
+export type ZoomTokenSourceDeps = TokenSourceDeps;
 
 export const createZoomTokenSource = (
   settings: ZoomTokenSettings,
-  { connections, redis, lockPrefix, now, fetch }: ZoomTokenSourceDeps,
+  deps: ZoomTokenSourceDeps,
 ): AccessTokenSource => {
   const url = zoomTokenUrl(settings.oauthBaseUrl ?? DEFAULT_ZOOM_OAUTH_BASE_URL);
   const client = (clientId?: string, clientSecret?: string) =>
@@ -53,8 +45,7 @@ export const createZoomTokenSource = (
           vendor: 'Zoom',
           client: { clientId, clientSecret, auth: 'basic' },
           timeoutMs: 10_000,
-          ...(now ? { now } : {}),
-          ...(fetch ? { fetch } : {}),
+          ...endpointTransport(deps),
         })
       : null;
   const accountClient = client(settings.clientId, settings.clientSecret);
@@ -70,21 +61,16 @@ export const createZoomTokenSource = (
           keyOf: () => accountId,
           userIdOf: (host) => host.email,
           fetchToken: () => accountClient({ grant_type: 'account_credentials', account_id: accountId }),
-          ...(now ? { now } : {}),
+          now: deps.now,
         })
       : undefined;
-  const member =
-    connections && userClient && redis && lockPrefix !== undefined
-      ? createMemberTokenSource({
-          connections,
-          provider: 'zoom',
-          vendor: 'Zoom',
-          refresh: (tokens) =>
-            userClient({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
-          redis,
-          lockPrefix,
-          ...(now ? { now } : {}),
-        })
-      : undefined;
+  // Without a user-OAuth app members' tokens cannot be refreshed: they are not used at all.
+  const member = userClient
+    ? memberTokenSourceFrom(deps, {
+        provider: 'zoom',
+        vendor: 'Zoom',
+        refresh: (tokens) => userClient({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+      })
+    : undefined;
   return combineTokenSources('Zoom', { member, app });
 };

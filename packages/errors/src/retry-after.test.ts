@@ -4,7 +4,7 @@ describe('parseRetryAfter', () => {
   const now = new Date('2030-01-01T00:00:00Z');
 
   // Each test: a header (or none) and the milliseconds to wait it reads as (undefined: unreadable).
-  it.each<[string, [string | undefined, number | undefined][]]>([
+  it.each<[string, [string | null | undefined, number | undefined][]]>([
     [
       'reads delta-seconds and HTTP dates',
       [
@@ -21,11 +21,12 @@ describe('parseRetryAfter', () => {
       ],
     ],
     [
-      'reads an HTTP date already past as 0',
+      'reads a date already past, HTTP or ISO, as 0',
       [
         ['Mon, 31 Dec 2029 23:00:00 GMT', 0],
         ['Sunday, 06-Nov-94 08:49:37 GMT', 0],
         ['Sun Nov  6 08:49:37 1994', 0],
+        ['2029-12-31T00:00:00Z', 0],
       ],
     ],
     [
@@ -36,21 +37,26 @@ describe('parseRetryAfter', () => {
       ],
     ],
     [
-      'reads a future HTTP date in each of its three forms, as GMT',
+      'reads a future date in each HTTP-date form, as GMT, and ISO (as Zoom sends for its daily limit) with its offset',
       [
         ['Tue, 01 Jan 2030 00:01:30 GMT', 90_000],
         ['Tuesday, 01-Jan-30 00:01:30 GMT', 90_000],
         ['Tue Jan  1 00:01:30 2030', 90_000],
+        ['2030-01-01T01:44:30Z', 6_270_000],
+        ['2030-01-01T01:01:30+01:00', 90_000],
       ],
     ],
     [
       'answers undefined for a missing or unreadable header',
       [
         [undefined, undefined],
+        [null, undefined],
         ['soon', undefined],
         // Date.parse alone would take these for dates in 2001.
         ['-1', undefined],
         ['1.5.3', undefined],
+        // No zone: a local time, which means nothing on a server.
+        ['2030-01-01T02:00:00', undefined],
       ],
     ],
   ])('%s', (_name, cases) => {

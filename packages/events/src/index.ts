@@ -5,3 +5,4 @@ export * from './signing';
 export * from './json-schema';
 export * from './meeting';
 export * from './meeting-events';
+export * from './timeline';

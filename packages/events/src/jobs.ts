@@ -2,10 +2,25 @@
 import { z } from 'zod';
 import { BookingId } from './booking';
 
+/**
+ * The W3C trace context of the span that queued a job (`traceparent`, `tracestate`), so that one
+ * booking is one trace across processes. Only there while tracing is on; a malformed one is dropped,
+ * never a reason to fail the job.
+ */
+export const TraceContext = z
+  .object({
+    traceparent: z.string().max(128),
+    tracestate: z.string().max(512).optional(),
+  })
+  .optional()
+  .catch(undefined);
+export type TraceContext = z.infer<typeof TraceContext>;
+
 /** Jobs carry ids and versions, never copies of state: workers read the booking snapshot. */
 export const BookingJob = z.object({
   bookingId: BookingId,
   version: z.number().int().min(1),
+  trace: TraceContext,
 });
 export type BookingJob = z.infer<typeof BookingJob>;
 
@@ -20,6 +35,7 @@ export type EmailJob = z.infer<typeof EmailJob>;
 export const ReminderJob = z.object({
   bookingId: BookingId,
   offsetMinutes: z.number().int().min(1),
+  trace: TraceContext,
 });
 export type ReminderJob = z.infer<typeof ReminderJob>;
 
@@ -33,6 +49,7 @@ export const MeetingCleanupJob = z.object({
   host: z.object({ memberId: z.string().min(1).max(128), email: z.email() }),
   /** The meeting to delete; absent: whatever carries the booking's marker under this host. */
   meetingId: z.string().regex(/^\d+$/).optional(),
+  trace: TraceContext,
 });
 export type MeetingCleanupJob = z.infer<typeof MeetingCleanupJob>;
 

@@ -65,7 +65,7 @@ export const MeetingCleanup = z.object({
 });
 export type MeetingCleanup = z.infer<typeof MeetingCleanup>;
 
-/** The body of `GET /v1/bookings/:bookingId`. */
+/** What the store keeps about a booking; `GET /v1/bookings/:bookingId` adds its timeline (BookingStatusWithTimeline). */
 export const BookingStatus = BookingSnapshot.extend({
   /** The booking's video meeting, once the conference step made one. */
   meeting: MeetingDetails.nullable(),

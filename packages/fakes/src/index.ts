@@ -53,3 +53,5 @@ export type { HostMeetingChanges, SignedZoomWebhook, ZoomWebhookEvent } from './
 export * from './fixtures';
 export { cleanUpRedisPrefix, deleteRedisKeys, freshRedisPrefix } from './redis-keyspace';
 export type { ClosableQueue, RedisKeyspace } from './redis-keyspace';
+export { codeThrownBy, errorThrownBy } from './thrown';
+export { CONSECUTIVE_RUN_CASES } from './zoom/passcode-cases';

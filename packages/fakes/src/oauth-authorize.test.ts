@@ -3,6 +3,7 @@
 import { startFakeGoogleCalendar } from './google/start-fake-google-calendar';
 import { startFakeGraph } from './graph/start-fake-graph';
 import { startFakeZoom } from './zoom/start-fake-zoom';
+import type { FakeZoom } from './zoom/types';
 
 const APP_REDIRECT = 'https://app.example.com/connect/callback';
 const manual = (url: string) => fetch(url, { redirect: 'manual' });
@@ -18,75 +19,64 @@ describe('fake Zoom /oauth/authorize', () => {
   const authorizeUrl = (zoomUrl: string, extra: Record<string, string> = {}) =>
     `${zoomUrl}?${String(new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: APP_REDIRECT, state: 'st-1', ...extra }))}`;
 
+  let zoom: FakeZoom;
+  beforeEach(async () => {
+    zoom = await startFakeZoom();
+    zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: 'acc' });
+  });
+  afterEach(() => zoom.close());
+
   it('sends the signed-in user back with a one-time code and the state; the code buys a user token once', async () => {
-    const zoom = await startFakeZoom();
-    try {
-      zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: 'acc' });
-      zoom.addUser({ id: 'zu_grace', email: 'grace@example.com', accountId: 'acc' });
-      zoom.addUserApp({ ...app, redirectUris: [APP_REDIRECT] });
-      zoom.signIn('zu_grace');
-      const res = await manual(authorizeUrl(zoom.authorizeUrl));
-      expect(res.status).toBe(302);
-      const back = new URL(res.headers.get('location')!);
-      expect(`${back.origin}${back.pathname}`).toBe(APP_REDIRECT);
-      expect(back.searchParams.get('state')).toBe('st-1');
-      const code = back.searchParams.get('code')!;
-      const exchange = () =>
-        fetch(`${zoom.oauthBaseUrl}/oauth/token`, {
-          ...form({ grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT }),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
-        });
-      const first = await exchange();
-      const { access_token } = (await first.json()) as { access_token: string };
-      const me = await fetch(`${zoom.apiBaseUrl}/users/me`, {
-        headers: { authorization: `Bearer ${access_token}` },
+    zoom.addUser({ id: 'zu_grace', email: 'grace@example.com', accountId: 'acc' });
+    zoom.addUserApp({ ...app, redirectUris: [APP_REDIRECT] });
+    zoom.signIn('zu_grace');
+    const res = await manual(authorizeUrl(zoom.authorizeUrl));
+    expect(res.status).toBe(302);
+    const back = new URL(res.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe(APP_REDIRECT);
+    expect(back.searchParams.get('state')).toBe('st-1');
+    const code = back.searchParams.get('code')!;
+    const exchange = () =>
+      fetch(`${zoom.oauthBaseUrl}/oauth/token`, {
+        ...form({ grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
       });
-      expect(((await me.json()) as { id: string }).id).toBe('zu_grace');
-      expect(await (await exchange()).json()).toEqual({
-        reason: 'Invalid authorization code',
-        error: 'invalid_grant',
-      });
-    } finally {
-      await zoom.close();
-    }
+    const first = await exchange();
+    const { access_token } = (await first.json()) as { access_token: string };
+    const me = await fetch(`${zoom.apiBaseUrl}/users/me`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(((await me.json()) as { id: string }).id).toBe('zu_grace');
+    expect(await (await exchange()).json()).toEqual({
+      reason: 'Invalid authorization code',
+      error: 'invalid_grant',
+    });
   });
 
   it('shows an error page, never a redirect, for an unknown client or a redirect URI not on the list', async () => {
-    const zoom = await startFakeZoom();
-    try {
-      zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: 'acc' });
-      zoom.addUserApp({ ...app, redirectUris: [APP_REDIRECT] });
-      const unknown = await manual(authorizeUrl(zoom.authorizeUrl, { client_id: 'nope' }));
-      expect([unknown.status, unknown.headers.get('location')]).toEqual([400, null]);
-      expect(await unknown.text()).toContain('Invalid client_id: nope (4,700)');
-      const evil = await manual(
-        authorizeUrl(zoom.authorizeUrl, { redirect_uri: 'https://evil.example.com/cb' }),
-      );
-      expect([evil.status, evil.headers.get('location')]).toEqual([400, null]);
-    } finally {
-      await zoom.close();
-    }
+    zoom.addUserApp({ ...app, redirectUris: [APP_REDIRECT] });
+    const unknown = await manual(authorizeUrl(zoom.authorizeUrl, { client_id: 'nope' }));
+    expect([unknown.status, unknown.headers.get('location')]).toEqual([400, null]);
+    expect(await unknown.text()).toContain('Invalid client_id: nope (4,700)');
+    const evil = await manual(
+      authorizeUrl(zoom.authorizeUrl, { redirect_uri: 'https://evil.example.com/cb' }),
+    );
+    expect([evil.status, evil.headers.get('location')]).toEqual([400, null]);
   });
 
   it('answers access_denied when the user declines, and a chooser page when it cannot tell who is signed in', async () => {
-    const zoom = await startFakeZoom();
-    try {
-      zoom.addUser({ id: 'zu_ada', email: 'ada@example.com', accountId: 'acc' });
-      zoom.addUser({ id: 'zu_grace', email: 'grace@example.com', accountId: 'acc' });
-      zoom.addUserApp(app);
-      const chooser = await manual(authorizeUrl(zoom.authorizeUrl));
-      expect(chooser.status).toBe(200);
-      const page = await chooser.text();
-      expect(page).toContain('Sign in as grace@example.com and allow');
-      const pick = /href="([^"]*fake_user=zu_grace[^"]*)"/.exec(page)![1]!.replace(/&#38;/g, '&');
-      const picked = await manual(new URL(pick, zoom.oauthBaseUrl).toString());
-      expect(new URL(picked.headers.get('location')!).searchParams.get('code')).toMatch(/^fzac_/);
-      zoom.signIn('zu_ada', { deny: true });
-      const denied = new URL((await manual(authorizeUrl(zoom.authorizeUrl))).headers.get('location')!);
-      expect(Object.fromEntries(denied.searchParams)).toEqual({ error: 'access_denied', state: 'st-1' });
-    } finally {
-      await zoom.close();
-    }
+    zoom.addUser({ id: 'zu_grace', email: 'grace@example.com', accountId: 'acc' });
+    zoom.addUserApp(app);
+    const chooser = await manual(authorizeUrl(zoom.authorizeUrl));
+    expect(chooser.status).toBe(200);
+    const page = await chooser.text();
+    expect(page).toContain('Sign in as grace@example.com and allow');
+    const pick = /href="([^"]*fake_user=zu_grace[^"]*)"/.exec(page)![1]!.replace(/&#38;/g, '&');
+    const picked = await manual(new URL(pick, zoom.oauthBaseUrl).toString());
+    expect(new URL(picked.headers.get('location')!).searchParams.get('code')).toMatch(/^fzac_/);
+    zoom.signIn('zu_ada', { deny: true });
+    const denied = new URL((await manual(authorizeUrl(zoom.authorizeUrl))).headers.get('location')!);
+    expect(Object.fromEntries(denied.searchParams)).toEqual({ error: 'access_denied', state: 'st-1' });
   });
 });
 
@@ -98,6 +88,17 @@ describe('fake Google /o/oauth2/v2/auth', () => {
     try {
       google.addUser({ email: 'ada@example.com' });
       google.addOAuthClient({ ...app, redirectUris: [APP_REDIRECT] });
+      const redeem = (code: string) =>
+        fetch(
+          google.tokenUrl,
+          form({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: APP_REDIRECT,
+            client_id: app.clientId,
+            client_secret: app.clientSecret,
+          }),
+        );
       const flow = async (extra: Record<string, string>) => {
         const res = await manual(
           `${google.authorizeUrl}?${String(
@@ -113,17 +114,7 @@ describe('fake Google /o/oauth2/v2/auth', () => {
           )}`,
         );
         const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-        const token = await fetch(
-          google.tokenUrl,
-          form({
-            grant_type: 'authorization_code',
-            code,
-            redirect_uri: APP_REDIRECT,
-            client_id: app.clientId,
-            client_secret: app.clientSecret,
-          }),
-        );
-        return { code, body: (await token.json()) as Record<string, string> };
+        return { code, body: (await (await redeem(code)).json()) as Record<string, string> };
       };
       const first = await flow({});
       expect(first.body['refresh_token']).toMatch(/^1\/\/fake-/);
@@ -143,16 +134,7 @@ describe('fake Google /o/oauth2/v2/auth', () => {
       });
       expect(await list.json()).toMatchObject({ kind: 'calendar#events', summary: 'ada@example.com' });
       // A code is spent once.
-      const again = await fetch(
-        google.tokenUrl,
-        form({
-          grant_type: 'authorization_code',
-          code: first.code,
-          redirect_uri: APP_REDIRECT,
-          client_id: app.clientId,
-          client_secret: app.clientSecret,
-        }),
-      );
+      const again = await redeem(first.code);
       expect([again.status, ((await again.json()) as { error: string }).error]).toEqual([
         400,
         'invalid_grant',

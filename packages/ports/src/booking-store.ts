@@ -1,13 +1,17 @@
 // The booking state every worker reads and writes: one snapshot per booking (newest version wins), each
-// step's checkpoint, the meeting record and what was intended. packages/store implements it on Redis.
+// step's checkpoint, the meeting record and what was intended, and the booking's timeline (what
+// happened, oldest first). packages/store implements it on Redis.
 import type {
   BookingSnapshot,
   BookingStatus,
+  MeetingChange,
   MeetingCleanup,
   MeetingIntent,
   MeetingRecord,
   StepStatus,
   StepName,
+  TimelineAttempt,
+  TimelineEntry,
 } from '@meetlink/events';
 
 export type AcceptOutcome =
@@ -22,6 +26,18 @@ export type AcceptOutcome =
 
 export type StepPatch = Partial<Omit<StepStatus, 'version' | 'attempts' | 'updatedAt'>>;
 
+/** How an attempt ended, for the timeline; the store adds the step, the version, the attempt's number, and `at` (its finishedAt). */
+export type AttemptEnd = Omit<TimelineAttempt, 'kind' | 'at' | 'step' | 'version' | 'attempt'>;
+
+export interface UpdateStepOptions {
+  /** Counts a new attempt (the update that marks the step running). */
+  countAttempt?: boolean;
+  /** Appended to the timeline in the same write, only if the update applies: what the attempt did. */
+  timeline?: readonly TimelineEntry[];
+  /** Appended after `timeline`, numbered with the step's attempt count: the attempt's end. */
+  attemptEnded?: AttemptEnd;
+}
+
 /** An entry of the index of accepted but not yet queued versions (see BookingStore.listUnqueued). */
 export interface UnqueuedBooking {
   bookingId: string;
@@ -35,6 +51,7 @@ export interface BookingStore {
   /**
    * Stores a newer version and, in the same script, files the booking in the index of versions
    * accepted but not yet queued, so a crash or a lost connection before the enqueue strands nothing.
+   * Every outcome is appended to the booking's timeline in that script.
    */
   accept(snapshot: BookingSnapshot, webhookId: string): Promise<AcceptOutcome>;
   /** Records that `version`'s job is queued and takes the booking out of the unqueued index, if still newest. */
@@ -52,16 +69,21 @@ export interface BookingStore {
   /**
    * Records (or, with null, forgets) the booking's meeting. Recording also indexes the meeting id
    * (until 30 days after it starts), so a provider's report about the meeting finds the booking.
+   * With `change`, the timeline gets the meeting entry in the same write (for null: the meeting forgotten).
    */
-  setMeeting(bookingId: string, record: MeetingRecord | null): Promise<void>;
+  setMeeting(bookingId: string, record: MeetingRecord | null, change?: MeetingChange): Promise<void>;
   /** Applies `patch` to a step only while `version` is still the booking's newest; false otherwise. */
   updateStep(
     bookingId: string,
     version: number,
     step: StepName,
     patch: StepPatch,
-    options?: { countAttempt?: boolean },
+    options?: UpdateStepOptions,
   ): Promise<boolean>;
+  /** The booking's timeline, oldest first (at most the newest 200 entries by default). */
+  getTimeline(bookingId: string): Promise<TimelineEntry[]>;
+  /** Appends facts that no other write of the store carries (a reminder that fired and was skipped). */
+  appendTimeline(bookingId: string, entries: readonly TimelineEntry[]): Promise<void>;
   /** The intent recorded before a create (see MeetingIntent); setMeeting with a record clears it. */
   getMeetingIntent(bookingId: string): Promise<MeetingIntent | null>;
   setMeetingIntent(bookingId: string, intent: MeetingIntent | null): Promise<void>;

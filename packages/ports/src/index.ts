@@ -4,4 +4,11 @@ export type { ApplyResult, CalendarProvider, JoinDetails, RemoveResult } from '.
 export type { ConferenceProvider, MeetingSpec } from './conference-provider';
 export type { HostRef } from './host-ref';
 export type { IcsMethod, Mailer, MailMessage, SentMail } from './mailer';
-export type { AcceptOutcome, BookingStore, StepPatch, UnqueuedBooking } from './booking-store';
+export type {
+  AcceptOutcome,
+  AttemptEnd,
+  BookingStore,
+  StepPatch,
+  UnqueuedBooking,
+  UpdateStepOptions,
+} from './booking-store';

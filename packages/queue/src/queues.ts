@@ -2,8 +2,9 @@
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '@meetlink/observability';
-import { PermanentError, RetryableError } from '@meetlink/errors';
+import { injectTraceContext, isTracingEnabled, secondsSince, withSpan } from '@meetlink/observability';
+import type { JobOutcome, Logger, Metrics, TraceSpan } from '@meetlink/observability';
+import { PermanentError, RetryableError, summarizeError } from '@meetlink/errors';
 import { jobCatalog, UNLIMITED_ATTEMPTS } from '@meetlink/events';
 import type { JobPayload, QueueKey, RetryPolicy } from '@meetlink/events';
 import { applyRetryTiming, BACKOFF_TYPE, computeBackoffMs, isPastHorizon } from './retry-policy';
@@ -31,7 +32,10 @@ export const defaultJobOptions = (_key: QueueKey): JobsOptions => ({
 export interface TypedQueue<Q extends QueueKey> {
   readonly key: Q;
   readonly queue: Queue;
-  /** Adds the job under its deterministic id: adding the same booking version twice is a no-op. */
+  /**
+   * Adds the job under its deterministic id: adding the same booking version twice is a no-op. While
+   * tracing is on, the active span's context goes into the job's `trace`, so the job's span is its child.
+   */
   add(payload: JobPayload<Q>, options?: JobsOptions): Promise<Job>;
   close(): Promise<void>;
 }
@@ -49,7 +53,8 @@ export const createQueue = <Q extends QueueKey>(
     add: (payload, options) => {
       const data = entry.payload.parse(payload);
       const jobId = (entry.jobId as (payload: JobPayload<Q>) => string)(data as JobPayload<Q>);
-      return queue.add(entry.jobName, data, { jobId, ...options });
+      const trace = injectTraceContext();
+      return queue.add(entry.jobName, trace ? { ...data, trace } : data, { jobId, ...options });
     },
     close: () => queue.close(),
   };
@@ -138,10 +143,36 @@ export interface WorkerContext extends QueueContext {
   /** Lock duration; a job whose worker stops renewing it is taken over (stalled) after this. */
   lockDurationMs?: number;
   workerOptions?: Partial<WorkerOptions>;
+  /** Where each try's outcome, duration and rate-limit wait is counted; absent: nowhere. */
+  metrics?: Pick<Metrics, 'jobs' | 'jobDuration' | 'rateLimitWaits'> | undefined;
 }
 
 /** Where a job's stall count ends it: high, so that a crash loop of a few restarts never fails a job. */
 export const MAX_STALLED_COUNT = 10;
+
+/** How a try ended, from what the processor wrapper below let through to BullMQ. */
+const outcomeOf = (error: unknown): JobOutcome =>
+  error instanceof DelayedError ||
+  (error instanceof Error && error.message === Worker.RateLimitError().message)
+    ? 'deferred'
+    : error instanceof UnrecoverableError
+      ? 'failed'
+      : 'retried';
+
+/** Our error codes start with the vendor (`zoom_rate_limited`, `calendar_rate_limited`): a bounded label. */
+const RATE_LIMITED_PROVIDERS = new Set(['zoom', 'calendar', 'google', 'microsoft', 'smtp']);
+export const providerOfCode = (code: string): string => {
+  const stem = code.split('_', 1)[0] ?? '';
+  return RATE_LIMITED_PROVIDERS.has(stem) ? stem : 'other';
+};
+
+/** A failed try's error code for its span: ours, or the one an UnrecoverableError we threw wraps. */
+const codeOf = (error: unknown): string => {
+  const cause = error instanceof UnrecoverableError ? (error.cause ?? error) : error;
+  if (cause instanceof UnrecoverableError)
+    return /^([a-z][a-z0-9_]*):/.exec(cause.message)?.[1] ?? 'job_failed';
+  return summarizeError(cause).code;
+};
 
 /** The catalog's retry policy for `key` with this worker's timing overrides. */
 export const retryPolicyFor = (key: QueueKey, timing?: RetryTiming): RetryPolicy =>
@@ -163,43 +194,93 @@ export const createWorker = <Q extends QueueKey>(
     workerOptions,
     retryTiming,
     now = Date.now,
+    metrics,
   }: WorkerContext,
 ): Worker => {
   const entry = jobCatalog[key];
   const policy = retryPolicyFor(key, retryTiming);
+  const queueName = entry.queue;
+
+  const attempt = async (job: Job, token: string | undefined): Promise<void> => {
+    const parsed = entry.payload.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`invalid_job_payload: ${parsed.error.message}`);
+    }
+    try {
+      await processor(parsed.data as JobPayload<Q>, job, token);
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
+      if (error instanceof Error && error.message === Worker.RateLimitError().message) throw error;
+      const verdict =
+        (typeof error === 'object' && error !== null ? decided.get(error) : undefined) ??
+        classifyFailure(error, job, policy, now());
+      if (verdict.kind === 'defer') {
+        if (error instanceof RetryableError) {
+          metrics?.rateLimitWaits.inc({ provider: providerOfCode(error.code), scope: verdict.scope });
+        }
+        if (verdict.scope === 'provider') {
+          await worker.rateLimit(verdict.waitMs);
+          throw Worker.RateLimitError();
+        }
+        await job.moveToDelayed(now() + verdict.waitMs, token);
+        throw new DelayedError();
+      }
+      if (verdict.kind === 'final') {
+        const summary =
+          error instanceof PermanentError || error instanceof RetryableError
+            ? `${error.code}: ${error.message}`
+            : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
+        const why = verdict.reason === 'horizon' ? ' (retry horizon spent)' : '';
+        throw Object.assign(new UnrecoverableError(`${summary}${why}`), { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  /** One try, counted by outcome (and timed unless it only went back to wait). */
+  const measured = async (job: Job, token: string | undefined, span?: TraceSpan): Promise<void> => {
+    const startedAt = performance.now();
+    let outcome: JobOutcome = 'completed';
+    try {
+      await attempt(job, token);
+    } catch (error) {
+      outcome = outcomeOf(error);
+      if (span && outcome !== 'deferred') span.fail(codeOf(error));
+      throw error;
+    } finally {
+      metrics?.jobs.inc({ queue: queueName, outcome });
+      if (outcome !== 'deferred') metrics?.jobDuration.observe({ queue: queueName }, secondsSince(startedAt));
+      span?.setAttribute('meetlink.job.outcome', outcome);
+    }
+  };
+
   const worker: Worker = new Worker(
-    entry.queue,
+    queueName,
     async (job: Job, token?: string) => {
-      const parsed = entry.payload.safeParse(job.data);
-      if (!parsed.success) {
-        throw new UnrecoverableError(`invalid_job_payload: ${parsed.error.message}`);
-      }
-      try {
-        await processor(parsed.data as JobPayload<Q>, job, token);
-      } catch (error) {
-        if (error instanceof DelayedError || error instanceof UnrecoverableError) throw error;
-        if (error instanceof Error && error.message === Worker.RateLimitError().message) throw error;
-        const verdict =
-          (typeof error === 'object' && error !== null ? decided.get(error) : undefined) ??
-          classifyFailure(error, job, policy, now());
-        if (verdict.kind === 'defer') {
-          if (verdict.scope === 'provider') {
-            await worker.rateLimit(verdict.waitMs);
-            throw Worker.RateLimitError();
-          }
-          await job.moveToDelayed(now() + verdict.waitMs, token);
-          throw new DelayedError();
-        }
-        if (verdict.kind === 'final') {
-          const summary =
-            error instanceof PermanentError || error instanceof RetryableError
-              ? `${error.code}: ${error.message}`
-              : `${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`;
-          const why = verdict.reason === 'horizon' ? ' (retry horizon spent)' : '';
-          throw Object.assign(new UnrecoverableError(`${summary}${why}`), { cause: error });
-        }
-        throw error;
-      }
+      if (!isTracingEnabled()) return measured(job, token);
+      const data = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as {
+        trace?: unknown;
+        bookingId?: unknown;
+      };
+      // The job's span continues the trace of whoever queued it (the intake's request, the step
+      // before); a job queued while tracing was off starts a trace of its own.
+      return withSpan(
+        `process ${queueName}`,
+        {
+          kind: 'consumer',
+          parent: data.trace ?? null,
+          isFailure: (error) => outcomeOf(error) !== 'deferred',
+          attributes: {
+            'messaging.system': 'bullmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': queueName,
+            'messaging.message.id': job.id ?? '',
+            'meetlink.job.attempt': job.attemptsStarted,
+            ...(typeof data.bookingId === 'string' ? { 'meetlink.booking.id': data.bookingId } : {}),
+          },
+        },
+        (span) => measured(job, token, span),
+      );
     },
     {
       connection,

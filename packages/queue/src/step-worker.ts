@@ -1,13 +1,20 @@
 // Runs one pipeline step for a booking and keeps its checkpoint in the booking status:
-// running → done | skipped, or pending (retry scheduled) | failed, with the last error.
+// running → done | skipped, or pending (retry scheduled) | failed, with the last error. Each attempt's
+// end (and what the step noted meanwhile) goes into the booking's timeline with that same write.
 import type { Job, Queue, Worker } from 'bullmq';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { PermanentError, summarizeError } from '@meetlink/errors';
 import type { ErrorSummary } from '@meetlink/errors';
 import { BookingJob } from '@meetlink/events';
-import type { BookingSnapshot, StepName } from '@meetlink/events';
+import type {
+  AttemptOutcome,
+  BookingSnapshot,
+  StepName,
+  TimelineEntry,
+  TimelineFact,
+} from '@meetlink/events';
 import type { Logger } from '@meetlink/observability';
-import type { BookingStore } from '@meetlink/ports';
+import type { AttemptEnd, BookingStore } from '@meetlink/ports';
 import { acquireLease } from './lease';
 import type { Lease } from './lease';
 import { classifyFailure, createWorker, rememberVerdict, retryPolicyFor } from './queues';
@@ -25,6 +32,11 @@ export interface StepContext {
   job: Job;
   /** The booking's lease for this step: check it (or wrap writers with `fenced`) before each write. */
   lease: Pick<Lease, 'assertHeld' | 'fence'>;
+  /**
+   * Notes a fact for the booking's timeline (the calendar patch, a reminder scheduled), stamped now. It
+   * is written with this attempt's end, in the same store call, whether the attempt succeeds or fails.
+   */
+  note: (fact: TimelineFact) => void;
 }
 
 /** A step's processor: converge the outside world to `snapshot`. It must be idempotent. */
@@ -58,19 +70,44 @@ export const BUSY_LEASE_RETRY_MS = 750;
 export const stepLeaseKey = (prefix: string, bookingId: string, step: StepName): string =>
   `${prefix}:lock:{${bookingId}}:${step}`;
 
+/** An attempt's end for the timeline; `startedAtMs` null when no run of this process started it. */
+const attemptEnd = (
+  outcome: AttemptOutcome,
+  run: { startedAt: string | null; startedAtMs: number | null; finishedAtMs: number },
+  detail: string | null,
+  error: ErrorSummary | null,
+  retryInMs?: number,
+): AttemptEnd => ({
+  startedAt: run.startedAt,
+  finishedAt: new Date(run.finishedAtMs).toISOString(),
+  durationMs: run.startedAtMs === null ? null : Math.max(0, run.finishedAtMs - run.startedAtMs),
+  outcome,
+  detail,
+  error,
+  ...(retryInMs === undefined ? {} : { retryInMs: Math.max(0, Math.round(retryInMs)) }),
+});
+
 /** Records a step as failed for good and runs the failure path: the notice, then the hand-on. */
 const settleAsFailed = async (
   snapshot: BookingSnapshot,
   step: StepName,
   summary: ErrorSummary,
-  { store, onFailed, next, log, at }: StepHooks & { store: BookingStore; log: Logger; at: string },
+  {
+    store,
+    onFailed,
+    next,
+    log,
+    ended,
+    timeline = [],
+  }: StepHooks & { store: BookingStore; log: Logger; ended: AttemptEnd; timeline?: TimelineEntry[] },
 ): Promise<void> => {
-  await store.updateStep(snapshot.bookingId, snapshot.version, step, {
-    state: 'failed',
-    lastError: summary,
-    detail: null,
-    finishedAt: at,
-  });
+  await store.updateStep(
+    snapshot.bookingId,
+    snapshot.version,
+    step,
+    { state: 'failed', lastError: summary, detail: null, finishedAt: ended.finishedAt },
+    { timeline, attemptEnded: ended },
+  );
   if (onFailed) {
     await onFailed(snapshot, summary).catch((notifyError: unknown) =>
       log.error({ err: notifyError }, 'telling about a failed step failed too'),
@@ -109,25 +146,39 @@ export const createStepWorker = <Q extends StepName>({
       return;
     }
     await lease.assertHeld();
+    const startedAtMs = now();
+    const startedAt = new Date(startedAtMs).toISOString();
     await store.updateStep(
       snapshot.bookingId,
       snapshot.version,
       step,
-      { state: 'running', startedAt: iso() },
+      { state: 'running', startedAt },
       { countAttempt: true },
     );
+    const notes: TimelineEntry[] = [];
+    const note = (fact: TimelineFact): void => {
+      notes.push({ ...fact, at: iso() });
+    };
+    const run = () => ({ startedAt, startedAtMs, finishedAtMs: now() });
     try {
-      const outcome = await process(snapshot, { logger: log, job, lease });
+      const outcome = await process(snapshot, { logger: log, job, lease, note });
       await lease.assertHeld();
       // Hand on before recording done: a crash in between re-runs the job, and the deterministic
       // job ids make the second hand-off a no-op.
       await next?.(snapshot);
-      await store.updateStep(snapshot.bookingId, snapshot.version, step, {
-        state: outcome.state,
-        detail: outcome.detail ?? null,
-        lastError: null,
-        finishedAt: iso(),
-      });
+      const ended = attemptEnd(outcome.state, run(), outcome.detail ?? null, null);
+      await store.updateStep(
+        snapshot.bookingId,
+        snapshot.version,
+        step,
+        {
+          state: outcome.state,
+          detail: outcome.detail ?? null,
+          lastError: null,
+          finishedAt: ended.finishedAt,
+        },
+        { timeline: notes, attemptEnded: ended },
+      );
       log.info({ state: outcome.state, detail: outcome.detail }, 'step finished');
     } catch (error) {
       const summary = summarizeError(error);
@@ -135,17 +186,25 @@ export const createStepWorker = <Q extends StepName>({
       rememberVerdict(error, verdict);
       log.warn({ err: error, code: summary.code, verdict: verdict.kind }, 'step failed');
       if (verdict.kind === 'final') {
-        await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, at: iso() });
+        const why = verdict.reason === 'horizon' ? 'retry horizon spent' : null;
+        const ended = attemptEnd('failed', run(), why, summary);
+        await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, ended, timeline: notes });
       } else {
-        await store.updateStep(snapshot.bookingId, snapshot.version, step, {
-          state: 'pending',
-          lastError: summary,
-          detail:
-            verdict.kind === 'defer'
-              ? `rate limited: waiting ${Math.ceil(verdict.waitMs / 1000)}s before trying again`
-              : `retrying in ${Math.ceil(verdict.nextDelayMs / 1000)}s`,
-          finishedAt: null,
-        });
+        const isDeferred = verdict.kind === 'defer';
+        const waitMs = isDeferred ? verdict.waitMs : verdict.nextDelayMs;
+        const detail = isDeferred
+          ? `rate limited: waiting ${Math.ceil(waitMs / 1000)}s before trying again`
+          : `retrying in ${Math.ceil(waitMs / 1000)}s`;
+        await store.updateStep(
+          snapshot.bookingId,
+          snapshot.version,
+          step,
+          { state: 'pending', lastError: summary, detail, finishedAt: null },
+          {
+            timeline: notes,
+            attemptEnded: attemptEnd(isDeferred ? 'deferred' : 'retrying', run(), detail, summary, waitMs),
+          },
+        );
         await onPending?.(snapshot).catch((pendingError: unknown) =>
           log.error({ err: pendingError }, 'hand-off while the step retries failed'),
         );
@@ -182,7 +241,13 @@ export const createStepWorker = <Q extends StepName>({
         };
         const snapshot = await store.getSnapshot(payload.bookingId);
         if (snapshot && snapshot.version === payload.version) {
-          await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, at: iso() });
+          const ended = attemptEnd(
+            'failed',
+            { startedAt: null, startedAtMs: null, finishedAtMs: now() },
+            'never got the booking lease',
+            summary,
+          );
+          await settleAsFailed(snapshot, step, summary, { store, onFailed, next, log, ended });
         }
         throw new UnrecoverableError(`${summary.code}: ${summary.message}`);
       }
@@ -257,12 +322,14 @@ export const settleFailedJobs = async ({
     const log = logger.child({ bookingId: snapshot.bookingId, jobId: job.id, queue: step });
     const summary = summarizeFailedReason(job.failedReason);
     log.warn({ code: summary.code }, 'step ended for good outside its processor');
-    await settleAsFailed(snapshot, step, summary, {
-      ...hooks,
-      store,
-      log,
-      at: new Date(now()).toISOString(),
-    });
+    // When the run that stalled began is known; how long it ran before it stopped is not.
+    const ended = attemptEnd(
+      'failed',
+      { startedAt: checkpoint.startedAt, startedAtMs: null, finishedAtMs: now() },
+      null,
+      summary,
+    );
+    await settleAsFailed(snapshot, step, summary, { ...hooks, store, log, ended });
     settled += 1;
   }
   return settled;

@@ -1,16 +1,20 @@
 // What every worker process needs: one Redis connection, the booking store, typed queues to hand work
-// on, step workers that settle every failure visibly, and a graceful shutdown that closes them in order.
-import type { Worker } from 'bullmq';
+// on, step workers that settle every failure visibly, its metrics and traces (and the ops port that
+// serves them with its health), and a graceful shutdown that closes them in order.
+import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueueKey, StepName } from '@meetlink/events';
-import { createLogger } from '@meetlink/observability';
-import type { Logger } from '@meetlink/observability';
+import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
+import { createLogger, createMetrics, startTracing } from '@meetlink/observability';
+import type { Logger, Metrics } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/ports';
 import { createRedisConnection } from './connection';
+import { checkWorkerReadiness, startOpsServer } from './ops-server';
+import type { OpsServer } from './ops-server';
+import { queueJobCountsSource } from './queue-job-counts';
 import { createQueue, createWorker } from './queues';
 import type { Processor, TypedQueue } from './queues';
 import type { RetryTiming } from './retry-policy';
-import { installShutdown } from './shutdown';
+import { closeAll, installShutdown } from './shutdown';
 import type { Closable } from './shutdown';
 import { createStepWorker, settleFailedJobs } from './step-worker';
 import type { StepHooks, StepProcessor } from './step-worker';
@@ -25,6 +29,11 @@ export interface WorkerRuntimeConfig {
   WORKER_CONCURRENCY: number;
   RETRY_HORIZON_MS?: number | undefined;
   RETRY_MAX_BACKOFF_MS?: number | undefined;
+  /** Serve /healthz, /readyz and /metrics on this port (0: any free one); unset: no ops server. */
+  OPS_PORT?: number | undefined;
+  OPS_HOST?: string | undefined;
+  /** Export traces over OTLP/HTTP to this collector; unset: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
 }
 
 /** How often a worker looks for jobs that BullMQ failed behind our back (stalled too often). */
@@ -35,24 +44,42 @@ export interface WorkerRuntime {
   readonly store: BookingStore;
   readonly logger: Logger;
   readonly retryTiming: RetryTiming;
+  /** This process's metrics: hand them to the instrumented vendor fetches (observeFetch). */
+  readonly metrics: Metrics;
+  /** The ops port's server, when OPS_PORT is set. */
+  readonly ops: OpsServer | null;
   /** A queue this worker hands work on to; closed on shutdown. */
   queue<Q extends QueueKey>(key: Q): TypedQueue<Q>;
   /** Starts a step worker; SIGTERM/SIGINT close it gracefully. */
   run<S extends StepName>(step: S, process: StepProcessor, hooks?: StepHooks): Worker;
   /** Starts a plain worker on a queue that is not a pipeline step (reminders, meeting clean-up). */
   consume<Q extends QueueKey>(key: Q, processor: Processor<Q>): Worker;
+  /** What SIGTERM does, without exiting: for tests that run a runtime in their own process. */
+  close(): Promise<void>;
 }
 
 export interface WorkerRuntimeDeps {
   /** The booking store on this runtime's connection (main.ts builds it: packages/store on Redis). */
   createStore: (redis: Redis, prefix: string) => BookingStore;
+  /** For tests: a registry of their own to read (default: a new one with the process metrics). */
+  metrics?: Metrics;
 }
+
+/** Seconds from the event's acceptance at the intake (the snapshot's receivedAt) to now. */
+const secondsSinceAccepted = (snapshot: BookingSnapshot, now: number): number | undefined => {
+  const acceptedAt = Date.parse(snapshot.receivedAt);
+  return Number.isNaN(acceptedAt) ? undefined : Math.max(0, (now - acceptedAt) / 1000);
+};
 
 export const createWorkerRuntime = (
   config: WorkerRuntimeConfig,
-  { createStore }: WorkerRuntimeDeps,
+  { createStore, metrics = createMetrics() }: WorkerRuntimeDeps,
 ): WorkerRuntime => {
   const logger = createLogger({ name: config.name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  // Before any worker exists: the first job's span needs the provider in place.
+  const tracing = startTracing({ serviceName: config.name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  if (tracing.isEnabled)
+    logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on (OTLP/HTTP)');
   const connection = createRedisConnection(config.REDIS_URL, 'worker', config.name);
   connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   const store = createStore(connection, config.REDIS_PREFIX);
@@ -63,10 +90,28 @@ export const createWorkerRuntime = (
   const queues: TypedQueue<QueueKey>[] = [];
   const workers: { name: string; worker: Worker }[] = [];
   const timers: NodeJS.Timeout[] = [];
-  const context = { connection, prefix: config.REDIS_PREFIX, logger, retryTiming };
+  const context = { connection, prefix: config.REDIS_PREFIX, logger, retryTiming, metrics };
+  // The queues this process consumes: each worker process reports its own in meetlink_queue_jobs.
+  const consumed: Queue[] = [];
+  metrics.addQueueJobsSource(queueJobCountsSource({ queues: () => consumed, connection }));
+  let isShuttingDown = false;
+  const ops =
+    config.OPS_PORT === undefined
+      ? null
+      : startOpsServer({
+          port: config.OPS_PORT,
+          host: config.OPS_HOST,
+          registry: metrics.registry,
+          checkReadiness: async () =>
+            isShuttingDown
+              ? { isReady: false, reason: 'shutting_down' }
+              : checkWorkerReadiness(connection, workers),
+          logger,
+        });
 
   // Evaluated at signal time: timers and workers first (stop taking jobs, finish running ones), then
-  // the queues they hand work to, then the connection.
+  // the queues they hand work to, the spans still buffered, then the connection; the ops port last, so
+  // /readyz answers 503 (workers stopped) while the workers drain.
   const closables: Closable[] = [];
   installShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
   const refreshClosables = (): void => {
@@ -76,13 +121,16 @@ export const createWorkerRuntime = (
       {
         name: 'timers',
         close: () => {
+          isShuttingDown = true;
           for (const timer of timers) clearInterval(timer);
           return Promise.resolve();
         },
       },
       ...workers.map((w) => ({ name: `${w.name} worker`, close: () => w.worker.close() })),
       ...queues.map((queue) => ({ name: `${queue.key} queue`, close: () => queue.close() })),
+      { name: 'tracing', close: () => tracing.shutdown() },
       { name: 'redis', close: () => connection.quit() },
+      ...(ops ? [{ name: 'ops server', close: () => ops.close() }] : []),
     );
   };
   const register = (name: string, worker: Worker): Worker => {
@@ -106,20 +154,41 @@ export const createWorkerRuntime = (
     store,
     logger,
     retryTiming,
+    metrics,
+    ops,
     queue,
     run: (step, process, hooks = {}) => {
+      // A step settles for good when its processor returns (done, skipped) or it fails for good.
+      const observeSettled = (snapshot: BookingSnapshot): void => {
+        const seconds = secondsSinceAccepted(snapshot, Date.now());
+        if (seconds !== undefined) metrics.bookingLatency.observe({ step }, seconds);
+      };
+      const { onFailed } = hooks;
+      // Also what the failed-job sweep below calls for a job BullMQ failed behind the processor's back.
+      const settledHooks: StepHooks = {
+        ...hooks,
+        onFailed: async (snapshot, error) => {
+          observeSettled(snapshot);
+          await onFailed?.(snapshot, error);
+        },
+      };
       const worker = register(
         step,
         createStepWorker({
           step,
           store,
-          process,
-          ...hooks,
+          process: async (snapshot, stepContext) => {
+            const outcome = await process(snapshot, stepContext);
+            observeSettled(snapshot);
+            return outcome;
+          },
+          ...settledHooks,
           ...context,
           concurrency: config.WORKER_CONCURRENCY,
         }),
       );
       const own = queue(step);
+      consumed.push(own.queue);
       let isSettling = false;
       // The first pass reads the newest failed jobs; later ones only what failed since the pass
       // before last (one interval of overlap covers clocks that differ between processes).
@@ -129,7 +198,7 @@ export const createWorkerRuntime = (
         if (isSettling) return;
         isSettling = true;
         const passAt = Date.now();
-        settleFailedJobs({ queue: own.queue, step, store, logger, ...hooks, finishedAfter })
+        settleFailedJobs({ queue: own.queue, step, store, logger, ...settledHooks, finishedAfter })
           .then(() => {
             finishedAfter = previousPassAt;
             previousPassAt = passAt;
@@ -143,7 +212,16 @@ export const createWorkerRuntime = (
       timers.push(timer);
       return worker;
     },
-    consume: (key, processor) =>
-      register(key, createWorker(key, processor, { ...context, concurrency: config.WORKER_CONCURRENCY })),
+    consume: (key, processor) => {
+      const worker = register(
+        key,
+        createWorker(key, processor, { ...context, concurrency: config.WORKER_CONCURRENCY }),
+      );
+      consumed.push(queue(key).queue);
+      return worker;
+    },
+    close: async () => {
+      await closeAll({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, closables });
+    },
   };
 };

@@ -34,21 +34,28 @@ const startSlowWorker = (ms: number) => {
 const closeWithin = (worker: { close(): Promise<void> }, timeoutMs: number) =>
   closeAll({ logger, timeoutMs, closables: [{ name: 'worker', close: () => worker.close() }] });
 
-it('lets the running job finish before the worker closes', async () => {
-  const { worker, started } = startSlowWorker(300);
-  const job = await queue.add({ bookingId: 'bk_shutdown', version: 1 });
+it.each([
+  {
+    title: 'lets the running job finish before the worker closes',
+    bookingId: 'bk_shutdown',
+    jobMs: 300,
+    timeoutMs: 5_000,
+    isClean: true,
+    state: 'completed',
+  },
+  {
+    title: 'gives up at the deadline and says so; the job stays active for stalled-job recovery',
+    bookingId: 'bk_shutdown_slow',
+    jobMs: 2_000,
+    timeoutMs: 100,
+    isClean: false,
+    state: 'active',
+  },
+])('$title', async ({ bookingId, jobMs, timeoutMs, isClean, state }) => {
+  const { worker, started } = startSlowWorker(jobMs);
+  const job = await queue.add({ bookingId, version: 1 });
   await started;
-  const isClean = await closeWithin(worker, 5_000);
-  expect(isClean).toBe(true);
-  expect(await job.getState()).toBe('completed');
-});
-
-it('gives up at the deadline and says so; the job stays active for stalled-job recovery', async () => {
-  const { worker, started } = startSlowWorker(2_000);
-  const job = await queue.add({ bookingId: 'bk_shutdown_slow', version: 1 });
-  await started;
-  const isClean = await closeWithin(worker, 100);
-  expect(isClean).toBe(false);
-  expect(await job.getState()).toBe('active');
-  await worker.close(); // let it finish before the next test file's cleanup
+  expect(await closeWithin(worker, timeoutMs)).toBe(isClean);
+  expect(await job.getState()).toBe(state);
+  await worker.close(); // a job still running finishes before the next test file's cleanup
 });

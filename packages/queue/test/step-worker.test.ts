@@ -1,43 +1,20 @@
 // The step worker on a real Redis: checkpoints in the booking status, retries, permanent failures.
-import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
+import { sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { UnrecoverableError, Worker as BullWorker } from 'bullmq';
-import type { Worker } from 'bullmq';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { BookingSnapshot, StepStatus } from '@meetlink/events';
-import { createLogger } from '@meetlink/observability';
-import { createRedisBookingStore } from '@meetlink/store';
-import { createQueue, createRedisConnection, createStepWorker, settleFailedJobs } from '@meetlink/queue';
+import { createRedisConnection, settleFailedJobs } from '@meetlink/queue';
 import type { StepProcessor } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
+import { openCalendarStep } from './calendar-step';
 
 const redisUrl = process.env['REDIS_URL']!;
-const prefix = freshRedisPrefix('tq');
-const connection = createRedisConnection(redisUrl, 'worker');
-const store = createRedisBookingStore({ redis: connection, prefix });
-const queue = createQueue('calendar', { connection, prefix });
-const logger = createLogger({ name: 'step-worker-test', level: 'silent' });
-let worker: Worker | undefined;
-
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-});
-afterAll(() => cleanUpRedisPrefix({ redis: connection, prefix, queues: [queue] }));
+const { prefix, connection, store, queue, logger, workerWith } = openCalendarStep('tq', 'step-worker-test');
 
 const accept = async (bookingId: string, version = 1): Promise<BookingSnapshot> => {
   const snapshot = sampleSnapshot(sampleBooking({ bookingId, version }), { eventId: `evt_${version}` });
   await store.accept(snapshot, `msg_${bookingId}_${version}`);
   return snapshot;
-};
-
-type StepWorkerOptions = Parameters<typeof createStepWorker>[0];
-
-/** A calendar step worker on this file's store, connection and prefix. */
-const workerWith = (
-  options: Omit<StepWorkerOptions, 'step' | 'store' | 'logger' | 'connection' | 'prefix'>,
-) => {
-  worker = createStepWorker({ step: 'calendar', store, logger, connection, prefix, ...options });
-  return worker;
 };
 
 const startWorker = (process: StepProcessor) =>
@@ -269,23 +246,31 @@ describe('the retry horizon', () => {
   });
 });
 
+/**
+ * A running calendar step whose job BullMQ failed behind our back: a worker takes the job by hand and
+ * fails it the way BullMQ's stalled checker does (its script fails it outright; UnrecoverableError
+ * does the same through the public API).
+ */
+const failBehindOurBack = async (bookingId: string) => {
+  await accept(bookingId);
+  await store.updateStep(bookingId, 1, 'calendar', { state: 'running' }, { countAttempt: true });
+  await queue.add({ bookingId, version: 1 });
+  const manualConnection = createRedisConnection(redisUrl, 'worker');
+  const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
+  const job = await manual.getNextJob('manual-token');
+  await job.moveToFailed(
+    new UnrecoverableError('job stalled more than allowable limit'),
+    'manual-token',
+    false,
+  );
+  await manual.close();
+  await manualConnection.quit();
+  return job;
+};
+
 describe('settleFailedJobs', () => {
   it('settles a job that BullMQ failed behind our back (stalled too often): failed with a code, told, handed on', async () => {
-    await accept('bk_stalled');
-    await store.updateStep('bk_stalled', 1, 'calendar', { state: 'running' }, { countAttempt: true });
-    await queue.add({ bookingId: 'bk_stalled', version: 1 });
-    // A worker that takes the job by hand and fails it the way BullMQ's stalled checker does.
-    const manualConnection = createRedisConnection(redisUrl, 'worker');
-    const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
-    const job = await manual.getNextJob('manual-token');
-    // (BullMQ's script fails it outright; UnrecoverableError does the same through the public API.)
-    await job.moveToFailed(
-      new UnrecoverableError('job stalled more than allowable limit'),
-      'manual-token',
-      false,
-    );
-    await manual.close();
-    await manualConnection.quit();
+    await failBehindOurBack('bk_stalled');
 
     const told: string[] = [];
     const hooks = {
@@ -307,19 +292,7 @@ describe('settleFailedJobs', () => {
   });
 
   it('reads only the jobs that failed after `finishedAfter`', async () => {
-    await accept('bk_stalled_old');
-    await store.updateStep('bk_stalled_old', 1, 'calendar', { state: 'running' }, { countAttempt: true });
-    await queue.add({ bookingId: 'bk_stalled_old', version: 1 });
-    const manualConnection = createRedisConnection(redisUrl, 'worker');
-    const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
-    const job = await manual.getNextJob('manual-token');
-    await job.moveToFailed(
-      new UnrecoverableError('job stalled more than allowable limit'),
-      'manual-token',
-      false,
-    );
-    await manual.close();
-    await manualConnection.quit();
+    const job = await failBehindOurBack('bk_stalled_old');
     const failedAt = (await queue.queue.getJob(job.id!))!.finishedOn!;
 
     const pass = (finishedAfter?: number) =>

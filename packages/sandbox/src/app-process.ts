@@ -3,9 +3,27 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { join } from 'node:path';
+import { findFreePort } from './redis-server';
 
 export const APP_NAMES = ['intake-api', 'conference-worker', 'calendar-worker', 'email-worker'] as const;
 export type AppName = (typeof APP_NAMES)[number];
+
+/** The apps with an ops port (OPS_PORT: /healthz, /readyz, /metrics); the intake API serves its own. */
+export const WORKER_APP_NAMES = ['conference-worker', 'calendar-worker', 'email-worker'] as const;
+export type WorkerAppName = (typeof WORKER_APP_NAMES)[number];
+
+/** A free loopback port for each worker's ops server, picked up front so its URLs can be printed. */
+export const pickOpsPorts = async (): Promise<Record<WorkerAppName, number>> => {
+  const ports: Partial<Record<WorkerAppName, number>> = {};
+  for (const app of WORKER_APP_NAMES) ports[app] = await findFreePort();
+  return ports as Record<WorkerAppName, number>;
+};
+
+/** The env that gives `app` its ops port, if it has one. */
+export const opsEnvFor = (app: AppName, ports: Record<WorkerAppName, number>): Record<string, string> => {
+  const port = (ports as Partial<Record<AppName, number>>)[app];
+  return port === undefined ? {} : { OPS_PORT: String(port), OPS_HOST: '127.0.0.1' };
+};
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 

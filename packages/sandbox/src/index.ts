@@ -5,3 +5,4 @@ export * from './demo';
 export * from './run-sandbox';
 export * from './fakes';
 export * from './poll-until';
+export * from './serve-fakes';

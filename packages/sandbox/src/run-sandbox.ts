@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { buildConnectLink } from '@meetlink/connections';
 import { parseSecretList } from '@meetlink/config';
-import { APP_NAMES, REPO_ROOT, spawnApp } from './app-process';
+import { APP_NAMES, opsEnvFor, pickOpsPorts, REPO_ROOT, spawnApp, WORKER_APP_NAMES } from './app-process';
 import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
 import { startSandboxFakes } from './fakes';
 import { RedisServerMissingError, startRedisServer, stopProcess } from './redis-server';
@@ -69,6 +69,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     LOG_FORMAT: env['LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
   };
   const url = `http://localhost:${port}`;
+  const opsPorts = await pickOpsPorts();
   const connectLines = connectHints(childEnv, fakes.zoom !== null);
   print(
     [
@@ -78,6 +79,10 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
       `  Intake API:     ${url}  (POST /v1/events, GET /v1/bookings/:id, /healthz, /readyz)`,
       `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
       `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
+      `  Metrics:        ${url}/metrics  (intake API and every queue's counts; admin token)`,
+      ...WORKER_APP_NAMES.map(
+        (app) => `                  http://127.0.0.1:${opsPorts[app]}/metrics  (${app}; /healthz, /readyz)`,
+      ),
       ...fakes.lines.map((line) => `  ${line}`),
       ...connectLines.map((line) => `  ${line}`),
       '  Send a signed sample booking and follow it:  npm run demo',
@@ -87,7 +92,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
   );
 
   const children = new Map<string, ChildProcess>(
-    APP_NAMES.map((app) => [app, spawnApp(app, { env: childEnv })]),
+    APP_NAMES.map((app) => [app, spawnApp(app, { env: { ...childEnv, ...opsEnvFor(app, opsPorts) } })]),
   );
   let isStopping = false;
   return new Promise<number>((resolve) => {

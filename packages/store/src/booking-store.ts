@@ -1,4 +1,5 @@
-// The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking.
+// The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking;
+// its timeline in a list beside it (see timeline.ts), appended by the same scripts.
 import type { Redis } from 'ioredis';
 import {
   BookingSnapshot,
@@ -9,32 +10,54 @@ import {
   StepStatus,
   stepNames,
 } from '@meetlink/events';
-import type { MeetingEvent, StepName } from '@meetlink/events';
+import type { MeetingEvent, StepName, TimelineMeeting } from '@meetlink/events';
 import type { AcceptOutcome, BookingStore } from '@meetlink/ports';
 import { meetingEventsKey, meetingIndexKey, parseMeetingEvents } from './meeting-events';
+import {
+  APPEND_TIMELINE_SCRIPT,
+  DEFAULT_TIMELINE_RETENTION,
+  encodeEntry,
+  openEntry,
+  parseTimeline,
+  PUSH_TIMELINE_LUA,
+  retentionArgs,
+  timelineExpiresAt,
+  timelineKey,
+} from './timeline';
+import type { TimelineRetention } from './timeline';
 
-export type { AcceptOutcome, BookingStore, StepPatch, UnqueuedBooking } from '@meetlink/ports';
+// The port is @meetlink/ports' to declare; these names stay on this face for the callers that still
+// import them from here (the intake's app and routes, apps/ops, test/timeline.test.ts).
+export type { AttemptEnd, BookingStore } from '@meetlink/ports';
 
 // KEYS[2], the unqueued index, is a sorted set: member bookingId, score the newest version's accept
 // time (ms). One entry per booking, removed once that version is queued (or the booking is gone), so
 // it bounds itself. It is one key for every booking: on Redis Cluster it would have to be split by
 // hash tag, since a script may not touch two slots.
-const ACCEPT_SCRIPT = `
+// KEYS[3], the timeline, gets the event with its outcome whatever it is (ARGV[7] the entry without its
+// closing brace); a newer version also moves the timeline's expiry to its own end (ARGV[10]).
+const ACCEPT_SCRIPT = `${PUSH_TIMELINE_LUA}
+local function answer(outcome)
+  pushTimeline(KEYS[3], { ARGV[7] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[8], ARGV[9])
+  return outcome
+end
 local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt')
 local v = tonumber(ARGV[1])
 if cur[1] then
   local cv = tonumber(cur[1])
   if cur[2] == ARGV[2] and cv == v then
-    if cur[3] then return 'duplicate' end
+    if cur[3] then return answer('duplicate') end
     redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[6])
-    return 'replay'
+    return answer('replay')
   end
-  if v <= cv then return 'stale' end
+  if v <= cv then return answer('stale') end
 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot', ARGV[3],
   'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4])
 redis.call('HDEL', KEYS[1], 'enqueuedAt')
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+answer('accepted')
+redis.call('PEXPIREAT', KEYS[3], ARGV[10])
 return 'accepted'
 `;
 
@@ -50,7 +73,9 @@ if redis.call('HEXISTS', KEYS[1], 'version') == 1 then return 0 end
 return redis.call('ZREM', KEYS[2], ARGV[1])
 `;
 
-const UPDATE_STEP_SCRIPT = `
+// KEYS[2], the timeline, gets the entries in ARGV[9…] and then the attempt's end (ARGV[6], without its
+// closing brace, or ''), numbered here with the step's attempt count, only when the update applies.
+const UPDATE_STEP_SCRIPT = `${PUSH_TIMELINE_LUA}
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 local field = 'step:' .. ARGV[2]
 local raw = redis.call('HGET', KEYS[1], field)
@@ -60,6 +85,31 @@ for k, val in pairs(cjson.decode(ARGV[3])) do step[k] = val end
 if ARGV[4] == '1' then step['attempts'] = (tonumber(step['attempts']) or 0) + 1 end
 step['updatedAt'] = ARGV[5]
 redis.call('HSET', KEYS[1], field, cjson.encode(step))
+local entries = { unpack(ARGV, 9) }
+if ARGV[6] ~= '' then
+  table.insert(entries, ARGV[6] .. ',"attempt":' .. string.format('%d', tonumber(step['attempts']) or 0) .. '}')
+end
+pushTimeline(KEYS[2], entries, ARGV[7], ARGV[8])
+return 1
+`;
+
+// Recording a meeting fulfils its intent in the same write. ARGV[2] is the timeline entry ('' for
+// none); forgetting one (ARGV[1] '') names the meeting it forgot, which only the stored record knows.
+const SET_MEETING_SCRIPT = `${PUSH_TIMELINE_LUA}
+if ARGV[1] ~= '' then
+  redis.call('HSET', KEYS[1], 'meeting', ARGV[1])
+  redis.call('HDEL', KEYS[1], 'meetingIntent')
+  if ARGV[2] ~= '' then pushTimeline(KEYS[2], { ARGV[2] }, ARGV[3], ARGV[4]) end
+  return 1
+end
+local old = redis.call('HGET', KEYS[1], 'meeting')
+redis.call('HDEL', KEYS[1], 'meeting')
+if old and ARGV[2] ~= '' then
+  local meeting = cjson.decode(old)['meeting']
+  local entry = ARGV[2] .. ',"meetingId":' .. cjson.encode(meeting['id']) ..
+    ',"hostMemberId":' .. cjson.encode(meeting['hostMemberId']) .. '}'
+  pushTimeline(KEYS[2], { entry }, ARGV[3], ARGV[4])
+end
 return 1
 `;
 
@@ -94,6 +144,8 @@ export interface RedisBookingStoreOptions {
   /** Key prefix; keys are `<prefix>:booking:{<bookingId>}` (the braces keep a booking in one cluster slot). */
   prefix: string;
   now?: () => Date;
+  /** How many timeline entries are kept and for how long (default: the newest 200, until 30 days after the booking ends). */
+  timeline?: TimelineRetention;
 }
 
 export const pendingStep = (version: number, at: string): StepStatus => ({
@@ -111,9 +163,11 @@ export const createRedisBookingStore = ({
   redis,
   prefix,
   now = () => new Date(),
+  timeline: retention = DEFAULT_TIMELINE_RETENTION,
 }: RedisBookingStoreOptions): BookingStore => {
   const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}`;
   const unqueuedKey = `${prefix}:intake:unqueued`;
+  const kept = retentionArgs(retention);
 
   const getSnapshot = async (bookingId: string): Promise<BookingSnapshot | null> => {
     const raw = await redis.hget(keyOf(bookingId), 'snapshot');
@@ -123,17 +177,33 @@ export const createRedisBookingStore = ({
   return {
     accept: async (snapshot, webhookId) => {
       const at = now();
+      const event = openEntry(
+        {
+          kind: 'event',
+          at: snapshot.receivedAt,
+          eventType: snapshot.eventType,
+          version: snapshot.version,
+          eventId: snapshot.eventId,
+          webhookId,
+          outcome: 'accepted',
+        },
+        ['outcome'],
+      );
       const outcome = await redis.eval(
         ACCEPT_SCRIPT,
-        2,
+        3,
         keyOf(snapshot.bookingId),
         unqueuedKey,
+        timelineKey(prefix, snapshot.bookingId),
         String(snapshot.version),
         webhookId,
         JSON.stringify(snapshot),
         JSON.stringify(pendingStep(snapshot.version, at.toISOString())),
         String(at.getTime()),
         snapshot.bookingId,
+        event,
+        ...kept,
+        String(timelineExpiresAt(snapshot.booking.endsAt, at.getTime(), retention)),
       );
       return outcome as AcceptOutcome;
     },
@@ -201,9 +271,24 @@ export const createRedisBookingStore = ({
       return raw === null ? null : MeetingRecord.parse(JSON.parse(raw));
     },
 
-    setMeeting: async (bookingId, record) => {
+    setMeeting: async (bookingId, record, change) => {
+      const at = now().toISOString();
       if (!record) {
-        await redis.hdel(keyOf(bookingId), 'meeting');
+        const entry = change
+          ? openEntry(
+              { kind: 'meeting', at, action: change, provider: 'zoom', meetingId: '', hostMemberId: '' },
+              ['meetingId', 'hostMemberId'],
+            )
+          : '';
+        await redis.eval(
+          SET_MEETING_SCRIPT,
+          2,
+          keyOf(bookingId),
+          timelineKey(prefix, bookingId),
+          '',
+          entry,
+          ...kept,
+        );
         return;
       }
       const parsed = MeetingRecord.parse(record);
@@ -218,12 +303,28 @@ export const createRedisBookingStore = ({
         'EX',
         Number.isFinite(ttlSeconds) ? ttlSeconds : MEETING_INDEX_AFTER_START_S,
       );
+      const entry: TimelineMeeting | null = change
+        ? {
+            kind: 'meeting',
+            at,
+            action: change,
+            provider: parsed.meeting.provider,
+            meetingId: parsed.meeting.id,
+            hostMemberId: parsed.meeting.hostMemberId,
+            startTime: parsed.meeting.startTime,
+            durationMinutes: parsed.meeting.durationMinutes,
+          }
+        : null;
       // The intent is fulfilled in the same write: a record and a stale intent never coexist.
-      await redis
-        .multi()
-        .hset(keyOf(bookingId), 'meeting', JSON.stringify(parsed))
-        .hdel(keyOf(bookingId), INTENT_FIELD)
-        .exec();
+      await redis.eval(
+        SET_MEETING_SCRIPT,
+        2,
+        keyOf(bookingId),
+        timelineKey(prefix, bookingId),
+        JSON.stringify(parsed),
+        entry ? encodeEntry(entry) : '',
+        ...kept,
+      );
     },
 
     getMeetingIntent: async (bookingId) => {
@@ -243,17 +344,40 @@ export const createRedisBookingStore = ({
     },
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {
+      const ended = options.attemptEnded;
       const applied = await redis.eval(
         UPDATE_STEP_SCRIPT,
-        1,
+        2,
         keyOf(bookingId),
+        timelineKey(prefix, bookingId),
         String(version),
         step,
         JSON.stringify(patch),
         options.countAttempt ? '1' : '0',
         now().toISOString(),
+        ended
+          ? openEntry({ ...ended, kind: 'attempt', at: ended.finishedAt, step, version, attempt: 0 }, [
+              'attempt',
+            ])
+          : '',
+        ...kept,
+        ...(options.timeline ?? []).map(encodeEntry),
       );
       return applied === 1;
+    },
+
+    getTimeline: async (bookingId) =>
+      parseTimeline(await redis.lrange(timelineKey(prefix, bookingId), 0, -1)),
+
+    appendTimeline: async (bookingId, entries) => {
+      if (entries.length === 0) return;
+      await redis.eval(
+        APPEND_TIMELINE_SCRIPT,
+        1,
+        timelineKey(prefix, bookingId),
+        ...kept,
+        ...entries.map(encodeEntry),
+      );
     },
   };
 };

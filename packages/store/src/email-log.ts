@@ -1,6 +1,15 @@
-// Which emails a booking has been sent, so a retried or replayed job never sends one twice.
+// Which emails a booking has been sent, so a retried or replayed job never sends one twice. Each record
+// also goes into the booking's timeline, in the same script.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import {
+  DEFAULT_TIMELINE_RETENTION,
+  encodeEntry,
+  PUSH_TIMELINE_LUA,
+  retentionArgs,
+  timelineKey,
+} from './timeline';
+import type { TimelineRetention } from './timeline';
 
 export const SentEmail = z.object({
   messageId: z.string(),
@@ -22,7 +31,22 @@ export interface EmailLog {
   record(bookingId: string, key: string, sent: SentEmail): Promise<void>;
 }
 
-export const createRedisEmailLog = ({ redis, prefix }: { redis: Redis; prefix: string }): EmailLog => {
+const RECORD_SCRIPT = `${PUSH_TIMELINE_LUA}
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+pushTimeline(KEYS[2], { ARGV[3] }, ARGV[4], ARGV[5])
+return 1
+`;
+
+export const createRedisEmailLog = ({
+  redis,
+  prefix,
+  timeline = DEFAULT_TIMELINE_RETENTION,
+}: {
+  redis: Redis;
+  prefix: string;
+  /** The booking store's timeline retention (the same list). */
+  timeline?: TimelineRetention;
+}): EmailLog => {
   // Same hash tag as the booking, so both live in one Redis Cluster slot.
   const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}:emails`;
   return {
@@ -35,7 +59,26 @@ export const createRedisEmailLog = ({ redis, prefix }: { redis: Redis; prefix: s
       return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, SentEmail.parse(JSON.parse(v))]));
     },
     record: async (bookingId, key, sent) => {
-      await redis.hset(keyOf(bookingId), key, JSON.stringify(sent));
+      const entry = encodeEntry({
+        kind: 'email',
+        at: sent.sentAt,
+        action: 'sent',
+        email: sent.kind,
+        key,
+        messageId: sent.messageId,
+        meetingId: sent.meetingId,
+        reason: null,
+      });
+      await redis.eval(
+        RECORD_SCRIPT,
+        2,
+        keyOf(bookingId),
+        timelineKey(prefix, bookingId),
+        key,
+        JSON.stringify(sent),
+        entry,
+        ...retentionArgs(timeline),
+      );
     },
   };
 };

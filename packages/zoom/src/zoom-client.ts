@@ -55,16 +55,16 @@ export const ZoomMeeting = z.object({
 });
 export type ZoomMeeting = z.infer<typeof ZoomMeeting>;
 
-/** A meeting as List meetings returns it (its agenda cut to 250 characters by Zoom). */
-export const ZoomListedMeeting = z.object({
-  id: z.union([z.number(), z.string()]).transform(String),
-  uuid: z.string().optional(),
-  topic: z.string().optional(),
-  agenda: z.string().optional(),
-  start_time: z.string().optional(),
-  created_at: z.string().optional(),
-  join_url: z.string().optional(),
-});
+/** A meeting as List meetings returns it: fewer fields, its agenda cut to 250 characters by Zoom, maybe no join URL. */
+export const ZoomListedMeeting = ZoomMeeting.pick({
+  id: true,
+  uuid: true,
+  topic: true,
+  agenda: true,
+  start_time: true,
+  created_at: true,
+  join_url: true,
+}).partial({ join_url: true });
 export type ZoomListedMeeting = z.infer<typeof ZoomListedMeeting>;
 
 const ListMeetingsPage = z.object({

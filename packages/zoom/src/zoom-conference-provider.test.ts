@@ -1,4 +1,5 @@
 import { PermanentError } from '@meetlink/errors';
+import { codeThrownBy } from '@meetlink/fakes';
 import { ZoomMeeting } from './zoom-client';
 import {
   agendaBodyFor,
@@ -18,15 +19,7 @@ const spec: MeetingSpec = {
   marker: 'meetlink-booking:bk_123',
 };
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PermanentError) return error.code;
-    throw error;
-  }
-  return 'none';
-};
+const codeOf = (fn: () => unknown): string => codeThrownBy(fn, PermanentError, 'none');
 
 describe('composeAgenda / hasMarker', () => {
   it('puts the marker on the first line, where a listed (250-character) agenda still shows it', () => {

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { FakeZoom } from '@meetlink/fakes';
-import type { MeetingSpec } from '@meetlink/ports';
+import type { ConferenceProvider, HostRef, MeetingSpec } from '@meetlink/ports';
 
 export const S2S = { accountId: 'acc_main', clientId: 's2s_client', clientSecret: 's2s_secret' };
 export const USER_APP = { clientId: 'user_app_client', clientSecret: 'user_app_secret' };
@@ -65,3 +65,22 @@ export const rejectionOf = async (promise: Promise<unknown>): Promise<PermanentE
 
 export const tokenRequests = (fake: FakeZoom) => fake.requests().filter((r) => r.path === '/oauth/token');
 export const apiRequests = (fake: FakeZoom) => fake.requests().filter((r) => r.path.startsWith('/v2/'));
+
+/**
+ * Zoom rejects the token a meeting was created with (401): the adapter gets a new one, once, and the
+ * retried call succeeds. How the new token came (S2S or a member's refresh) is the caller's to check.
+ */
+export const readAfterZoomRejectsToken = async (
+  fake: FakeZoom,
+  provider: ConferenceProvider,
+  host: HostRef,
+): Promise<void> => {
+  const created = await provider.createMeeting(host, specFor());
+  fake.expireAccessTokens();
+  expect((await provider.getMeeting(host, created.id))?.id).toBe(created.id);
+  expect(
+    apiRequests(fake)
+      .slice(-2)
+      .map((r) => r.status),
+  ).toEqual([401, 200]);
+};

@@ -1,7 +1,9 @@
-// GET /v1/bookings/:bookingId: the booking's newest snapshot and each step's checkpoint (admin only).
+// GET /v1/bookings/:bookingId: the booking's newest snapshot, each step's checkpoint and the booking's
+// timeline, oldest first (admin only).
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { BookingId } from '@meetlink/events';
+import type { BookingStatusWithTimeline } from '@meetlink/events';
 import type { BookingStore } from '@meetlink/store';
 import { ApiError } from '../api-error';
 import { requireAdmin } from '../admin-auth';
@@ -26,9 +28,12 @@ export const bookingsRouter = ({ redis, store, admin }: BookingsRouteDeps): Rout
         `bookingId ${bookingId.error.issues[0]?.message ?? 'is invalid'}`,
       );
     }
-    const status = await withRedis(redis, () => store.getStatus(bookingId.data));
+    const [status, timeline] = await withRedis(redis, () =>
+      Promise.all([store.getStatus(bookingId.data), store.getTimeline(bookingId.data)]),
+    );
     if (!status) throw new ApiError(404, 'booking_not_found', `no booking ${bookingId.data}`);
-    res.json(status);
+    const body: BookingStatusWithTimeline = { ...status, timeline };
+    res.json(body);
   });
   return router;
 };

@@ -8,10 +8,10 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Redis } from 'ioredis';
 import { BookingEvent, EventType, verifyWebhookSigner, WebhookVerificationError } from '@meetlink/events';
 import type { BookingSnapshot, VerifiedWebhook } from '@meetlink/events';
-import type { Logger } from '@meetlink/observability';
+import type { IntakeEventOutcome, Logger, Metrics } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
 import type { BookingStore } from '@meetlink/store';
-import { ApiError } from '../api-error';
+import { ApiError, toApiError } from '../api-error';
 import { applyRateCount, clientAddress } from '../rate-limit';
 import type { RateBudget } from '../rate-limit';
 import { withRedis } from '../with-redis';
@@ -26,6 +26,8 @@ export interface EventsRouteDeps {
   now: () => Date;
   /** `signed`: counted per signing secret; `unverified`: requests failing verification, per address. */
   budgets: { signed: RateBudget; unverified: RateBudget };
+  /** meetlink_intake_events_total: what became of each event; absent: not counted. */
+  metrics?: Pick<Metrics, 'intakeEvents'> | undefined;
 }
 
 const isJson = (req: Request): boolean => Boolean(req.is(['application/json', 'application/*+json']));
@@ -94,9 +96,11 @@ export const eventsRouter = ({
   logger,
   now,
   budgets,
+  metrics,
 }: EventsRouteDeps): Router => {
   const router = Router();
   const fingerprints = webhookSecrets.map(fingerprintOf);
+  const count = (outcome: IntakeEventOutcome): void => metrics?.intakeEvents.inc({ outcome });
 
   // Whatever fails before the signature is verified (415, 413, 401, an aborted body) spends the
   // address's budget for unverified requests; once that is spent the answer is 429 instead.
@@ -152,6 +156,7 @@ export const eventsRouter = ({
       const outcome = await withRedis(redis, () => store.accept(snapshot, webhookId));
       if (outcome === 'stale') {
         log.info('stale version ignored');
+        count('stale');
         res.status(200).json({ status: 'ignored', reason: 'stale_version', eventId: event.id, bookingId });
         return;
       }
@@ -164,11 +169,18 @@ export const eventsRouter = ({
         });
       }
       log.info({ outcome }, 'event accepted');
+      count(outcome === 'accepted' ? 'accepted' : 'duplicate');
       res
         .status(202)
         .json({ eventId: event.id, bookingId, status: outcome === 'accepted' ? 'accepted' : 'duplicate' });
     },
   );
   router.use('/v1/events', chargeUnverified);
+  // Last, so the code counted is the one answered (a spent budget turns a 401 into a 429).
+  const countRejected: ErrorRequestHandler = (error: unknown, _req, _res, next) => {
+    count(`rejected_${toApiError(error).code}`);
+    next(error);
+  };
+  router.use('/v1/events', countRejected);
   return router;
 };
