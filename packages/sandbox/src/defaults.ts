@@ -3,6 +3,8 @@
 /** `whsec_` + base64("dev-only-meetlink-webhook-secret"). */
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktbWVldGxpbmstd2ViaG9vay1zZWNyZXQ=';
 export const SANDBOX_ADMIN_TOKEN = 'sandbox-admin-token-not-for-production';
+/** HTTP Basic for a browser on the sandbox's ops dashboard (/admin/queues), beside the bearer token. */
+export const SANDBOX_ADMIN_BASIC = { user: 'ops', password: 'sandbox-ops-password' } as const;
 export const SANDBOX_PORT = 3000;
 
 /** `sandbox:` + base64("sandbox-only-token-key-32-bytes!"). */

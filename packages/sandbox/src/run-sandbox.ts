@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildConnectLink } from '@meetlink/connections';
 import { parseSecretList } from '@meetlink/config';
 import { APP_NAMES, opsEnvFor, pickOpsPorts, REPO_ROOT, spawnApp, WORKER_APP_NAMES } from './app-process';
-import { SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
+import { SANDBOX_ADMIN_BASIC, SANDBOX_ADMIN_TOKEN, SANDBOX_PORT, SANDBOX_WEBHOOK_SECRET } from './defaults';
 import { startSandboxFakes } from './fakes';
 import { RedisServerMissingError, startRedisServer, stopProcess } from './redis-server';
 import type { RunningRedis } from './redis-server';
@@ -65,6 +65,10 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     HOST: env['HOST'] ?? '127.0.0.1',
     WEBHOOK_SECRETS: env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET,
     ADMIN_TOKEN: env['ADMIN_TOKEN'] ?? SANDBOX_ADMIN_TOKEN,
+    // Both or neither: a user set without a password must not pick up the sandbox's.
+    ...(env['ADMIN_USER'] || env['ADMIN_PASSWORD']
+      ? {}
+      : { ADMIN_USER: SANDBOX_ADMIN_BASIC.user, ADMIN_PASSWORD: SANDBOX_ADMIN_BASIC.password }),
     PUBLIC_BASE_URL: env['PUBLIC_BASE_URL'] ?? `http://localhost:${port}`,
     LOG_FORMAT: env['LOG_FORMAT'] ?? (process.stdout.isTTY ? 'pretty' : 'json'),
   };
@@ -79,6 +83,8 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
       `  Intake API:     ${url}  (POST /v1/events, GET /v1/bookings/:id, /healthz, /readyz)`,
       `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
       `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
+      `  Dashboard:      ${url}/admin/queues  (${env['ADMIN_USER'] || env['ADMIN_PASSWORD'] ? 'ADMIN_USER / ADMIN_PASSWORD' : `user ${SANDBOX_ADMIN_BASIC.user}, password ${SANDBOX_ADMIN_BASIC.password} (sandbox default)`})`,
+      `  Ops CLI:        REDIS_URL=${redisUrl} npm run ops -- queues`,
       `  Metrics:        ${url}/metrics  (intake API and every queue's counts; admin token)`,
       ...WORKER_APP_NAMES.map(
         (app) => `                  http://127.0.0.1:${opsPorts[app]}/metrics  (${app}; /healthz, /readyz)`,
