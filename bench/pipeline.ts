@@ -12,6 +12,7 @@ import { createRedisConnection } from '@meetlink/queue';
 import {
   APP_NAMES,
   findFreePort,
+  localPipelineEnv,
   pollUntil,
   spawnApp,
   startRedisServer,
@@ -66,16 +67,14 @@ const runScenario = async (redisUrl: string, scenario: Scenario): Promise<Scenar
   const port = await findFreePort();
   const secret = generateSecret();
   const env: Record<string, string | undefined> = {
-    ...vendors.env,
-    PATH: process.env['PATH'],
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    WEBHOOK_SECRETS: secret,
-    ADMIN_TOKEN,
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
+    ...localPipelineEnv({
+      vendorEnv: vendors.env,
+      redisUrl,
+      prefix,
+      port,
+      webhookSecret: secret,
+      adminToken: ADMIN_TOKEN,
+    }),
     WORKER_CONCURRENCY: String(scenario.concurrency),
     RATE_LIMIT_EVENTS_PER_MINUTE: String(100_000_000),
     // e.g. BENCH_APP_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile every app.

@@ -11,6 +11,7 @@ import type { TypedQueue } from '@meetlink/queue';
 import {
   APP_NAMES,
   findFreePort,
+  localPipelineEnv,
   opsEnvFor,
   pickOpsPorts,
   pollUntil,
@@ -70,16 +71,14 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
   const secret = generateSecret();
   const fakes = await startSandboxFakes({});
   const env: Record<string, string | undefined> = {
-    ...fakes.env,
-    PATH: process.env['PATH'],
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    WEBHOOK_SECRETS: secret,
-    ADMIN_TOKEN,
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
+    ...localPipelineEnv({
+      vendorEnv: fakes.env,
+      redisUrl,
+      prefix,
+      port,
+      webhookSecret: secret,
+      adminToken: ADMIN_TOKEN,
+    }),
     ...options.env,
   };
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,8 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger, Metrics } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import type { BookingStore, MeetingEventLog } from '@meetlink/store';
+import type { MeetingEventLog } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import type {
   ConnectionProvider,
   MemberAccess,

@@ -5,7 +5,7 @@ import type { QueueKey } from '@meetlink/events';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import type { Config } from './config';
 
 export interface OpsDeps {

@@ -38,3 +38,28 @@ export const spawnApp = (app: AppName, { env, stdio = 'inherit' }: SpawnAppOptio
     ['--conditions=@meetlink/source', '--import', 'tsx', join('apps', app, 'src', 'main.ts')],
     { cwd: REPO_ROOT, env, stdio },
   );
+
+export interface LocalPipelineEnvOptions {
+  /** Where the apps find the vendors (the fakes' env, or a proxy's in front of them). */
+  vendorEnv: Record<string, string>;
+  redisUrl: string;
+  prefix: string;
+  /** The intake API's port, on 127.0.0.1. */
+  port: number;
+  webhookSecret: string;
+  adminToken: string;
+}
+
+/** What every app of a pipeline run on this machine (tests, benchmarks) needs: vendors, Redis, secrets, JSON logs. */
+export const localPipelineEnv = (options: LocalPipelineEnvOptions): Record<string, string | undefined> => ({
+  ...options.vendorEnv,
+  PATH: process.env['PATH'],
+  REDIS_URL: options.redisUrl,
+  REDIS_PREFIX: options.prefix,
+  PORT: String(options.port),
+  HOST: '127.0.0.1',
+  WEBHOOK_SECRETS: options.webhookSecret,
+  ADMIN_TOKEN: options.adminToken,
+  LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
+});

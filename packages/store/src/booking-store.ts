@@ -28,7 +28,6 @@ import type { TimelineRetention } from './timeline';
 
 // The port is @meetlink/ports' to declare; these names stay on this face for the callers that still
 // import them from here (the intake's app and routes, apps/ops, test/timeline.test.ts).
-export type { AttemptEnd, BookingStore } from '@meetlink/ports';
 
 // KEYS[2], the unqueued index, is a sorted set: member bookingId, score the newest version's accept
 // time (ms). One entry per booking, removed once that version is queued (or the booking is gone), so

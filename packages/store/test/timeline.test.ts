@@ -4,7 +4,7 @@ import { cleanUpRedisPrefix, freshRedisPrefix, sampleBooking, sampleSnapshot } f
 import Redis from 'ioredis';
 import { EventType } from '@meetlink/events';
 import type { MeetingRecord, TimelineEntry } from '@meetlink/events';
-import type { AttemptEnd } from '@meetlink/store';
+import type { AttemptEnd } from '@meetlink/ports';
 import {
   createRedisBookingStore,
   createRedisEmailLog,

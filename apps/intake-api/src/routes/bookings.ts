@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { BookingId } from '@meetlink/events';
 import type { BookingStatusWithTimeline } from '@meetlink/events';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import { ApiError } from '../api-error';
 import { requireAdmin } from '../admin-auth';
 import type { AdminCheck } from '../admin-auth';

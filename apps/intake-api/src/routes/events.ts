@@ -10,7 +10,7 @@ import { BookingEvent, EventType, verifyWebhookSigner, WebhookVerificationError 
 import type { BookingSnapshot, VerifiedWebhook } from '@meetlink/events';
 import type { IntakeEventOutcome, Logger, Metrics } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
-import type { BookingStore } from '@meetlink/store';
+import type { BookingStore } from '@meetlink/ports';
 import { ApiError, toApiError } from '../api-error';
 import { applyRateCount, clientAddress } from '../rate-limit';
 import type { RateBudget } from '../rate-limit';
