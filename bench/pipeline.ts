@@ -77,7 +77,7 @@ const runScenario = async (redisUrl: string, scenario: Scenario): Promise<Scenar
     }),
     WORKER_CONCURRENCY: String(scenario.concurrency),
     RATE_LIMIT_EVENTS_PER_MINUTE: String(100_000_000),
-    // e.g. BENCH_APP_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile every app.
+    // Node options for every app (e.g. --max-old-space-size); --cpu-prof is refused in NODE_OPTIONS.
     NODE_OPTIONS: process.env['BENCH_APP_NODE_OPTIONS'],
   };
   const children = new Map<AppName, ChildProcess>();

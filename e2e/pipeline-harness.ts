@@ -18,6 +18,7 @@ import {
   spawnApp,
   startSandboxFakes,
   stopProcess,
+  WORKER_APP_NAMES,
 } from '@meetlink/sandbox';
 import type { AppName, SandboxFakes, WorkerAppName } from '@meetlink/sandbox';
 
@@ -26,6 +27,8 @@ export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export interface PipelineOptions {
   /** Extra variables for every app (retry timing, concurrency…), over the harness's own. */
   env?: Record<string, string>;
+  /** How many processes of each worker to run against the one Redis; default 1 each. */
+  replicas?: Partial<Record<WorkerAppName, number>>;
 }
 
 /** Jobs of the step queues that still have to run: waiting, active, delayed (retries), prioritized. */
@@ -48,9 +51,13 @@ export interface Pipeline {
   ): Promise<BookingStatus>;
   /** Jobs still to run in the step queues; null while Redis cannot be read. */
   pendingJobs(): Promise<PendingJobs | null>;
-  /** SIGKILLs one app (no shutdown hooks run) and resolves once it has exited. */
+  /** Every replica's ops URL, by worker, in replica order (the first is opsUrls'). */
+  replicaOpsUrls: Record<WorkerAppName, string[]>;
+  /** SIGKILLs one app, every replica of it (no shutdown hooks run), and resolves once they have exited. */
   kill(app: AppName): Promise<void>;
-  /** Starts the app again (after kill) and resolves once it is ready. */
+  /** SIGKILLs replica `index` (from 0) of a worker and resolves once it has exited; the others run on. */
+  killReplica(app: WorkerAppName, index: number): Promise<void>;
+  /** Starts the app again (after kill), every replica of it, and resolves once they are ready. */
   restart(app: AppName): Promise<void>;
   killAll(): Promise<void>;
   restartAll(): Promise<void>;
@@ -83,12 +90,28 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
   };
   const url = `http://127.0.0.1:${port}`;
   const opsPorts = await pickOpsPorts();
+  const replicaCount = (app: AppName): number =>
+    app === 'intake-api' ? 1 : Math.max(1, options.replicas?.[app] ?? 1);
+  // Replica 0 of each worker keeps the ops port picked above; each further one gets its own.
+  const replicaOpsPorts = {} as Record<WorkerAppName, number[]>;
+  for (const app of WORKER_APP_NAMES) {
+    replicaOpsPorts[app] = [opsPorts[app]];
+    for (let i = 1; i < replicaCount(app); i += 1) replicaOpsPorts[app].push(await findFreePort());
+  }
+  const instancesOf = (app: AppName): string[] =>
+    Array.from({ length: replicaCount(app) }, (_, i) => `${app}#${i}`);
+  const appOf = (instance: string): AppName => instance.split('#', 1)[0] as AppName;
+  const instances = APP_NAMES.flatMap(instancesOf);
   let output = '';
-  const children = new Map<AppName, { child: ChildProcess; output: string }>();
+  const children = new Map<string, { child: ChildProcess; output: string }>();
 
-  const launch = (app: AppName): void => {
+  const launch = (instance: string): void => {
+    const app = appOf(instance);
+    const index = Number(instance.split('#')[1]);
+    const ops =
+      app === 'intake-api' ? {} : opsEnvFor(app, { ...opsPorts, [app]: replicaOpsPorts[app][index] });
     const child = spawnApp(app, {
-      env: { ...env, ...opsEnvFor(app, opsPorts) },
+      env: { ...env, ...ops },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const entry = { child, output: '' };
@@ -106,7 +129,7 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     };
     child.stdout?.on('data', collect());
     child.stderr?.on('data', collect());
-    children.set(app, entry);
+    children.set(instance, entry);
   };
 
   const isIntakeReady = (): Promise<boolean> =>
@@ -115,8 +138,9 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
       () => false,
     );
 
-  const waitUntilReady = async (app: AppName): Promise<void> => {
-    const entry = children.get(app)!;
+  const waitUntilReady = async (instance: string): Promise<void> => {
+    const app = appOf(instance);
+    const entry = children.get(instance)!;
     const hasExited = () => entry.child.exitCode !== null || entry.child.signalCode !== null;
     // Each worker logs 'worker ready' once BullMQ's connection is up; the intake answers /readyz.
     const isReady = async () =>
@@ -125,16 +149,16 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     await pollUntil(isReady, Boolean, {
       timeoutMs: READY_TIMEOUT_MS,
       everyMs: 50,
-      what: `${app} ready`,
+      what: `${instance} ready`,
     }).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${entry.output.slice(-5_000)}`);
     });
-    if (hasExited()) throw new Error(`${app} exited while starting:\n${entry.output.slice(-5_000)}`);
+    if (hasExited()) throw new Error(`${instance} exited while starting:\n${entry.output.slice(-5_000)}`);
   };
 
-  for (const app of APP_NAMES) launch(app);
+  for (const instance of instances) launch(instance);
   try {
-    await Promise.all(APP_NAMES.map(waitUntilReady));
+    await Promise.all(instances.map(waitUntilReady));
   } catch (error) {
     // An app that cannot start must not leave the others (and the fakes) running: jest would never exit.
     await Promise.all([...children.values()].map(({ child }) => stopProcess(child, 5_000)));
@@ -167,17 +191,25 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     }
   };
 
-  const kill = async (app: AppName): Promise<void> => {
-    const { child } = children.get(app)!;
+  const killInstance = async (instance: string): Promise<void> => {
+    const { child } = children.get(instance)!;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
   };
+  const kill = async (app: AppName): Promise<void> => {
+    await Promise.all(instancesOf(app).map(killInstance));
+  };
+  const killReplica = async (app: WorkerAppName, index: number): Promise<void> => {
+    const instance = `${app}#${index}`;
+    if (!children.has(instance)) throw new Error(`${app} has no replica ${index}`);
+    await killInstance(instance);
+  };
   const restart = async (app: AppName): Promise<void> => {
     await kill(app);
-    launch(app);
-    await waitUntilReady(app);
+    for (const instance of instancesOf(app)) launch(instance);
+    await Promise.all(instancesOf(app).map(waitUntilReady));
   };
 
   return {
@@ -188,6 +220,11 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
       'conference-worker': `http://127.0.0.1:${opsPorts['conference-worker']}`,
       'calendar-worker': `http://127.0.0.1:${opsPorts['calendar-worker']}`,
       'email-worker': `http://127.0.0.1:${opsPorts['email-worker']}`,
+    },
+    replicaOpsUrls: {
+      'conference-worker': replicaOpsPorts['conference-worker'].map((p) => `http://127.0.0.1:${p}`),
+      'calendar-worker': replicaOpsPorts['calendar-worker'].map((p) => `http://127.0.0.1:${p}`),
+      'email-worker': replicaOpsPorts['email-worker'].map((p) => `http://127.0.0.1:${p}`),
     },
     send: (event, webhookId = `msg_${randomUUID()}`) => {
       const body = JSON.stringify(event);
@@ -217,14 +254,15 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
     },
     pendingJobs,
     kill,
+    killReplica,
     restart,
     killAll: async () => {
-      await Promise.all(APP_NAMES.map(kill));
+      await Promise.all(instances.map(killInstance));
     },
     restartAll: async () => {
-      await Promise.all(APP_NAMES.map(kill));
-      for (const app of APP_NAMES) launch(app);
-      await Promise.all(APP_NAMES.map(waitUntilReady));
+      await Promise.all(instances.map(killInstance));
+      for (const instance of instances) launch(instance);
+      await Promise.all(instances.map(waitUntilReady));
     },
     output: () => output,
     stop: async () => {

@@ -51,6 +51,9 @@ export const keyPrefix = z
 
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Every Redis key of a booking expires this many days after the booking ends (every app writes them). */
+export const bookingRetentionDays = z.coerce.number().positive().default(30);
+
 export const commonEnv = {
   REDIS_URL: redisUrl,
   REDIS_PREFIX: keyPrefix,
@@ -59,6 +62,7 @@ export const commonEnv = {
   SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   /** OTLP/HTTP collector (`http://collector:4318`); traces go to its /v1/traces. Unset: tracing off. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  BOOKING_RETENTION_DAYS: bookingRetentionDays,
 };
 
 export const workerEnv = {

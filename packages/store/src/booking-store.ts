@@ -12,6 +12,7 @@ import {
 } from '@meetlink/events';
 import type { MeetingEvent, StepName, TimelineMeeting } from '@meetlink/events';
 import type { AcceptOutcome, BookingStore } from '@meetlink/ports';
+import { emailLogKey } from './email-log';
 import { meetingEventsKey, meetingIndexKey, parseMeetingEvents } from './meeting-events';
 import {
   APPEND_TIMELINE_SCRIPT,
@@ -34,7 +35,10 @@ import type { TimelineRetention } from './timeline';
 // it bounds itself. It is one key for every booking: on Redis Cluster it would have to be split by
 // hash tag, since a script may not touch two slots.
 // KEYS[3], the timeline, gets the event with its outcome whatever it is (ARGV[7] the entry without its
-// closing brace); a newer version also moves the timeline's expiry to its own end (ARGV[10]).
+// closing brace); a newer version also moves the expiry of every key of the booking (the hash, the
+// timeline, KEYS[4] the email log, KEYS[5] the meeting reports) to its own end (ARGV[10]), and trims
+// from the unqueued index what was accepted longer ago than the retention (ARGV[11]): an entry no
+// sweep has cleared by then belongs to a booking that is gone or going.
 const ACCEPT_SCRIPT = `${PUSH_TIMELINE_LUA}
 local function answer(outcome)
   pushTimeline(KEYS[3], { ARGV[7] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[8], ARGV[9])
@@ -55,8 +59,11 @@ redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot'
   'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4])
 redis.call('HDEL', KEYS[1], 'enqueuedAt')
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[11])
 answer('accepted')
-redis.call('PEXPIREAT', KEYS[3], ARGV[10])
+for i = 1, 5 do
+  if i ~= 2 then redis.call('PEXPIREAT', KEYS[i], ARGV[10]) end
+end
 return 'accepted'
 `;
 
@@ -94,9 +101,11 @@ return 1
 
 // Recording a meeting fulfils its intent in the same write. ARGV[2] is the timeline entry ('' for
 // none); forgetting one (ARGV[1] '') names the meeting it forgot, which only the stored record knows.
+// A hash this creates (its booking expired meanwhile) gets the fallback TTL, as a timeline does.
 const SET_MEETING_SCRIPT = `${PUSH_TIMELINE_LUA}
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[1], 'meeting', ARGV[1])
+  if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
   redis.call('HDEL', KEYS[1], 'meetingIntent')
   if ARGV[2] ~= '' then pushTimeline(KEYS[2], { ARGV[2] }, ARGV[3], ARGV[4]) end
   return 1
@@ -112,11 +121,15 @@ end
 return 1
 `;
 
+// A field set on a booking keeps the hash's expiry; one that creates the hash gives it the fallback.
+const SET_FIELD_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+`;
+
 const INTENT_FIELD = 'meetingIntent';
 const CLEANUP_FIELD = 'cleanup:';
-
-const MEETING_INDEX_AFTER_START_S = 30 * 24 * 3600;
-const MEETING_INDEX_MIN_S = 24 * 3600;
 
 /**
  * The newest report that changed the booking's meeting, unless the conference step has converged
@@ -143,7 +156,10 @@ export interface RedisBookingStoreOptions {
   /** Key prefix; keys are `<prefix>:booking:{<bookingId>}` (the braces keep a booking in one cluster slot). */
   prefix: string;
   now?: () => Date;
-  /** How many timeline entries are kept and for how long (default: the newest 200, until 30 days after the booking ends). */
+  /**
+   * How many timeline entries are kept, and how long every key of a booking lives after the booking
+   * ends (default: the newest 200, 30 days; apps pass bookingRetentionOf(BOOKING_RETENTION_DAYS)).
+   */
   timeline?: TimelineRetention;
 }
 
@@ -190,10 +206,12 @@ export const createRedisBookingStore = ({
       );
       const outcome = await redis.eval(
         ACCEPT_SCRIPT,
-        3,
+        5,
         keyOf(snapshot.bookingId),
         unqueuedKey,
         timelineKey(prefix, snapshot.bookingId),
+        emailLogKey(prefix, snapshot.bookingId),
+        meetingEventsKey(prefix, snapshot.bookingId),
         String(snapshot.version),
         webhookId,
         JSON.stringify(snapshot),
@@ -203,6 +221,7 @@ export const createRedisBookingStore = ({
         event,
         ...kept,
         String(timelineExpiresAt(snapshot.booking.endsAt, at.getTime(), retention)),
+        String(at.getTime() - retention.keepAfterEndMs),
       );
       return outcome as AcceptOutcome;
     },
@@ -291,16 +310,19 @@ export const createRedisBookingStore = ({
         return;
       }
       const parsed = MeetingRecord.parse(record);
-      const ttlSeconds = Math.max(
-        Math.ceil((Date.parse(parsed.meeting.startTime) - now().getTime()) / 1000) +
-          MEETING_INDEX_AFTER_START_S,
-        MEETING_INDEX_MIN_S,
+      // The index entry follows the booking's retention rule, from the meeting's own end.
+      const meetingEndsAt = new Date(
+        Date.parse(parsed.meeting.startTime) + parsed.meeting.durationMinutes * 60_000,
       );
       await redis.set(
         meetingIndexKey(prefix, parsed.meeting.provider, parsed.meeting.id),
         bookingId,
-        'EX',
-        Number.isFinite(ttlSeconds) ? ttlSeconds : MEETING_INDEX_AFTER_START_S,
+        'PXAT',
+        timelineExpiresAt(
+          Number.isFinite(meetingEndsAt.getTime()) ? meetingEndsAt.toISOString() : '',
+          now().getTime(),
+          retention,
+        ),
       );
       const entry: TimelineMeeting | null = change
         ? {
@@ -333,13 +355,29 @@ export const createRedisBookingStore = ({
 
     setMeetingIntent: async (bookingId, intent) => {
       if (!intent) await redis.hdel(keyOf(bookingId), INTENT_FIELD);
-      else await redis.hset(keyOf(bookingId), INTENT_FIELD, JSON.stringify(MeetingIntent.parse(intent)));
+      else
+        await redis.eval(
+          SET_FIELD_SCRIPT,
+          1,
+          keyOf(bookingId),
+          INTENT_FIELD,
+          JSON.stringify(MeetingIntent.parse(intent)),
+          kept[1],
+        );
     },
 
     setMeetingCleanup: async (bookingId, id, cleanup) => {
       const field = `${CLEANUP_FIELD}${id}`;
       if (!cleanup) await redis.hdel(keyOf(bookingId), field);
-      else await redis.hset(keyOf(bookingId), field, JSON.stringify(MeetingCleanup.parse(cleanup)));
+      else
+        await redis.eval(
+          SET_FIELD_SCRIPT,
+          1,
+          keyOf(bookingId),
+          field,
+          JSON.stringify(MeetingCleanup.parse(cleanup)),
+          kept[1],
+        );
     },
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {

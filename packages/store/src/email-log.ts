@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   DEFAULT_TIMELINE_RETENTION,
   encodeEntry,
+  FOLLOW_BOOKING_LUA,
   PUSH_TIMELINE_LUA,
   retentionArgs,
   timelineKey,
@@ -31,8 +32,14 @@ export interface EmailLog {
   record(bookingId: string, key: string, sent: SentEmail): Promise<void>;
 }
 
-const RECORD_SCRIPT = `${PUSH_TIMELINE_LUA}
+// Same hash tag as the booking, so both live in one Redis Cluster slot.
+export const emailLogKey = (prefix: string, bookingId: string): string =>
+  `${prefix}:booking:{${bookingId}}:emails`;
+
+// KEYS[3], the booking hash: the log expires with it (accept moves both on a reschedule).
+const RECORD_SCRIPT = `${PUSH_TIMELINE_LUA}${FOLLOW_BOOKING_LUA}
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+followBooking(KEYS[1], KEYS[3], ARGV[5])
 pushTimeline(KEYS[2], { ARGV[3] }, ARGV[4], ARGV[5])
 return 1
 `;
@@ -44,11 +51,10 @@ export const createRedisEmailLog = ({
 }: {
   redis: Redis;
   prefix: string;
-  /** The booking store's timeline retention (the same list). */
+  /** The booking store's retention (the same timeline; the log expires with the booking). */
   timeline?: TimelineRetention;
 }): EmailLog => {
-  // Same hash tag as the booking, so both live in one Redis Cluster slot.
-  const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}:emails`;
+  const keyOf = (bookingId: string): string => emailLogKey(prefix, bookingId);
   return {
     get: async (bookingId, key) => {
       const raw = await redis.hget(keyOf(bookingId), key);
@@ -71,9 +77,10 @@ export const createRedisEmailLog = ({
       });
       await redis.eval(
         RECORD_SCRIPT,
-        2,
+        3,
         keyOf(bookingId),
         timelineKey(prefix, bookingId),
+        `${prefix}:booking:{${bookingId}}`,
         key,
         JSON.stringify(sent),
         entry,

@@ -3,6 +3,8 @@
 // delivered twice (Zoom retries with a fresh signature) is recorded once.
 import type { Redis } from 'ioredis';
 import { MeetingEvent } from '@meetlink/events';
+import { DEFAULT_TIMELINE_RETENTION, FOLLOW_BOOKING_LUA } from './timeline';
+import type { TimelineRetention } from './timeline';
 
 export const MEETING_EVENTS_KEPT = 50;
 /** How long a report's dedupe mark lives: longer than Zoom's retries (up to a few hours). */
@@ -15,10 +17,12 @@ export const meetingEventsKey = (prefix: string, bookingId: string): string =>
 export const meetingIndexKey = (prefix: string, provider: string, meetingId: string): string =>
   `${prefix}:meeting-booking:${provider}:${meetingId}`;
 
-const RECORD_SCRIPT = `
+// KEYS[3], the booking hash: the reports expire with it (accept moves both on a reschedule).
+const RECORD_SCRIPT = `${FOLLOW_BOOKING_LUA}
 if redis.call('SET', KEYS[2], '1', 'EX', ARGV[2], 'NX') == false then return 0 end
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+followBooking(KEYS[1], KEYS[3], ARGV[4])
 return 1
 `;
 
@@ -39,21 +43,26 @@ export const parseMeetingEvents = (raw: readonly string[]): MeetingEvent[] =>
 export const createRedisMeetingEventLog = ({
   redis,
   prefix,
+  timeline = DEFAULT_TIMELINE_RETENTION,
 }: {
   redis: Redis;
   prefix: string;
+  /** The booking store's retention: its fallback TTL for reports on a booking already gone. */
+  timeline?: TimelineRetention;
 }): MeetingEventLog => ({
   findBookingByMeeting: (provider, meetingId) => redis.get(meetingIndexKey(prefix, provider, meetingId)),
 
   record: async (bookingId, event, dedupeKey) => {
     const applied = await redis.eval(
       RECORD_SCRIPT,
-      2,
+      3,
       meetingEventsKey(prefix, bookingId),
       `${prefix}:booking:{${bookingId}}:meeting-event-seen:${dedupeKey}`,
+      `${prefix}:booking:{${bookingId}}`,
       JSON.stringify(MeetingEvent.parse(event)),
       String(DEDUPE_TTL_SECONDS),
       String(MEETING_EVENTS_KEPT),
+      String(timeline.keepAfterEndMs),
     );
     return applied === 1 ? 'recorded' : 'duplicate';
   },

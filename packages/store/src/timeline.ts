@@ -7,8 +7,13 @@ import { TimelineEntry } from '@meetlink/events';
 export interface TimelineRetention {
   /** The newest this many entries are kept; older ones are trimmed on each append. */
   maxEntries: number;
-  /** The list expires this long after the booking's newest version ends. */
+  /**
+   * The list expires this long after the booking's newest version ends. The one retention rule of a
+   * booking: its hash, email log, meeting reports and index entries all follow it (BOOKING_RETENTION_DAYS).
+   */
   keepAfterEndMs: number;
+  /** A booking that ended long ago (an upstream backfill) is still kept this long; default a day. */
+  minKeepMs?: number;
 }
 
 export const DEFAULT_TIMELINE_RETENTION: TimelineRetention = {
@@ -16,8 +21,14 @@ export const DEFAULT_TIMELINE_RETENTION: TimelineRetention = {
   keepAfterEndMs: 30 * 24 * 3600_000,
 };
 
-/** A booking that ended long ago (an upstream backfill) still keeps its timeline this long. */
-const MIN_TTL_MS = 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+const MIN_TTL_MS = DAY_MS;
+
+/** The default retention with BOOKING_RETENTION_DAYS in place of its 30 days. */
+export const bookingRetentionOf = (days: number): TimelineRetention => ({
+  ...DEFAULT_TIMELINE_RETENTION,
+  keepAfterEndMs: days * DAY_MS,
+});
 
 export const timelineKey = (prefix: string, bookingId: string): string =>
   `${prefix}:booking:{${bookingId}}:timeline`;
@@ -25,8 +36,22 @@ export const timelineKey = (prefix: string, bookingId: string): string =>
 /** When the timeline of a booking version that ends at `endsAt` expires (ms since the epoch). */
 export const timelineExpiresAt = (endsAt: string, nowMs: number, retention: TimelineRetention): number => {
   const at = Date.parse(endsAt) + retention.keepAfterEndMs;
-  return Number.isFinite(at) ? Math.max(at, nowMs + MIN_TTL_MS) : nowMs + retention.keepAfterEndMs;
+  const min = retention.minKeepMs ?? MIN_TTL_MS;
+  return Number.isFinite(at) ? Math.max(at, nowMs + min) : nowMs + retention.keepAfterEndMs;
 };
+
+/**
+ * Lua for a key written beside the booking hash (KEYS of the same hash tag) by a write that does not
+ * know the booking's end: it expires with the hash, or after the fallback TTL when the hash has none
+ * (gone already), so no booking key ever lives forever.
+ */
+export const FOLLOW_BOOKING_LUA = `
+local function followBooking(key, bookingKey, fallbackMs)
+  local ttl = redis.call('PTTL', bookingKey)
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl)
+  elseif redis.call('PTTL', key) == -1 then redis.call('PEXPIRE', key, fallbackMs) end
+end
+`;
 
 /**
  * Lua shared by the scripts that append: RPUSH, LTRIM to the cap, and an expiry for a list that has
