@@ -1,22 +1,38 @@
 // The booking as the upstream booking system describes it, and the events that carry it.
 import { z } from 'zod';
 
-const isIanaTimeZone = (value: string): boolean => {
+/**
+ * Remembers the answers of an expensive check (building an Intl formatter costs far more than the
+ * rest of a booking's validation, and every step validates the snapshot again). Bounded: names
+ * outside the remembered set are checked afresh, never stored without limit.
+ */
+const remembered = (check: (value: string) => boolean, max = 2_000): ((value: string) => boolean) => {
+  const answers = new Map<string, boolean>();
+  return (value) => {
+    const known = answers.get(value);
+    if (known !== undefined) return known;
+    const answer = check(value);
+    if (answers.size < max) answers.set(value, answer);
+    return answer;
+  };
+};
+
+const isIanaTimeZone = remembered((value) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return true;
   } catch {
     return false;
   }
-};
+});
 
-const isLocale = (value: string): boolean => {
+const isLocale = remembered((value) => {
   try {
     return Intl.getCanonicalLocales(value).length === 1;
   } catch {
     return false;
   }
-};
+});
 
 /** Booking ids become part of Redis keys and BullMQ job ids, which must not contain `:`. */
 export const BookingId = z
