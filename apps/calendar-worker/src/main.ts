@@ -14,14 +14,17 @@ import {
 import { createSmtpMailer } from '@meetlink/email';
 import { observeFetch, TOKEN_OPERATION } from '@meetlink/observability';
 import { createWorkerRuntime, fenced } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
+import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { patchCalendarEvent } from './patch-calendar-event';
 
 const config = loadOrExit(() => loadConfig());
 const runtime = createWorkerRuntime(
   { name: 'calendar-worker', ...config },
-  { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+  {
+    createStore: (redis, prefix) =>
+      createRedisBookingStore({ redis, prefix, timeline: bookingRetentionOf(config.BOOKING_RETENTION_DAYS) }),
+  },
 );
 const { tokenDeps, notifyHost } = workerConnectionsFromSettings(config, runtime, createSmtpMailer);
 // Every vendor call counts in the provider metrics (token endpoints in the refreshes too) and, with

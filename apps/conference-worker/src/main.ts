@@ -6,14 +6,17 @@ import { observeFetch, TOKEN_OPERATION } from '@meetlink/observability';
 import { createWorkerRuntime, fenced, retryPolicyFor, startStrandedVersionSweeper } from '@meetlink/queue';
 import { createZoomAdapter, zoomOperationOf } from '@meetlink/zoom';
 import { cleanUpMeeting, queueMeetingCleanup } from './clean-up-meeting';
-import { createRedisBookingStore } from '@meetlink/store';
+import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from './reconcile-meeting';
 
 const config = loadOrExit(() => loadConfig());
 const runtime = createWorkerRuntime(
   { name: 'conference-worker', ...config },
-  { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+  {
+    createStore: (redis, prefix) =>
+      createRedisBookingStore({ redis, prefix, timeline: bookingRetentionOf(config.BOOKING_RETENTION_DAYS) }),
+  },
 );
 // Members' own connections exist only with a key to decrypt them (checked by loadConfig).
 const { tokenDeps, notifyHost } = workerConnectionsFromSettings(config, runtime, createSmtpMailer);

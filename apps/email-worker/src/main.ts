@@ -5,18 +5,26 @@ import { summarizeError } from '@meetlink/errors';
 import { observeCall } from '@meetlink/observability';
 import type { Mailer } from '@meetlink/ports';
 import { createWorkerRuntime, fenced } from '@meetlink/queue';
-import { createRedisEmailLog, createRedisBookingStore } from '@meetlink/store';
+import { bookingRetentionOf, createRedisEmailLog, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
 import { sendBookingEmail } from './send-booking-email';
 import { sendReminder } from './send-reminder';
 
 const main = async (): Promise<void> => {
   const config = loadOrExit(() => loadConfig());
+  const retention = bookingRetentionOf(config.BOOKING_RETENTION_DAYS);
   const runtime = createWorkerRuntime(
     { name: 'email-worker', ...config },
-    { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix }) },
+    { createStore: (redis, prefix) => createRedisBookingStore({ redis, prefix, timeline: retention }) },
   );
-  const smtp = createSmtpMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  // Pooled: one connection per job in flight at most, reused across messages (SMTP_POOL=false: one per message).
+  const smtp = createSmtpMailer({
+    smtpUrl: config.SMTP_URL,
+    from: config.MAIL_FROM,
+    pool: config.SMTP_POOL,
+    maxConnections: config.WORKER_CONCURRENCY,
+    maxMessages: config.SMTP_POOL_MAX_MESSAGES,
+  });
   // Every message counts in the provider metrics (status `ok` or the error's code) and is a span.
   const send = { provider: 'smtp', operation: 'send', metrics: runtime.metrics };
   const mailer: Mailer = {
@@ -26,7 +34,11 @@ const main = async (): Promise<void> => {
   const deps = {
     renderer: await createEmailRenderer(),
     mailer,
-    emailLog: createRedisEmailLog({ redis: runtime.connection, prefix: config.REDIS_PREFIX }),
+    emailLog: createRedisEmailLog({
+      redis: runtime.connection,
+      prefix: config.REDIS_PREFIX,
+      timeline: retention,
+    }),
     store: runtime.store,
     mailDomain: messageIdDomain(config.MAIL_FROM),
     now: () => new Date(),

@@ -25,6 +25,7 @@ const ports = createIntakeRedisPorts({
   redis,
   prefix: config.REDIS_PREFIX,
   connectLinkSecrets: config.CONNECT_LINK_SECRET ?? [],
+  bookingRetentionDays: config.BOOKING_RETENTION_DAYS,
 });
 const { store } = ports;
 const queueContext = { connection: redis, prefix: config.REDIS_PREFIX, logger };

@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { keyPrefix, parseEnv, redisUrl } from '@meetlink/config';
+import { bookingRetentionDays, keyPrefix, parseEnv, redisUrl } from '@meetlink/config';
 
 export const Config = z.object({
   /** The pipeline's Redis: the CLI reads and changes its queues and booking state. */
   REDIS_URL: redisUrl,
   /** The prefix the apps run under (default `meetlink`). */
   REDIS_PREFIX: keyPrefix,
+  /** The apps' BOOKING_RETENTION_DAYS: a replay rewrites a booking with the same expiry rule. */
+  BOOKING_RETENTION_DAYS: bookingRetentionDays,
 });
 export type Config = z.infer<typeof Config>;
 

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { QueueKey } from '@meetlink/events';
 import { createQueue, createRedisConnection } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
-import { createRedisBookingStore } from '@meetlink/store';
+import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/ports';
 import type { Config } from './config';
 
@@ -89,7 +89,11 @@ export const connectOps = async (
     return existing as TypedQueue<Q>;
   };
   return {
-    store: createRedisBookingStore({ redis, prefix: config.REDIS_PREFIX }),
+    store: createRedisBookingStore({
+      redis,
+      prefix: config.REDIS_PREFIX,
+      timeline: bookingRetentionOf(config.BOOKING_RETENTION_DAYS),
+    }),
     queue,
     now,
     close: async () => {

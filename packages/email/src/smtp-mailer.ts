@@ -10,6 +10,10 @@ export interface SmtpMailerOptions {
   from: string;
   /** Reuse connections across messages (nodemailer's pool). Default false: one connection per message. */
   pool?: boolean;
+  /** With `pool`: connections kept open at once (nodemailer's default 5); match the sends in flight. */
+  maxConnections?: number;
+  /** With `pool`: messages one connection carries before it is replaced (nodemailer's default 100). */
+  maxMessages?: number;
   /** Give up on a silent server after this long; default 30 s (nodemailer's own default is 10 minutes). */
   socketTimeoutMs?: number;
 }
@@ -27,6 +31,8 @@ export const createSmtpMailer = ({
   smtpUrl,
   from,
   pool = false,
+  maxConnections = 5,
+  maxMessages = 100,
   socketTimeoutMs = 30_000,
 }: SmtpMailerOptions): SmtpMailer => {
   const common = {
@@ -38,7 +44,13 @@ export const createSmtpMailer = ({
     disableFileAccess: true,
     disableUrlAccess: true,
   };
-  const transport = pool ? createTransport({ ...common, pool: true }) : createTransport(common);
+  const transport = pool
+    ? // One resend inside the pool when the connection closes under a message: a pooled connection
+      // the server closed while idle is only noticed then. More than one and a server that keeps
+      // dropping is the caller's to retry, with its backoff (the resend carries the same Message-ID,
+      // as the caller's would).
+      createTransport({ ...common, pool: true, maxConnections, maxMessages, maxRequeues: 1 })
+    : createTransport(common);
 
   const send = async (message: MailMessage): Promise<SentMail> => {
     try {

@@ -36,6 +36,7 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
   arrivals.setMaxListeners(0);
   /** Open client sockets by remote port, so a fault can cut one mid-transaction. */
   const sockets = new Map<number, Socket>();
+  let connections = 0;
 
   const receive = async (stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> => {
     const raw = await readAll(stream);
@@ -81,6 +82,7 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
   smtp.server.on('connection', (socket: Socket) => {
     const port = socket.remotePort;
     if (port === undefined) return;
+    connections += 1;
     sockets.set(port, socket);
     socket.once('close', () => sockets.delete(port));
   });
@@ -95,6 +97,7 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
     clear: (): void => {
       received = [];
       faults.clear();
+      connections = 0;
     },
   };
 
@@ -108,6 +111,10 @@ export const startSmtpSink = async (options: StartSmtpSinkOptions = {}): Promise
     messages: store.messages,
     clear: store.clear,
     inject: (fault) => faults.add(fault),
+    connectionCount: () => connections,
+    dropConnections: () => {
+      for (const socket of sockets.values()) socket.destroy();
+    },
     waitFor: (predicate, timeoutMs = 5_000) =>
       new Promise<ParsedMessage>((resolve, reject) => {
         const already = received.find(predicate);

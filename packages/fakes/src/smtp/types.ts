@@ -58,7 +58,11 @@ export interface SmtpSink {
   /** The first message (received before or after the call) that matches; rejects after `timeoutMs`. */
   waitFor(predicate: (message: ParsedMessage) => boolean, timeoutMs?: number): Promise<ParsedMessage>;
   inject(fault: SmtpSinkFault): void;
-  /** Forgets the received messages and any pending faults. */
+  /** SMTP connections accepted since the start (or the last clear): how a pooled client is told apart. */
+  connectionCount(): number;
+  /** Cuts every open connection now, as a server closing idle ones does; the next message must still go. */
+  dropConnections(): void;
+  /** Forgets the received messages, any pending faults and the connection count. */
   clear(): void;
   close(): Promise<void>;
 }
