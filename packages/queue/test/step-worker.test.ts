@@ -40,6 +40,14 @@ const waitForStep = async (bookingId: string, isDone: (s: StepStatus) => boolean
   }
 };
 
+/** The step's status is written inside the processor, before BullMQ records the job's end: wait for that too. */
+const waitForJob = (jobId: string, state: 'completed' | 'failed'): Promise<unknown> =>
+  pollUntil(
+    () => queue.queue.getJobState(jobId),
+    (current) => current === state,
+    { what: `job ${jobId} ${state}` },
+  );
+
 describe('createStepWorker', () => {
   it('records running then done, with the detail the processor gives', async () => {
     await accept('bk_ok');
@@ -78,7 +86,7 @@ describe('createStepWorker', () => {
       retryable: false,
     });
     expect(calls).toBe(1);
-    expect(await queue.queue.getJobState(job.id!)).toBe('failed');
+    await waitForJob(job.id!, 'failed');
   });
 
   it('leaves a superseded version to the newer job', async () => {
@@ -131,6 +139,7 @@ describe('createStepWorker', () => {
       await waitForStep(bookingId, (s) => s.state === 'done');
       expect(calls).toHaveLength(2);
       expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(400);
+      await waitForJob(job.id!, 'completed');
       const finished = await queue.queue.getJob(job.id!);
       // Two starts, one attempt: BullMQ counts only the run that completed.
       expect(finished?.attemptsStarted).toBe(2);
@@ -148,6 +157,7 @@ describe('createStepWorker', () => {
     });
     const job = await queue.add({ bookingId: 'bk_rl_zero', version: 1 });
     await waitForStep('bk_rl_zero', (s) => s.state === 'done');
+    await waitForJob(job.id!, 'completed');
     const finished = await queue.queue.getJob(job.id!);
     expect(finished?.attemptsStarted).toBe(2);
     expect(finished?.attemptsMade).toBe(1);
@@ -183,6 +193,8 @@ describe('the step lease', () => {
     expect(second!.start).toBeGreaterThanOrEqual(first!.end);
     expect(first!.end - first!.start).toBeGreaterThanOrEqual(900);
     // The waiting job was put back to sleep, not failed: no attempt spent while the lease was busy.
+    // (Its run is pushed before BullMQ records the completion: wait for that, then read the counts.)
+    await waitForJob(second!.job, 'completed');
     const waited = await queue.queue.getJob(second!.job);
     expect(waited?.attemptsMade).toBe(1);
     expect(waited!.attemptsStarted).toBeGreaterThan(1);
@@ -242,7 +254,7 @@ describe('the retry horizon', () => {
     expect(calls).toBeGreaterThan(5);
     expect(step.lastError?.code).toBe('calendar_unavailable');
     expect(told).toEqual(['failed:calendar_unavailable', 'next']);
-    expect(await queue.queue.getJobState(job.id!)).toBe('failed');
+    await waitForJob(job.id!, 'failed');
   });
 });
 
