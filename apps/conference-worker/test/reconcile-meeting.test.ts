@@ -280,6 +280,12 @@ describe('the conference step under faults', () => {
     const limited = step.zoom.requests().filter((r) => r.status === 429);
     expect(limited).toHaveLength(3);
     expect(step.zoom.requests().filter((r) => r.beforeRetryAfter)).toEqual([]);
+    // The step's status is written just before BullMQ records the job's end: wait for that too.
+    await pollUntil(
+      () => step.conferenceQueue.queue.getJobState('bk_429-v1'),
+      (state) => state === 'completed',
+      { what: 'the conference job recorded as completed' },
+    );
     const job = await step.conferenceQueue.queue.getJob('bk_429-v1');
     expect(job?.attemptsMade).toBe(1);
     expect(status.steps.conference.lastError).toBeNull();
