@@ -183,6 +183,11 @@ export const createRedisBookingStore = ({
   const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}`;
   const unqueuedKey = `${prefix}:intake:unqueued`;
   const kept = retentionArgs(retention);
+  /** Writes a JSON field of the booking's hash (following its retention), or deletes it for null. */
+  const setOrDeleteField = async (bookingId: string, field: string, value: object | null): Promise<void> => {
+    if (!value) await redis.hdel(keyOf(bookingId), field);
+    else await redis.eval(SET_FIELD_SCRIPT, 1, keyOf(bookingId), field, JSON.stringify(value), kept[1]);
+  };
 
   const getSnapshot = async (bookingId: string): Promise<BookingSnapshot | null> => {
     const raw = await redis.hget(keyOf(bookingId), 'snapshot');
@@ -353,32 +358,11 @@ export const createRedisBookingStore = ({
       return raw === null ? null : MeetingIntent.parse(JSON.parse(raw));
     },
 
-    setMeetingIntent: async (bookingId, intent) => {
-      if (!intent) await redis.hdel(keyOf(bookingId), INTENT_FIELD);
-      else
-        await redis.eval(
-          SET_FIELD_SCRIPT,
-          1,
-          keyOf(bookingId),
-          INTENT_FIELD,
-          JSON.stringify(MeetingIntent.parse(intent)),
-          kept[1],
-        );
-    },
+    setMeetingIntent: (bookingId, intent) =>
+      setOrDeleteField(bookingId, INTENT_FIELD, intent && MeetingIntent.parse(intent)),
 
-    setMeetingCleanup: async (bookingId, id, cleanup) => {
-      const field = `${CLEANUP_FIELD}${id}`;
-      if (!cleanup) await redis.hdel(keyOf(bookingId), field);
-      else
-        await redis.eval(
-          SET_FIELD_SCRIPT,
-          1,
-          keyOf(bookingId),
-          field,
-          JSON.stringify(MeetingCleanup.parse(cleanup)),
-          kept[1],
-        );
-    },
+    setMeetingCleanup: (bookingId, id, cleanup) =>
+      setOrDeleteField(bookingId, `${CLEANUP_FIELD}${id}`, cleanup && MeetingCleanup.parse(cleanup)),
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {
       const ended = options.attemptEnded;

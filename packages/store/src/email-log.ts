@@ -1,6 +1,5 @@
 // Which emails a booking has been sent, so a retried or replayed job never sends one twice. Each record
 // also goes into the booking's timeline, in the same script.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import {
   DEFAULT_TIMELINE_RETENTION,
@@ -10,7 +9,7 @@ import {
   retentionArgs,
   timelineKey,
 } from './timeline';
-import type { TimelineRetention } from './timeline';
+import type { BookingLogOptions } from './timeline';
 
 export const SentEmail = z.object({
   messageId: z.string(),
@@ -48,12 +47,7 @@ export const createRedisEmailLog = ({
   redis,
   prefix,
   timeline = DEFAULT_TIMELINE_RETENTION,
-}: {
-  redis: Redis;
-  prefix: string;
-  /** The booking store's retention (the same timeline; the log expires with the booking). */
-  timeline?: TimelineRetention;
-}): EmailLog => {
+}: BookingLogOptions): EmailLog => {
   const keyOf = (bookingId: string): string => emailLogKey(prefix, bookingId);
   return {
     get: async (bookingId, key) => {

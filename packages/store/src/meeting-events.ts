@@ -1,10 +1,9 @@
 // Provider reports about a booking's meetings (Zoom's meeting.deleted / meeting.updated), kept with
 // the booking (same hash tag) so its status can show them, newest first, the last 50. The same report
 // delivered twice (Zoom retries with a fresh signature) is recorded once.
-import type { Redis } from 'ioredis';
 import { MeetingEvent } from '@meetlink/events';
 import { DEFAULT_TIMELINE_RETENTION, FOLLOW_BOOKING_LUA } from './timeline';
-import type { TimelineRetention } from './timeline';
+import type { BookingLogOptions } from './timeline';
 
 export const MEETING_EVENTS_KEPT = 50;
 /** How long a report's dedupe mark lives: longer than Zoom's retries (up to a few hours). */
@@ -44,12 +43,7 @@ export const createRedisMeetingEventLog = ({
   redis,
   prefix,
   timeline = DEFAULT_TIMELINE_RETENTION,
-}: {
-  redis: Redis;
-  prefix: string;
-  /** The booking store's retention: its fallback TTL for reports on a booking already gone. */
-  timeline?: TimelineRetention;
-}): MeetingEventLog => ({
+}: BookingLogOptions): MeetingEventLog => ({
   findBookingByMeeting: (provider, meetingId) => redis.get(meetingIndexKey(prefix, provider, meetingId)),
 
   record: async (bookingId, event, dedupeKey) => {

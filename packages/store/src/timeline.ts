@@ -2,7 +2,16 @@
 // at its newest entries and expiring a while after the booking ends. Entries are appended inside the
 // store's own scripts (accept, updateStep, setMeeting, the email log), so a fact costs no extra round
 // trip; only what no other write carries is appended on its own (appendTimeline).
+import type { Redis } from 'ioredis';
 import { TimelineEntry } from '@meetlink/events';
+
+/** What a log kept beside a booking (emails, meeting events) is built from. */
+export interface BookingLogOptions {
+  redis: Redis;
+  prefix: string;
+  /** The booking store's retention: the log expires with the booking. */
+  timeline?: TimelineRetention;
+}
 
 export interface TimelineRetention {
   /** The newest this many entries are kept; older ones are trimmed on each append. */
