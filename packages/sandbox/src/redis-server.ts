@@ -21,8 +21,9 @@ export const findRedisServer = (binary = process.env['REDIS_SERVER_BIN'] ?? 'red
   return binary;
 };
 
-/** A port that was free a moment ago (the OS picked it). */
-export const findFreePort = (): Promise<number> =>
+const portsHandedOut = new Set<number>();
+
+const askOsForPort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -33,6 +34,21 @@ export const findFreePort = (): Promise<number> =>
       server.close(() => resolve(port));
     });
   });
+
+/**
+ * A port that was free a moment ago (the OS picked it), and never one this process handed out
+ * before: the OS may offer a just-closed port again, and two apps told the same port would both
+ * bind it (one on 127.0.0.1, one on every address), each answering the other's requests.
+ */
+export const findFreePort = async (): Promise<number> => {
+  for (;;) {
+    const port = await askOsForPort();
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
+};
 
 export interface RedisServerOptions {
   port?: number;
