@@ -3,7 +3,7 @@
 //   apps/*
 //     → adapters: zoom, calendar, email, connections
 //     → ports (types only), store (booking state), queue (pipeline)
-//     → events, errors, config, observability
+//     → events, errors, config, observability, redis
 //
 // Imports point down that list only: never up, never sideways into another package of the same
 // level, never from one app into another. packages/fakes and packages/sandbox serve tests and
@@ -14,7 +14,7 @@
 
 const ADAPTERS = ['zoom', 'calendar', 'email', 'connections'];
 const CORE = ['store', 'queue']; // ports, the third of this level, has rules of its own
-const BASE = ['errors', 'config', 'observability']; // events, the fourth, has a rule of its own
+const BASE = ['errors', 'config', 'observability', 'redis']; // events, the fifth, has a rule of its own
 const TEST_ONLY = ['fakes', 'sandbox'];
 
 const anyOf = (names) => `^packages/(${names.join('|')})/`;
@@ -113,14 +113,14 @@ export default {
     {
       name: 'base-not-upward',
       severity: 'error',
-      comment: 'errors, config, observability (tests included) import no adapter, ports, store or queue.',
+      comment: 'errors, config, observability, redis (tests included) import no adapter, ports, store or queue.',
       from: { path: anyOf(BASE) },
       to: { path: anyOf([...ADAPTERS, 'ports', ...CORE]) },
     },
     {
       name: 'base-not-sideways',
       severity: 'error',
-      comment: 'errors, config and observability import neither each other nor events.',
+      comment: 'errors, config, observability and redis import neither each other nor events.',
       from: production(`^packages/(${BASE.join('|')})/src/`),
       to: { path: anyOf([...BASE, 'events']), pathNot: '^packages/$1/' },
     },

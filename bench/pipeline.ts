@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { generateSecret, signWebhook, EventType } from '@meetlink/events';
 import type { Booking, BookingStatus } from '@meetlink/events';
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
-import { createRedisConnection } from '@meetlink/queue';
 import {
   APP_NAMES,
   findFreePort,
@@ -25,6 +24,7 @@ import { runEmptyChain } from './kit/bullmq-chain';
 import { delayVendors } from './kit/latency-proxy';
 import { describeMachine, formatCeiling, measureRedisCeiling, percentile, round, table } from './kit/machine';
 import { processCpuMs } from './kit/process-cpu';
+import { createRedisConnection } from '@meetlink/redis';
 
 const [bookingsArg, concurrencyArg, latencyArg] = process.argv.slice(2);
 const BOOKINGS = Number(bookingsArg ?? 300);

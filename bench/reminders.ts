@@ -2,12 +2,13 @@
 // Redis memory and wall time to schedule N reminders through the email worker's own scheduler
 // (scheduleReminders: one delayed job per booking and offset), and to move 10% of them (a reschedule),
 // beside the cheapest way BullMQ can hold the same delayed jobs (Queue.addBulk) on the same Redis.
-import { createRedisConnection, createQueue } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import { sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { startRedisServer } from '@meetlink/sandbox';
 import type { BookingSnapshot } from '@meetlink/events';
 import { scheduleReminders } from '../apps/email-worker/src/schedule-reminders';
 import { describeMachine, formatCeiling, measureRedisCeiling, round, table } from './kit/machine';
+import { createRedisConnection } from '@meetlink/redis';
 
 const sizes = (process.argv[2] ?? '100000,1000000').split(',').map(Number);
 const OFFSETS = [24 * 60, 60];

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { generateSecret, signWebhook } from '@meetlink/events';
 import type { BookingEvent, BookingStatus, StepName } from '@meetlink/events';
 import { signZoomWebhook } from '@meetlink/fakes';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import {
   APP_NAMES,
@@ -21,6 +21,7 @@ import {
   WORKER_APP_NAMES,
 } from '@meetlink/sandbox';
 import type { AppName, SandboxFakes, WorkerAppName } from '@meetlink/sandbox';
+import { createRedisConnection } from '@meetlink/redis';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 

@@ -7,10 +7,11 @@
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { EventType, ReminderJob } from '@meetlink/events';
 import type { Booking, BookingStatus } from '@meetlink/events';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import { pollUntil, SANDBOX_CALENDAR_EVENTS, WORKER_APP_NAMES } from '@meetlink/sandbox';
 import { allStepsSettled, startPipeline } from './pipeline-harness';
 import type { Pipeline } from './pipeline-harness';
+import { createRedisConnection } from '@meetlink/redis';
 
 // A killed replica's active jobs wait for their lock to lapse (lockDuration 30 s, packages/queue) and
 // then for a stalled-jobs check (BullMQ's stalledInterval, 30 s) to see them twice: up to ~90 s.

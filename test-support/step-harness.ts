@@ -13,9 +13,9 @@ import type {
 } from '@meetlink/events';
 import { cleanUpRedisPrefix, freshRedisPrefix, sampleSnapshot } from '@meetlink/fakes';
 import type { ClosableQueue } from '@meetlink/fakes';
-import { createRedisConnection } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
 import { pollUntil } from '@meetlink/sandbox';
+import { createRedisConnection } from '@meetlink/redis';
 
 /** A fresh key prefix on REDIS_URL (started by the jest global setup), its store, and its clean-up. */
 export const openStepRedis = (stem: string) => {

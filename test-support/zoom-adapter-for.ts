@@ -1,7 +1,7 @@
 // Test helper for the Zoom adapter's own tests and the apps' (conference-worker, intake-api): the
 // adapter wired as apps/conference-worker/src/main.ts wires it. It lives here, not in the test kit
 // (packages/fakes), because connections and zoom list the kit among their devDependencies.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { parseTokenKeyring } from '@meetlink/config';
 import { createRedisMemberConnectionStore, createZoomTokenSource } from '@meetlink/connections';
 import type { MemberConnectionStore, ZoomTokenSettings } from '@meetlink/connections';
@@ -14,7 +14,7 @@ import type { ZoomAdapter, ZoomAdapterDeps } from '@meetlink/zoom';
  */
 export const zoomAdapterFor = (
   settings: ZoomTokenSettings & { apiBaseUrl?: string; tokenEncryptionKey?: string },
-  deps: Omit<ZoomAdapterDeps, 'tokens'> & { redis: Redis; keyPrefix: string },
+  deps: Omit<ZoomAdapterDeps, 'tokens'> & { redis: RedisClient; keyPrefix: string },
 ): ZoomAdapter & { connections: MemberConnectionStore | null } => {
   const { redis, keyPrefix, ...adapterDeps } = deps;
   const connections = settings.tokenEncryptionKey

@@ -2,7 +2,7 @@
 // hop's job and does nothing else) on the same Redis, at the same worker concurrency.
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createRedisConnection } from '@meetlink/queue';
+import { createRedisConnection } from '@meetlink/redis';
 
 export interface ChainResult {
   chains: number;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { createLogger, createMetrics } from '@meetlink/observability';
-import { checkWorkerReadiness, createRedisConnection, startOpsServer } from '@meetlink/queue';
+import { checkWorkerReadiness, startOpsServer } from '@meetlink/queue';
 import { SANDBOX_FAKE_PORTS, serveSandboxFakes } from '@meetlink/sandbox';
 import type { ServedSandboxFakes } from '@meetlink/sandbox';
 import {
@@ -23,6 +23,7 @@ import {
   readYaml,
   variableOf,
 } from './infra-files';
+import { createRedisConnection } from '@meetlink/redis';
 
 interface ComposeService {
   image?: string;

@@ -19,7 +19,7 @@ import {
 import type { TypedQueue } from '@meetlink/queue';
 import type { RetryPolicy } from '@meetlink/events';
 import type { BookingStore, ConferenceProvider } from '@meetlink/ports';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { meetingMarker } from './reconcile-meeting';
 
 export type CleanupOutcome = 'deleted' | 'nothing_to_delete' | 'owned_again';
@@ -27,7 +27,7 @@ export type CleanupOutcome = 'deleted' | 'nothing_to_delete' | 'owned_again';
 export interface CleanUpMeetingDeps {
   provider: ConferenceProvider;
   store: Pick<BookingStore, 'getMeeting' | 'setMeetingCleanup'>;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   policy: RetryPolicy;
   logger: Logger;

@@ -1,12 +1,12 @@
 // The intake's Redis-backed ports, built in one place for main.ts (and for the tests and benchmarks
 // that run the same app): booking state, the provider user index, OAuth states, Zoom meeting events.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { createOAuthStateStore, createRedisProviderUserIndex } from '@meetlink/connections';
 import { bookingRetentionOf, createRedisBookingStore, createRedisMeetingEventLog } from '@meetlink/store';
 import type { AppDeps } from './app';
 
 export interface IntakeRedisPortsOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** CONNECT_LINK_SECRET: OAuth states are signed with it; empty: no OAuth states (no connect flows). */
   connectLinkSecrets: readonly string[];

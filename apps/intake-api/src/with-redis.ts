@@ -1,11 +1,11 @@
 // Request-path Redis calls: fail fast with 503 while Redis is away instead of hanging the request.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { redisUnavailable } from './api-error';
 
 export const REDIS_CALL_TIMEOUT_MS = 3_000;
 
 export const withRedis = async <T>(
-  redis: Redis,
+  redis: RedisClient,
   work: () => Promise<T>,
   timeoutMs = REDIS_CALL_TIMEOUT_MS,
 ): Promise<T> => {

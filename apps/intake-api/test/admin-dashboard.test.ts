@@ -3,9 +3,9 @@
 // and message; retry and clean through the board's own API; a CSP that lets the board run.
 import { randomUUID } from 'node:crypto';
 import { PermanentError } from '@meetlink/errors';
-import { createQueue, createRedisConnection, createWorker } from '@meetlink/queue';
+import { createQueue, createWorker } from '@meetlink/queue';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { pollUntil } from '@meetlink/sandbox';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
@@ -13,6 +13,7 @@ import type { PipelineQueues } from '../src/routes/admin-queues';
 import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../src/security-headers';
 import { ADMIN_TOKEN, startIntake, testRedisUrl } from './harness';
 import type { Intake } from './harness';
+import { createRedisConnection } from '@meetlink/redis';
 
 const OPS = { user: 'ops', password: 'ops-password-0123456789' };
 const basic = (user: string, password: string) =>
@@ -23,7 +24,7 @@ const FAILED_CODE = 'member_not_connected';
 const FAILED_MESSAGE = 'Ada has not connected Google Calendar';
 
 let intake: Intake;
-let connection: Redis;
+let connection: RedisClient;
 let queues: PipelineQueues;
 let failedJobIds: string[];
 

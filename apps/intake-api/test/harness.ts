@@ -5,11 +5,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateSecret, signWebhook } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import type { Logger } from '@meetlink/observability';
 import { createApp } from '../src/app';
 import { createIntakeRedisPorts } from '../src/redis-ports';
 import type { AppDeps } from '../src/app';
+import { createRedisConnection } from '@meetlink/redis';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -4,18 +4,19 @@
 // write (on the app's connection) succeeds and the enqueue right after it fails.
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, startStrandedVersionSweeper } from '@meetlink/queue';
+import { createQueue, startStrandedVersionSweeper } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
 import { startIntake, testRedisUrl } from './harness';
 import type { Intake } from './harness';
+import { createRedisConnection } from '@meetlink/redis';
 
 const logger = createLogger({ name: 'stranded-versions-test', level: 'silent' });
 
 let intake: Intake;
-let queueConnection: Redis;
+let queueConnection: RedisClient;
 let flakyQueue: TypedQueue<'conference'>;
 
 beforeEach(async () => {

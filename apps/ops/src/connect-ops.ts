@@ -1,12 +1,13 @@
 // What every command works on: the pipeline's queues and booking store, on one Redis connection that
 // fails fast (an operator waits seconds for "Redis is unreachable", not forever).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { QueueKey } from '@meetlink/events';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import type { TypedQueue } from '@meetlink/queue';
 import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/ports';
 import type { Config } from './config';
+import { createRedisConnection } from '@meetlink/redis';
 
 export interface OpsDeps {
   store: BookingStore;
@@ -42,7 +43,7 @@ export const redactRedisUrl = (url: string): string => {
   }
 };
 
-const waitUntilReady = (redis: Redis, timeoutMs: number): Promise<Error | undefined> =>
+const waitUntilReady = (redis: RedisClient, timeoutMs: number): Promise<Error | undefined> =>
   new Promise((resolve, reject) => {
     if (redis.status === 'ready') return resolve(undefined);
     let lastError: Error | undefined;

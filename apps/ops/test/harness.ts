@@ -4,13 +4,14 @@ import type { ChildProcess } from 'node:child_process';
 import type { Booking, BookingStatus } from '@meetlink/events';
 import { cleanUpRedisPrefix, sampleSnapshot, startFakeZoom } from '@meetlink/fakes';
 import type { FakeZoom } from '@meetlink/fakes';
-import { createQueue, createRedisConnection } from '@meetlink/queue';
+import { createQueue } from '@meetlink/queue';
 import { pollUntil, SANDBOX_ZOOM, spawnApp, startSandboxFakes, stopProcess } from '@meetlink/sandbox';
 import type { AppName, SandboxFakes } from '@meetlink/sandbox';
 import { createRedisBookingStore } from '@meetlink/store';
 import { OPS_QUEUES } from '../src/parse-command';
 import { runOps } from '../src/run-ops';
 import type { OpsIo } from '../src/run-ops';
+import { createRedisConnection } from '@meetlink/redis';
 
 export const REDIS_URL = process.env['REDIS_URL']!;
 

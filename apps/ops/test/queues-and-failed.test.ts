@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import type { QueueKey } from '@meetlink/events';
 import { freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { createLogger } from '@meetlink/observability';
-import { createStepWorker } from '@meetlink/queue';
+import { createStepWorker, queueKeyPrefix } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
 import type { QueueCounts } from '../src/count-jobs';
 import type { FailedJob } from '../src/list-failed-jobs';
@@ -19,7 +19,10 @@ type PipelineState = ReturnType<typeof pipelineState>;
 
 /** Takes the next job of a queue as a worker would, and leaves it active until told how it ends. */
 const takeNext = async (state: PipelineState, key: QueueKey, workers: Worker[]) => {
-  const worker = new Worker(queueNameOf(key), null, { connection: state.redis, prefix: state.prefix });
+  const worker = new Worker(queueNameOf(key), null, {
+    connection: state.redis,
+    prefix: queueKeyPrefix(state.prefix, queueNameOf(key)),
+  });
   workers.push(worker);
   const token = randomUUID();
   const job: Job | undefined = await worker.getNextJob(token);

@@ -80,6 +80,21 @@ export const workerEnv = {
   ),
   /** The ops port's address (default all interfaces, for the orchestrator's probes). */
   OPS_HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * At most this many jobs start per WORKER_RATE_LIMIT_DURATION_MS on each queue this worker
+   * consumes, over all its replicas (BullMQ's limiter lives in Redis): e.g. the Zoom account's
+   * per-second limit for the conference worker. Unset: no cap of ours; vendors' 429s pace the queue.
+   */
+  WORKER_RATE_LIMIT_MAX: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
+  WORKER_RATE_LIMIT_DURATION_MS: positiveInt(1_000),
+  /**
+   * How long a job's lock lives unrenewed, and how often stalled jobs are looked for: a replica that
+   * dies mid-job has its jobs taken over after one to two of these.
+   */
+  WORKER_LOCK_DURATION_MS: positiveInt(30_000),
 };
 
 /**

@@ -1,6 +1,6 @@
 // A live access token for a member's connection, for the connections API's test call: the same
 // refresh policy (and Redis lock) the workers use, fed by each provider's connect flow.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { PermanentError } from '@meetlink/errors';
 import type { AccessTokenSource } from '@meetlink/ports';
 import type { ConnectionProvider, MemberConnectionStore } from './member-connections';
@@ -20,7 +20,7 @@ export interface MemberAccessOptions {
   connections: MemberConnectionStore;
   /** The connect flows, by provider: their refresh grants feed the refresh policy. */
   flows: Partial<Record<ConnectionProvider, OAuthProvider>>;
-  redis: Redis;
+  redis: RedisClient;
   /** REDIS_PREFIX: the refresh lock must be the workers'. */
   lockPrefix: string;
   refreshMarginMs?: number;

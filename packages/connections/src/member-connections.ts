@@ -2,7 +2,8 @@
 // and provider. Access and refresh tokens are encrypted at rest with AES-256-GCM
 // under a key ring: encrypt with the current key, decrypt with any known one, so keys can rotate.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { luaScript } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 import { parseTokenKeyring } from '@meetlink/config';
 import type { TokenKeyring } from '@meetlink/config';
 
@@ -164,28 +165,31 @@ export const createTokenCipher = (keyring: TokenKeyring): TokenCipher => {
 // ---------------------------------------------------------------------------------------------
 // Redis store
 
-const CONNECT_SCRIPT = `
+/** Between a member id and a provider in the connections index (providers never hold one). */
+const INDEX_SEPARATOR = ' ';
+
+const CONNECT_SCRIPT = luaScript(`
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
-`;
+`);
 
-const SAVE_TOKENS_SCRIPT = `
+const SAVE_TOKENS_SCRIPT = luaScript(`
 if redis.call('HGET', KEYS[1], 'state') ~= 'connected' then return 0 end
 redis.call('HSET', KEYS[1], 'tokens', ARGV[1], 'expiresAt', ARGV[2], 'scope', ARGV[3],
   'providerUserId', ARGV[4], 'updatedAt', ARGV[5], 'tokensUpdatedAt', ARGV[5])
 return 1
-`;
+`);
 
-const MARK_SCRIPT = `
+const MARK_SCRIPT = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'state', ARGV[1], 'lastError', ARGV[2], 'updatedAt', ARGV[3])
 if ARGV[4] == '1' then redis.call('HDEL', KEYS[1], 'tokens', 'expiresAt') end
 return 1
-`;
+`);
 
 export interface RedisMemberConnectionStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix; keys are `<prefix>:member-connection:{<memberId>}:<provider>`. */
   prefix: string;
   keyring: TokenKeyring;
@@ -199,9 +203,6 @@ interface SecretPair {
 
 const isProvider = (value: string): value is ConnectionProvider =>
   (connectionProviders as readonly string[]).includes(value);
-
-/** SCAN MATCH treats these as pattern characters. */
-const globEscape = (value: string): string => value.replace(/[*?[\]\\]/g, '\\$&');
 
 const isState = (value: string | undefined): value is ConnectionState =>
   value === 'connected' || value === 'broken' || value === 'revoked';
@@ -228,6 +229,11 @@ export const createRedisMemberConnectionStore = ({
   const keyOf = (memberId: string, provider: ConnectionProvider): string =>
     `${prefix}:member-connection:{${memberId}}:${provider}`;
   const aadOf = (memberId: string, provider: ConnectionProvider): string => `${memberId}|${provider}`;
+  // Every connection's `<memberId> <provider>`, so the list needs no SCAN (which on a cluster sees
+  // one node only). Bounded by members × providers; remove takes an entry out.
+  const indexKey = `${prefix}:member-connections`;
+  const indexEntry = (memberId: string, provider: ConnectionProvider): string =>
+    `${memberId}${INDEX_SEPARATOR}${provider}`;
 
   const sealTokens = (memberId: string, provider: ConnectionProvider, tokens: ConnectionTokens): string => {
     const pair: SecretPair = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
@@ -263,14 +269,10 @@ export const createRedisMemberConnectionStore = ({
   ): Promise<boolean> => {
     const at = now().toISOString();
     const lastError = error ? JSON.stringify({ code: error.code, message: error.message, at }) : '';
-    const applied = await redis.eval(
-      MARK_SCRIPT,
-      1,
-      keyOf(memberId, provider),
-      state,
-      lastError,
-      at,
-      state === 'revoked' ? '1' : '0',
+    const applied = await MARK_SCRIPT.run(
+      redis,
+      [keyOf(memberId, provider)],
+      [state, lastError, at, state === 'revoked' ? '1' : '0'],
     );
     return applied === 1;
   };
@@ -307,40 +309,44 @@ export const createRedisMemberConnectionStore = ({
 
     connect: async (memberId, provider, tokens) => {
       const at = now().toISOString();
+      // Indexed first: a connection is never in Redis without its entry in the list's index.
+      await redis.sadd(indexKey, indexEntry(memberId, provider));
       // One script: a reconnect replaces the whole record (state, tokens, last error) at once.
-      await redis.eval(
-        CONNECT_SCRIPT,
-        1,
-        keyOf(memberId, provider),
-        'state',
-        'connected',
-        'tokens',
-        sealTokens(memberId, provider, tokens),
-        'expiresAt',
-        tokens.expiresAt,
-        'scope',
-        tokens.scope,
-        'providerUserId',
-        tokens.providerUserId ?? '',
-        'updatedAt',
-        at,
-        'connectedAt',
-        at,
-        'tokensUpdatedAt',
-        at,
+      await CONNECT_SCRIPT.run(
+        redis,
+        [keyOf(memberId, provider)],
+        [
+          'state',
+          'connected',
+          'tokens',
+          sealTokens(memberId, provider, tokens),
+          'expiresAt',
+          tokens.expiresAt,
+          'scope',
+          tokens.scope,
+          'providerUserId',
+          tokens.providerUserId ?? '',
+          'updatedAt',
+          at,
+          'connectedAt',
+          at,
+          'tokensUpdatedAt',
+          at,
+        ],
       );
     },
 
     saveTokens: async (memberId, provider, tokens) => {
-      const applied = await redis.eval(
-        SAVE_TOKENS_SCRIPT,
-        1,
-        keyOf(memberId, provider),
-        sealTokens(memberId, provider, tokens),
-        tokens.expiresAt,
-        tokens.scope,
-        tokens.providerUserId ?? '',
-        now().toISOString(),
+      const applied = await SAVE_TOKENS_SCRIPT.run(
+        redis,
+        [keyOf(memberId, provider)],
+        [
+          sealTokens(memberId, provider, tokens),
+          tokens.expiresAt,
+          tokens.scope,
+          tokens.providerUserId ?? '',
+          now().toISOString(),
+        ],
       );
       return applied === 1;
     },
@@ -350,26 +356,20 @@ export const createRedisMemberConnectionStore = ({
     markRevoked: (memberId, provider, error) => mark(memberId, provider, 'revoked', error ?? null),
 
     remove: async (memberId, provider) => {
+      // Unindexed first: a connect racing this one indexes itself again before it writes.
+      await redis.srem(indexKey, indexEntry(memberId, provider));
       await redis.del(keyOf(memberId, provider));
     },
 
     list: async ({ memberId } = {}) => {
-      const head = `${prefix}:member-connection:{`;
-      const match = memberId === undefined ? `${head}*}:*` : `${head}${globEscape(memberId)}}:*`;
-      const keys = new Set<string>();
-      let cursor = '0';
-      do {
-        const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
-        cursor = next;
-        for (const key of batch) keys.add(key);
-      } while (cursor !== '0');
-      const found: { memberId: string; provider: ConnectionProvider; key: string }[] = [];
-      for (const key of keys) {
-        const closing = key.lastIndexOf('}:');
-        const member = key.slice(head.length, closing);
-        const provider = key.slice(closing + 2);
-        if (isProvider(provider)) found.push({ memberId: member, provider, key });
-      }
+      const found: { memberId: string; provider: ConnectionProvider }[] =
+        memberId === undefined
+          ? (await redis.smembers(indexKey)).flatMap((entry) => {
+              const cut = entry.lastIndexOf(INDEX_SEPARATOR);
+              const provider = entry.slice(cut + 1);
+              return isProvider(provider) ? [{ memberId: entry.slice(0, cut), provider }] : [];
+            })
+          : connectionProviders.map((provider) => ({ memberId, provider }));
       found.sort((a, b) =>
         a.memberId === b.memberId
           ? connectionProviders.indexOf(a.provider) - connectionProviders.indexOf(b.provider)
@@ -377,13 +377,12 @@ export const createRedisMemberConnectionStore = ({
             ? -1
             : 1,
       );
-      const pipeline = redis.pipeline();
-      for (const { key } of found) pipeline.hgetall(key);
-      const results = (await pipeline.exec()) ?? [];
+      // One read per connection: on a cluster each member's keys live on the node of its own slot.
+      const records = await Promise.all(
+        found.map((entry) => redis.hgetall(keyOf(entry.memberId, entry.provider))),
+      );
       return found.flatMap(({ memberId: member, provider }, index) => {
-        const [error, fields] = results[index] ?? [null, null];
-        if (error) throw error;
-        const summary = readSummary(member, provider, (fields ?? {}) as Record<string, string>);
+        const summary = readSummary(member, provider, records[index] ?? {});
         return summary ? [summary] : [];
       });
     },
@@ -395,7 +394,7 @@ export const createRedisMemberConnectionStore = ({
  * has already checked it); null without one: then only app-wide credentials can serve a host.
  */
 export const memberConnectionsFromKey = (
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   tokenEncryptionKey: string | undefined,
 ): MemberConnectionStore | null =>

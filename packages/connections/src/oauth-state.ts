@@ -3,7 +3,7 @@
 // member and provider the flow is for, and holds a hash of the random value the starting browser got
 // as a cookie, so a callback URL replayed in another browser is refused (RFC 6749 §10.12).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { ConnectionProvider } from './member-connections';
 import { isConnectionProvider } from './connect-link';
 
@@ -32,7 +32,7 @@ export interface OAuthStateStore {
 }
 
 export interface OAuthStateStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The first signs; all verify. */
   secrets: readonly string[];
@@ -87,7 +87,7 @@ export const createOAuthStateStore = ({
 
 /** Marks a signed connect link as used once a flow it started has connected; false if it already was. */
 export const markConnectLinkUsed = async (
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   nonce: string,
   expiresAt: Date,
@@ -97,5 +97,5 @@ export const markConnectLinkUsed = async (
   return (await redis.set(`${prefix}:connect-link-used:${nonce}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
 };
 
-export const isConnectLinkUsed = async (redis: Redis, prefix: string, nonce: string): Promise<boolean> =>
+export const isConnectLinkUsed = async (redis: RedisClient, prefix: string, nonce: string): Promise<boolean> =>
   (await redis.exists(`${prefix}:connect-link-used:${nonce}`)) === 1;

@@ -1,7 +1,7 @@
 // Which members connected a given provider account: Zoom's `app_deauthorized` names the Zoom user,
 // not our member, so the connect flow records the pair here and the webhook looks it up. A Zoom
 // user connected by two members (one person, two member records) revokes both.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { ConnectionProvider } from './member-connections';
 
 export interface ProviderUserIndex {
@@ -14,7 +14,7 @@ export const createRedisProviderUserIndex = ({
   redis,
   prefix,
 }: {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }): ProviderUserIndex => {
   const keyOf = (provider: ConnectionProvider, providerUserId: string): string =>

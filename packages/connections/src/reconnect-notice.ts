@@ -2,7 +2,7 @@
 // (member_not_connected, connection_revoked), the host gets an email with a signed link to connect
 // again. At most one a day per member and provider (SET NX EX 86400), whichever worker asks first;
 // a send that fails frees the slot so the next failure tries again.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { parseSecretList } from '@meetlink/config';
 import { escapeHtml } from '@meetlink/email';
 import type { Mailer } from '@meetlink/ports';
@@ -27,7 +27,7 @@ export interface ReconnectNoticeInput {
   /** The booking whose step failed, named in the email so the host knows what is at stake. */
   bookingId?: string;
   mailer: Mailer;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   connectLink: { publicBaseUrl: string; secrets: readonly string[]; ttlMs?: number };
   now?: Date;
@@ -112,7 +112,7 @@ export const RECONNECT_ERROR_CODES: ReadonlySet<string> = new Set([
 
 export interface ReconnectNotifierOptions {
   mailer: Mailer;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   connectLink: { publicBaseUrl: string; secrets: readonly string[] };
   now?: () => Date;
@@ -170,7 +170,7 @@ export interface NoticeLogger {
  */
 export const reconnectNotifierFromSettings = (
   settings: ReconnectNoticeSettings,
-  redis: Redis,
+  redis: RedisClient,
   mailerFor: (smtp: { smtpUrl: string; from: string }) => Mailer,
   logger: NoticeLogger,
 ): ReconnectHook => {

@@ -1,12 +1,8 @@
 // A lock across processes: SET NX PX with a random token, released only by its holder (compare and
 // delete in Lua), expiring by itself if the holder dies.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
+import { deleteIfEquals } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 
 export interface LockOptions {
   /** How long the lock lives if its holder never releases it. */
@@ -21,7 +17,7 @@ export interface HeldLock {
 }
 
 export const tryLock = async (
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   { ttlMs, waitMs = 0, retryEveryMs = 50 }: LockOptions,
 ): Promise<HeldLock | null> => {
@@ -31,7 +27,7 @@ export const tryLock = async (
     if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') {
       return {
         release: async () => {
-          await redis.eval(RELEASE_SCRIPT, 1, key, token);
+          await deleteIfEquals(redis, key, token);
         },
       };
     }
@@ -42,7 +38,7 @@ export const tryLock = async (
 
 /** Runs `work` holding the lock; null when the lock could not be had within `waitMs`. */
 export const withLock = async <T>(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   options: LockOptions,
   work: () => Promise<T>,

@@ -2,7 +2,7 @@
 // credentials (Zoom Server-to-Server, Google domain-wide delegation, a Microsoft app's client
 // credentials), ONE refresh policy for members' own connections (Zoom, Google and Microsoft alike),
 // and the rule that combines the two.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { AccessToken, AccessTokenSource, HostRef } from '@meetlink/ports';
 import type {
@@ -84,7 +84,7 @@ export interface MemberTokenSourceOptions {
   /** Spends the refresh token at the vendor's token endpoint; undefined when no OAuth client is configured. */
   refresh?: (tokens: ConnectionTokens) => Promise<TokenAnswer>;
   /** For the refresh lock. */
-  redis: Redis;
+  redis: RedisClient;
   /** Lock keys are `<lockPrefix>:lock:<provider>-token-refresh:{<memberId>}` (REDIS_PREFIX). */
   lockPrefix: string;
   /** Refresh an access token this long before it expires. Default 60 s. */
@@ -221,7 +221,7 @@ export interface TokenSourceDeps extends TokenTransport {
   /** Members' own connections; null or absent: app credentials only. */
   connections?: MemberConnectionStore | null | undefined;
   /** For the refresh lock of members' connections (REDIS_PREFIX as lockPrefix); needed with `connections`. */
-  redis?: Redis | undefined;
+  redis?: RedisClient | undefined;
   lockPrefix?: string | undefined;
 }
 

@@ -43,14 +43,16 @@ export interface UnqueuedBooking {
   bookingId: string;
   /** The booking's newest version now; null when the booking is gone. */
   version: number | null;
-  /** When that version was accepted (ms since the epoch). */
+  /** About when an accept last touched the entry (ms since the epoch): the entry's score. */
   acceptedAtMs: number;
+  /** Whether that version is queued already (the entry outlived an accept that found it so, or died). */
+  isQueued: boolean;
 }
 
 export interface BookingStore {
   /**
-   * Stores a newer version and, in the same script, files the booking in the index of versions
-   * accepted but not yet queued, so a crash or a lost connection before the enqueue strands nothing.
+   * Files the booking in the index of versions accepted but not yet queued, then stores a newer
+   * version, so a crash or a lost connection before the enqueue strands nothing.
    * Every outcome is appended to the booking's timeline in that script.
    */
   accept(snapshot: BookingSnapshot, webhookId: string): Promise<AcceptOutcome>;
@@ -61,8 +63,11 @@ export interface BookingStore {
    * queued, oldest first, at most `limit`. `version` is null when the booking itself is gone.
    */
   listUnqueued(olderThanMs: number, limit: number): Promise<UnqueuedBooking[]>;
-  /** Drops a booking's entry from the unqueued index, only if the booking is gone; true if dropped. */
-  dropUnqueued(bookingId: string): Promise<boolean>;
+  /**
+   * Drops a booking's entry as listed (`acceptedAtMs`, unless an accept touched it since) from the
+   * unqueued index, only if the booking is gone or its newest version is queued; true if dropped.
+   */
+  dropUnqueued(bookingId: string, acceptedAtMs: number): Promise<boolean>;
   getSnapshot(bookingId: string): Promise<BookingSnapshot | null>;
   getStatus(bookingId: string): Promise<BookingStatus | null>;
   getMeeting(bookingId: string): Promise<MeetingRecord | null>;

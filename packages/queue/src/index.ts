@@ -1,4 +1,3 @@
-export * from './connection';
 export * from './lease';
 export * from './ops-server';
 export * from './queue-job-counts';

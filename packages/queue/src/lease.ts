@@ -3,26 +3,23 @@
 // it (paused past its TTL, cut off from Redis) finds out at its next write and stops there, so two runs
 // of one booking's step never act at once, even when a step outlasts the lease's TTL.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { deleteIfEquals, luaScript } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 import { RetryableError } from '@meetlink/errors';
 
 // SET NX PX, and a fencing number from a counter beside it: each holder gets a higher one.
-const ACQUIRE_SCRIPT = `
+const ACQUIRE_SCRIPT = luaScript(`
 if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
   local fence = redis.call('INCR', KEYS[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
   return fence
 end
 return false
-`;
-const RENEW_SCRIPT = `
+`);
+const RENEW_SCRIPT = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
-`;
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
+`);
 
 /** The fencing counter outlives any lease by far; it only has to grow while holders can overlap. */
 const FENCE_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -50,19 +47,15 @@ const leaseLost = (key: string, why: string): RetryableError =>
 
 /** Takes the lease at `key` if it is free; null if another holder has it. */
 export const acquireLease = async (
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   { ttlMs, renewEveryMs = Math.max(50, Math.floor(ttlMs / 3)), now = Date.now }: LeaseOptions,
 ): Promise<Lease | null> => {
   const token = randomBytes(16).toString('hex');
-  const fence = (await redis.eval(
-    ACQUIRE_SCRIPT,
-    2,
-    key,
-    `${key}:fence`,
-    token,
-    String(ttlMs),
-    String(FENCE_RETENTION_MS),
+  const fence = (await ACQUIRE_SCRIPT.run(
+    redis,
+    [key, `${key}:fence`],
+    [token, String(ttlMs), String(FENCE_RETENTION_MS)],
   )) as number | null;
   if (fence === null) return null;
 
@@ -72,7 +65,7 @@ export const acquireLease = async (
   const renew = async (): Promise<void> => {
     const startedAt = now();
     try {
-      const renewed = await redis.eval(RENEW_SCRIPT, 1, key, token, String(ttlMs));
+      const renewed = await RENEW_SCRIPT.run(redis, [key], [token, String(ttlMs)]);
       if (renewed === 1) heldUntil = startedAt + ttlMs;
       else lostBecause ??= 'another holder has it';
     } catch {
@@ -103,7 +96,7 @@ export const acquireLease = async (
     release: async () => {
       isReleased = true;
       clearInterval(timer);
-      await redis.eval(RELEASE_SCRIPT, 1, key, token);
+      await deleteIfEquals(redis, key, token);
     },
   };
 };

@@ -1,11 +1,11 @@
-// A worker's ops port (OPS_PORT): /healthz (the process is up), /readyz (Redis answers and the
+// A worker's ops port (OPS_PORT): /healthz (the process is up), /readyz (RedisClient answers and the
 // workers run; 503 with the reason otherwise) and /metrics (Prometheus text), for an orchestrator's
 // probes and a Prometheus scrape. Plain node:http: a worker has no web framework and needs none.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { Logger, Metrics } from '@meetlink/observability';
 
 export interface Readiness {
@@ -38,7 +38,7 @@ const answerJson = (res: ServerResponse, status: number, body: unknown): void =>
   res.end(JSON.stringify(body));
 };
 
-const pingWithin = async (redis: Redis, timeoutMs: number): Promise<boolean> => {
+const pingWithin = async (redis: RedisClient, timeoutMs: number): Promise<boolean> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
@@ -58,7 +58,7 @@ const pingWithin = async (redis: Redis, timeoutMs: number): Promise<boolean> => 
  * process runs.
  */
 export const checkWorkerReadiness = async (
-  redis: Redis,
+  redis: RedisClient,
   workers: readonly { name: string; worker: Worker }[],
   pingTimeoutMs = READINESS_PING_TIMEOUT_MS,
 ): Promise<Readiness> => {

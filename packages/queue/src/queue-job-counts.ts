@@ -1,7 +1,7 @@
 // The queue gauges' readings, taken when /metrics is scraped: each queue's job counts, how long its
 // oldest waiting job has waited, and how far past its time its most overdue delayed job is.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { QueueJobCounts, QueueJobsSource } from '@meetlink/observability';
 
 /** A scrape must not hang on a Redis that is away (a worker connection would queue the command). */
@@ -26,7 +26,7 @@ const withTimeout = async <T>(work: Promise<T>, timeoutMs: number): Promise<T> =
   }
 };
 
-const readQueue = async (queue: Queue, redis: Redis, now: number): Promise<QueueJobCounts> => {
+const readQueue = async (queue: Queue, redis: RedisClient, now: number): Promise<QueueJobCounts> => {
   const [counts, [oldestWaiting], dueFirst] = await Promise.all([
     queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
     // Oldest first: the end of the wait list, where workers take from.
@@ -57,7 +57,7 @@ export interface QueueJobCountsOptions {
   /** The queues to read, at every scrape (so queues added later are read too). */
   queues: () => readonly Queue[];
   /** Their connection: while it is not ready nothing is asked (a worker connection would queue it). */
-  connection: Redis;
+  connection: RedisClient;
   timeoutMs?: number;
   now?: () => number;
 }

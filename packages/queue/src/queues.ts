@@ -1,7 +1,7 @@
 // Typed queues and workers built from the job catalog in @meetlink/events.
 import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Job, JobsOptions, WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { injectTraceContext, isTracingEnabled, secondsSince, withSpan } from '@meetlink/observability';
 import type { JobOutcome, Logger, Metrics, TraceSpan } from '@meetlink/observability';
 import { PermanentError, RetryableError, summarizeError } from '@meetlink/errors';
@@ -11,12 +11,19 @@ import { applyRetryTiming, BACKOFF_TYPE, computeBackoffMs, isPastHorizon } from 
 import type { RetryTiming } from './retry-policy';
 
 export interface QueueContext {
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ key prefix; tests give each run its own. */
   prefix: string;
   /** Where connection errors go (BullMQ prints them to the console otherwise). */
   logger?: Logger;
 }
+
+/**
+ * BullMQ's key prefix for one queue: the queue's name as a hash tag, so that all its keys (and every
+ * script BullMQ runs on them) share one Redis Cluster slot, while the queues spread over the nodes.
+ * Keys read `<prefix>:{<queue>}:<queue>:<what>`.
+ */
+export const queueKeyPrefix = (prefix: string, queueName: string): string => `${prefix}:{${queueName}}`;
 
 /** Failed jobs stay (for ops to read and re-drive) well past the longest retry horizon. */
 const FAILED_RETENTION_S = 14 * 24 * 3600;
@@ -45,7 +52,11 @@ export const createQueue = <Q extends QueueKey>(
   { connection, prefix, logger }: QueueContext,
 ): TypedQueue<Q> => {
   const entry = jobCatalog[key];
-  const queue = new Queue(entry.queue, { connection, prefix, defaultJobOptions: defaultJobOptions(key) });
+  const queue = new Queue(entry.queue, {
+    connection,
+    prefix: queueKeyPrefix(prefix, entry.queue),
+    defaultJobOptions: defaultJobOptions(key),
+  });
   queue.on('error', (error) => logger?.warn({ queue: entry.queue, err: error.message }, 'queue error'));
   return {
     key,
@@ -142,6 +153,8 @@ export interface WorkerContext extends QueueContext {
   now?: () => number;
   /** Lock duration; a job whose worker stops renewing it is taken over (stalled) after this. */
   lockDurationMs?: number;
+  /** At most `max` jobs start per `durationMs` on this queue, over every worker of it; absent: no cap. */
+  rateLimit?: { max: number; durationMs: number };
   workerOptions?: Partial<WorkerOptions>;
   /** Where each try's outcome, duration and rate-limit wait is counted; absent: nowhere. */
   metrics?: Pick<Metrics, 'jobs' | 'jobDuration' | 'rateLimitWaits'> | undefined;
@@ -191,6 +204,7 @@ export const createWorker = <Q extends QueueKey>(
     prefix,
     concurrency = 5,
     lockDurationMs = 30_000,
+    rateLimit,
     workerOptions,
     retryTiming,
     now = Date.now,
@@ -284,13 +298,17 @@ export const createWorker = <Q extends QueueKey>(
     },
     {
       connection,
-      prefix,
+      prefix: queueKeyPrefix(prefix, queueName),
       concurrency,
       lockDuration: lockDurationMs,
+      // Stalled jobs (their worker died) are looked for as often as a lock would expire.
+      stalledInterval: lockDurationMs,
       maxStalledCount: MAX_STALLED_COUNT,
-      // A limiter must be configured for worker.rateLimit() to hold the queue back. It is set far
-      // above anything a vendor allows: vendors' own limits are waited out when they answer 429.
-      limiter: { max: 100_000, duration: 1_000 },
+      // A limiter must be configured for worker.rateLimit() to hold the queue back (a provider-wide
+      // 429). Without a configured rate it caps nothing: vendors' own limits are waited out.
+      limiter: rateLimit
+        ? { max: rateLimit.max, duration: rateLimit.durationMs }
+        : { max: Number.MAX_SAFE_INTEGER, duration: 1_000 },
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
           computeBackoffMs(policy, attemptsMade, error),

@@ -1,9 +1,9 @@
 // Queues booking versions that were stored but never queued. The intake stores a snapshot and queues
 // its conference job in two round trips; if Redis goes away (or the process dies) in between, the
 // snapshot is newer than every queued job and nothing would ever converge it. The store's accept
-// script files each new version in an index of unqueued versions, atomically with the snapshot
-// write, and markEnqueued takes it out; this sweeper finishes whatever is left there after a grace
-// period that leaves the request in flight time to enqueue its version itself.
+// files each booking in an index of unqueued versions before it writes the snapshot, and
+// markEnqueued takes it out; this sweeper finishes whatever is left there after a grace period that
+// leaves the request in flight time to enqueue its version itself.
 import type { Logger } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/ports';
 import type { TypedQueue } from './queues';
@@ -25,7 +25,7 @@ export interface RequeueStrandedOptions {
 export interface RequeueResult {
   /** Versions whose conference job was added (or found already there) and marked queued. */
   requeued: number;
-  /** Entries of bookings that are gone. */
+  /** Entries of bookings that are gone, or whose newest version was queued already. */
   dropped: number;
   /** 1 when an entry could not be handled: the pass stopped there; the entry stays for the next one. */
   failed: number;
@@ -46,16 +46,18 @@ export const requeueStrandedVersions = async ({
   for (;;) {
     const entries = await store.listUnqueued(graceMs, batchSize);
     const fresh = entries.filter((entry) => !seen.has(`${entry.bookingId}@${entry.version ?? 'gone'}`));
-    for (const { bookingId, version, acceptedAtMs } of fresh) {
+    for (const { bookingId, version, acceptedAtMs, isQueued } of fresh) {
       seen.add(`${bookingId}@${version ?? 'gone'}`);
       try {
-        if (version === null) {
-          if (await store.dropUnqueued(bookingId)) result.dropped += 1;
+        if (version === null || isQueued) {
+          // Gone, or queued already (an accept that found it so, or one that touched the index and died).
+          if (await store.dropUnqueued(bookingId, acceptedAtMs)) result.dropped += 1;
           continue;
         }
         // The job id is deterministic: if the request did queue it after all, this adds nothing.
         await conferenceQueue.add({ bookingId, version });
         await store.markEnqueued(bookingId, version);
+        await store.dropUnqueued(bookingId, acceptedAtMs);
         result.requeued += 1;
         logger?.warn(
           { bookingId, version, acceptedAt: new Date(acceptedAtMs).toISOString() },

@@ -2,12 +2,12 @@
 // on, step workers that settle every failure visibly, its metrics and traces (and the ops port that
 // serves them with its health), and a graceful shutdown that closes them in order.
 import type { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
 import { createLogger, createMetrics, startTracing } from '@meetlink/observability';
 import type { Logger, Metrics } from '@meetlink/observability';
 import type { BookingStore } from '@meetlink/ports';
-import { createRedisConnection } from './connection';
+import { createRedisConnection } from '@meetlink/redis';
 import { checkWorkerReadiness, startOpsServer } from './ops-server';
 import type { OpsServer } from './ops-server';
 import { queueJobCountsSource } from './queue-job-counts';
@@ -34,13 +34,18 @@ export interface WorkerRuntimeConfig {
   OPS_HOST?: string | undefined;
   /** Export traces over OTLP/HTTP to this collector; unset: tracing off. */
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  /** Jobs per WORKER_RATE_LIMIT_DURATION_MS on each queue, over all replicas; unset: no cap of ours. */
+  WORKER_RATE_LIMIT_MAX?: number | undefined;
+  WORKER_RATE_LIMIT_DURATION_MS?: number | undefined;
+  /** A job's lock, and the stalled-job check's interval (default 30 s). */
+  WORKER_LOCK_DURATION_MS?: number | undefined;
 }
 
 /** How often a worker looks for jobs that BullMQ failed behind our back (stalled too often). */
 const SETTLE_FAILED_EVERY_MS = 10_000;
 
 export interface WorkerRuntime {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly store: BookingStore;
   readonly logger: Logger;
   readonly retryTiming: RetryTiming;
@@ -60,7 +65,7 @@ export interface WorkerRuntime {
 
 export interface WorkerRuntimeDeps {
   /** The booking store on this runtime's connection (main.ts builds it: packages/store on Redis). */
-  createStore: (redis: Redis, prefix: string) => BookingStore;
+  createStore: (redis: RedisClient, prefix: string) => BookingStore;
   /** For tests: a registry of their own to read (default: a new one with the process metrics). */
   metrics?: Metrics;
 }
@@ -90,7 +95,24 @@ export const createWorkerRuntime = (
   const queues: TypedQueue<QueueKey>[] = [];
   const workers: { name: string; worker: Worker }[] = [];
   const timers: NodeJS.Timeout[] = [];
-  const context = { connection, prefix: config.REDIS_PREFIX, logger, retryTiming, metrics };
+  const context = {
+    connection,
+    prefix: config.REDIS_PREFIX,
+    logger,
+    retryTiming,
+    metrics,
+    ...(config.WORKER_LOCK_DURATION_MS === undefined
+      ? {}
+      : { lockDurationMs: config.WORKER_LOCK_DURATION_MS }),
+    ...(config.WORKER_RATE_LIMIT_MAX === undefined
+      ? {}
+      : {
+          rateLimit: {
+            max: config.WORKER_RATE_LIMIT_MAX,
+            durationMs: config.WORKER_RATE_LIMIT_DURATION_MS ?? 1_000,
+          },
+        }),
+  };
   // The queues this process consumes: each worker process reports its own in meetlink_queue_jobs.
   const consumed: Queue[] = [];
   metrics.addQueueJobsSource(queueJobCountsSource({ queues: () => consumed, connection }));

@@ -4,8 +4,9 @@
 import { cleanUpRedisPrefix, freshRedisPrefix } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { createLogger } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import { createQueue, createStepWorker } from '@meetlink/queue';
 import { createRedisBookingStore } from '@meetlink/store';
+import { createRedisConnection } from '@meetlink/redis';
 
 type StepWorkerOptions = Parameters<typeof createStepWorker>[0];
 

@@ -4,8 +4,9 @@ import { cleanUpRedisPrefix, freshRedisPrefix } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';
 import { InMemorySpanExporter, startTracing, withSpan } from '@meetlink/observability';
 import type { Tracing } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createWorker } from '@meetlink/queue';
+import { createQueue, createWorker } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
+import { createRedisConnection } from '@meetlink/redis';
 
 const redisUrl = process.env['REDIS_URL']!;
 const prefix = freshRedisPrefix('tjt');

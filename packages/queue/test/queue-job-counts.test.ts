@@ -2,7 +2,8 @@
 // most overdue delayed job's lateness. No worker runs here, so jobs stay where they were put.
 import { cleanUpRedisPrefix, freshRedisPrefix } from '@meetlink/fakes';
 import { createMetrics, MetricName, parsePrometheusText } from '@meetlink/observability';
-import { createQueue, createRedisConnection, queueJobCountsSource } from '@meetlink/queue';
+import { createQueue, queueJobCountsSource } from '@meetlink/queue';
+import { createRedisConnection } from '@meetlink/redis';
 
 const redisUrl = process.env['REDIS_URL']!;
 const prefix = freshRedisPrefix('tqc');

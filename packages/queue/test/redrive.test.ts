@@ -2,8 +2,9 @@
 import { cleanUpRedisPrefix, freshRedisPrefix } from '@meetlink/fakes';
 import type { Job, Worker } from 'bullmq';
 import { RetryableError } from '@meetlink/errors';
-import { createQueue, createRedisConnection, createWorker, redriveFailedJob } from '@meetlink/queue';
+import { createQueue, createWorker, redriveFailedJob } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
+import { createRedisConnection } from '@meetlink/redis';
 
 const HORIZON_MS = 400;
 const prefix = freshRedisPrefix('trd');

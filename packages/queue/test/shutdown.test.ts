@@ -1,7 +1,8 @@
 // Graceful shutdown: a worker asked to stop finishes the job it is running, within the deadline.
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@meetlink/observability';
-import { closeAll, createQueue, createRedisConnection, createWorker } from '@meetlink/queue';
+import { closeAll, createQueue, createWorker } from '@meetlink/queue';
+import { createRedisConnection } from '@meetlink/redis';
 
 const redis = createRedisConnection(process.env['REDIS_URL']!, 'worker');
 const prefix = `tsd${randomUUID().slice(0, 8)}`;

@@ -6,9 +6,10 @@ import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { TimelineAttempt, TimelineEntry } from '@meetlink/events';
 import { createLogger } from '@meetlink/observability';
 import { createRedisBookingStore } from '@meetlink/store';
-import { createQueue, createRedisConnection, createStepWorker } from '@meetlink/queue';
+import { createQueue, createStepWorker } from '@meetlink/queue';
 import type { StepProcessor } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
+import { createRedisConnection } from '@meetlink/redis';
 
 const prefix = freshRedisPrefix('tq-tl-');
 const connection = createRedisConnection(process.env['REDIS_URL']!, 'worker');

@@ -3,10 +3,11 @@ import { sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { UnrecoverableError, Worker as BullWorker } from 'bullmq';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { BookingSnapshot, StepStatus } from '@meetlink/events';
-import { createRedisConnection, settleFailedJobs } from '@meetlink/queue';
+import { queueKeyPrefix, settleFailedJobs } from '@meetlink/queue';
 import type { StepProcessor } from '@meetlink/queue';
 import { pollUntil } from '@meetlink/sandbox';
 import { openCalendarStep } from './calendar-step';
+import { createRedisConnection } from '@meetlink/redis';
 
 const redisUrl = process.env['REDIS_URL']!;
 const { prefix, connection, store, queue, logger, workerWith } = openCalendarStep('tq', 'step-worker-test');
@@ -268,7 +269,10 @@ const failBehindOurBack = async (bookingId: string) => {
   await store.updateStep(bookingId, 1, 'calendar', { state: 'running' }, { countAttempt: true });
   await queue.add({ bookingId, version: 1 });
   const manualConnection = createRedisConnection(redisUrl, 'worker');
-  const manual = new BullWorker('calendar', null, { connection: manualConnection, prefix });
+  const manual = new BullWorker('calendar', null, {
+    connection: manualConnection,
+    prefix: queueKeyPrefix(prefix, 'calendar'),
+  });
   const job = await manual.getNextJob('manual-token');
   await job.moveToFailed(
     new UnrecoverableError('job stalled more than allowable limit'),

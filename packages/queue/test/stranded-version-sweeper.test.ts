@@ -5,12 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@meetlink/observability';
 import { pollUntil } from '@meetlink/sandbox';
 import { createRedisBookingStore } from '@meetlink/store';
-import {
-  createQueue,
-  createRedisConnection,
-  requeueStrandedVersions,
-  startStrandedVersionSweeper,
-} from '@meetlink/queue';
+import { createQueue, requeueStrandedVersions, startStrandedVersionSweeper } from '@meetlink/queue';
+import { createRedisConnection } from '@meetlink/redis';
 
 const redisUrl = process.env['REDIS_URL']!;
 const prefix = freshRedisPrefix('tsv');
@@ -36,7 +32,9 @@ const accept = (bookingId: string, version = 1) =>
 
 const jobOf = (bookingId: string, version: number) =>
   conferenceQueue.queue.getJob(`${bookingId}-v${version}`);
-const unqueuedIds = async () => (await store.listUnqueued(0, 1000)).map((entry) => entry.bookingId);
+// Every entry, however recent: a touch raises the score past the test's frozen clock.
+const listAll = () => store.listUnqueued(-60_000, 1000);
+const unqueuedIds = async () => (await listAll()).map((entry) => entry.bookingId);
 
 describe('the unqueued index', () => {
   it('holds an accepted version until markEnqueued for that same version', async () => {
@@ -45,8 +43,9 @@ describe('the unqueued index', () => {
     expect(await unqueuedIds()).toContain(bookingId);
     await accept(bookingId, 2);
     await store.markEnqueued(bookingId, 1); // an older version's enqueue does not clear the newer one
-    expect(await store.listUnqueued(0, 1000)).toContainEqual(
-      expect.objectContaining({ bookingId, version: 2, acceptedAtMs: clockMs }),
+    expect(await listAll()).toContainEqual(
+      // The second touch in the same millisecond still raises the score.
+      expect.objectContaining({ bookingId, version: 2, acceptedAtMs: clockMs + 1, isQueued: false }),
     );
     await store.markEnqueued(bookingId, 2);
     expect(await unqueuedIds()).not.toContain(bookingId);
@@ -57,13 +56,46 @@ describe('the unqueued index', () => {
   it('drops an entry only once its booking is gone', async () => {
     const bookingId = newBookingId();
     await accept(bookingId);
-    expect(await store.dropUnqueued(bookingId)).toBe(false);
+    expect(await store.dropUnqueued(bookingId, clockMs)).toBe(false);
     await redis.del(`${prefix}:booking:{${bookingId}}`);
-    expect(await store.listUnqueued(0, 1000)).toContainEqual(
+    expect(await listAll()).toContainEqual(
       expect.objectContaining({ bookingId, version: null }),
     );
-    expect(await store.dropUnqueued(bookingId)).toBe(true);
+    expect(await store.dropUnqueued(bookingId, clockMs)).toBe(true);
     expect(await unqueuedIds()).not.toContain(bookingId);
+  });
+
+  // The index is its own key (another slot than the booking's on a cluster): an accept touches it and
+  // then writes the booking, so a touch can precede a write that has not happened yet, or never will.
+  it('keeps an entry that an accept touched after the version markEnqueued queued', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId, 1);
+    const unqueued = `${prefix}:intake:unqueued`;
+    await redis.zadd(unqueued, clockMs + 10, bookingId); // the next accept's touch, its write still to come
+    await store.markEnqueued(bookingId, 1);
+    expect(await listAll()).toContainEqual(
+      expect.objectContaining({ bookingId, version: 1, acceptedAtMs: clockMs + 10, isQueued: true }),
+    );
+    // Listed at an older score, the entry stays: an accept touched it since.
+    expect(await store.dropUnqueued(bookingId, clockMs)).toBe(false);
+    expect(await store.dropUnqueued(bookingId, clockMs + 10)).toBe(true);
+    expect(await unqueuedIds()).not.toContain(bookingId);
+  });
+
+  it('clears the entry on a duplicate or stale event when the newest version is queued', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId, 2);
+    await store.markEnqueued(bookingId, 2);
+    expect(await accept(bookingId, 1)).toBe('stale');
+    expect(await unqueuedIds()).not.toContain(bookingId);
+    expect(await accept(bookingId, 2)).toBe('duplicate');
+    expect(await unqueuedIds()).not.toContain(bookingId);
+    // A stale event while the newest version is not queued yet leaves that version's entry alone.
+    expect(await accept(bookingId, 3)).toBe('accepted');
+    expect(await accept(bookingId, 1)).toBe('stale');
+    expect(await listAll()).toContainEqual(
+      expect.objectContaining({ bookingId, version: 3, isQueued: false }),
+    );
   });
 });
 
@@ -95,6 +127,19 @@ describe('requeueStrandedVersions', () => {
     expect(await jobOf(kept, 1)).toBeUndefined();
     expect(await jobOf(gone, 1)).toBeUndefined();
     expect(await unqueuedIds()).toEqual(expect.not.arrayContaining([kept, gone]));
+  });
+
+  it('drops, without queueing anything, the entry of an accept that touched the index and died', async () => {
+    const bookingId = newBookingId();
+    await accept(bookingId, 1);
+    await store.markEnqueued(bookingId, 1);
+    await redis.zadd(`${prefix}:intake:unqueued`, clockMs + 1, bookingId); // touched, then gone
+    clockMs += 5_000;
+    const result = await requeueStrandedVersions({ store, conferenceQueue, graceMs: 2_000, logger });
+    expect(result).toMatchObject({ requeued: 0, failed: 0 });
+    expect(result.dropped).toBeGreaterThanOrEqual(1);
+    expect(await jobOf(bookingId, 1)).toBeUndefined();
+    expect(await unqueuedIds()).not.toContain(bookingId);
   });
 });
 

@@ -2,11 +2,12 @@
 // /healthz, /readyz that follows Redis, /metrics with the jobs, the queue counts and the latency.
 import { freshRedisPrefix, sampleBooking, sampleSnapshot } from '@meetlink/fakes';
 import { createMetrics, MetricName, parsePrometheusText } from '@meetlink/observability';
-import { createQueue, createRedisConnection, createWorkerRuntime } from '@meetlink/queue';
+import { createQueue, createWorkerRuntime } from '@meetlink/queue';
 import type { WorkerRuntime } from '@meetlink/queue';
 import { pollUntil, startRedisServer } from '@meetlink/sandbox';
 import type { RunningRedis } from '@meetlink/sandbox';
 import { createRedisBookingStore } from '@meetlink/store';
+import { createRedisConnection } from '@meetlink/redis';
 
 jest.setTimeout(60_000);
 

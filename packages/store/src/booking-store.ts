@@ -1,6 +1,7 @@
 // The booking snapshot (newest version wins) and each step's checkpoint, in one Redis hash per booking;
 // its timeline in a list beside it (see timeline.ts), appended by the same scripts.
-import type { Redis } from 'ioredis';
+import { luaScript } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 import {
   BookingSnapshot,
   BookingStatus,
@@ -27,61 +28,75 @@ import {
 } from './timeline';
 import type { TimelineRetention } from './timeline';
 
-// The port is @meetlink/ports' to declare; these names stay on this face for the callers that still
-// import them from here (the intake's app and routes, apps/ops, test/timeline.test.ts).
+// The unqueued index is a sorted set: member bookingId, score about when an accept last touched it
+// (ms). It is one key for every booking, so on a Redis Cluster it lives in another slot than the
+// bookings, and no script can write both: each accept touches the index first (TOUCH_INDEX_SCRIPT,
+// which also trims what was touched longer ago than the retention) and then runs the accept script,
+// so a booking is never newer than the queue without its entry. Each touch raises the score, at least
+// by one, and every script run records in the booking's hash (`indexScore`) the highest score it ran
+// under: an entry is cleared only while its score is at most that (CLEAR_INDEX_SCRIPT), so a touch
+// whose accept has not run yet keeps it. markEnqueued and an accept that finds the newest version
+// already queued clear it; the sweeper clears what they could not (an accept that touched and died).
+const TOUCH_INDEX_SCRIPT = luaScript(`
+local score = tonumber(ARGV[2])
+local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if cur and tonumber(cur) >= score then score = tonumber(cur) + 1 end
+redis.call('ZADD', KEYS[1], score, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+return score
+`);
 
-// KEYS[2], the unqueued index, is a sorted set: member bookingId, score the newest version's accept
-// time (ms). One entry per booking, removed once that version is queued (or the booking is gone), so
-// it bounds itself. It is one key for every booking: on Redis Cluster it would have to be split by
-// hash tag, since a script may not touch two slots.
-// KEYS[3], the timeline, gets the event with its outcome whatever it is (ARGV[7] the entry without its
+const CLEAR_INDEX_SCRIPT = luaScript(`
+local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if cur and tonumber(cur) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
+`);
+
+// KEYS[2], the timeline, gets the event with its outcome whatever it is (ARGV[7] the entry without its
 // closing brace); a newer version also moves the expiry of every key of the booking (the hash, the
-// timeline, KEYS[4] the email log, KEYS[5] the meeting reports) to its own end (ARGV[10]), and trims
-// from the unqueued index what was accepted longer ago than the retention (ARGV[11]): an entry no
-// sweep has cleared by then belongs to a booking that is gone or going.
-const ACCEPT_SCRIPT = `${PUSH_TIMELINE_LUA}
-local function answer(outcome)
-  pushTimeline(KEYS[3], { ARGV[7] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[8], ARGV[9])
-  return outcome
+// timeline, KEYS[3] the email log, KEYS[4] the meeting reports) to its own end (ARGV[10]). ARGV[5] is
+// the index score this accept touched. The reply is the outcome and, when the newest version is
+// queued already, the index score up to which the booking's entry may be cleared.
+const ACCEPT_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}
+local function answer(outcome, clearUpTo)
+  pushTimeline(KEYS[2], { ARGV[7] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[8], ARGV[9])
+  return { outcome, clearUpTo }
 end
-local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt')
+local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt', 'indexScore')
+local score = tonumber(ARGV[5])
 local v = tonumber(ARGV[1])
 if cur[1] then
+  if cur[4] and tonumber(cur[4]) > score then score = tonumber(cur[4]) end
+  redis.call('HSET', KEYS[1], 'indexScore', string.format('%d', score))
   local cv = tonumber(cur[1])
+  local queued = cur[3] and string.format('%d', score) or false
   if cur[2] == ARGV[2] and cv == v then
-    if cur[3] then return answer('duplicate') end
-    redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[6])
-    return answer('replay')
+    if cur[3] then return answer('duplicate', queued) end
+    return answer('replay', false)
   end
-  if v <= cv then return answer('stale') end
+  if v <= cv then return answer('stale', queued) end
 end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot', ARGV[3],
-  'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4])
+  'step:conference', ARGV[4], 'step:calendar', ARGV[4], 'step:email', ARGV[4],
+  'indexScore', string.format('%d', score))
 redis.call('HDEL', KEYS[1], 'enqueuedAt')
-redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[11])
-answer('accepted')
-for i = 1, 5 do
-  if i ~= 2 then redis.call('PEXPIREAT', KEYS[i], ARGV[10]) end
-end
-return 'accepted'
-`;
+answer('accepted', false)
+for i = 1, 4 do redis.call('PEXPIREAT', KEYS[i], ARGV[10]) end
+return { 'accepted', false }
+`);
 
-const MARK_ENQUEUED_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+// The reply: the index score up to which the booking's entry may be cleared, or nil when ARGV[1] is
+// no longer the newest version.
+const MARK_ENQUEUED_SCRIPT = luaScript(`
+local cur = redis.call('HMGET', KEYS[1], 'version', 'indexScore')
+if cur[1] ~= ARGV[1] then return false end
 redis.call('HSET', KEYS[1], 'enqueuedAt', ARGV[2])
-redis.call('ZREM', KEYS[2], ARGV[3])
-return 1
-`;
-
-const DROP_UNQUEUED_SCRIPT = `
-if redis.call('HEXISTS', KEYS[1], 'version') == 1 then return 0 end
-return redis.call('ZREM', KEYS[2], ARGV[1])
-`;
+return cur[2] or false
+`);
 
 // KEYS[2], the timeline, gets the entries in ARGV[9…] and then the attempt's end (ARGV[6], without its
 // closing brace, or ''), numbered here with the step's attempt count, only when the update applies.
-const UPDATE_STEP_SCRIPT = `${PUSH_TIMELINE_LUA}
+const UPDATE_STEP_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 local field = 'step:' .. ARGV[2]
 local raw = redis.call('HGET', KEYS[1], field)
@@ -97,12 +112,12 @@ if ARGV[6] ~= '' then
 end
 pushTimeline(KEYS[2], entries, ARGV[7], ARGV[8])
 return 1
-`;
+`);
 
 // Recording a meeting fulfils its intent in the same write. ARGV[2] is the timeline entry ('' for
 // none); forgetting one (ARGV[1] '') names the meeting it forgot, which only the stored record knows.
 // A hash this creates (its booking expired meanwhile) gets the fallback TTL, as a timeline does.
-const SET_MEETING_SCRIPT = `${PUSH_TIMELINE_LUA}
+const SET_MEETING_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}
 if ARGV[1] ~= '' then
   redis.call('HSET', KEYS[1], 'meeting', ARGV[1])
   if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
@@ -119,14 +134,14 @@ if old and ARGV[2] ~= '' then
   pushTimeline(KEYS[2], { entry }, ARGV[3], ARGV[4])
 end
 return 1
-`;
+`);
 
 // A field set on a booking keeps the hash's expiry; one that creates the hash gives it the fallback.
-const SET_FIELD_SCRIPT = `
+const SET_FIELD_SCRIPT = luaScript(`
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
-`;
+`);
 
 const INTENT_FIELD = 'meetingIntent';
 const CLEANUP_FIELD = 'cleanup:';
@@ -152,7 +167,7 @@ const unresolvedAlert = (
 };
 
 export interface RedisBookingStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Key prefix; keys are `<prefix>:booking:{<bookingId>}` (the braces keep a booking in one cluster slot). */
   prefix: string;
   now?: () => Date;
@@ -182,11 +197,14 @@ export const createRedisBookingStore = ({
 }: RedisBookingStoreOptions): BookingStore => {
   const keyOf = (bookingId: string): string => `${prefix}:booking:{${bookingId}}`;
   const unqueuedKey = `${prefix}:intake:unqueued`;
+  /** Takes the booking out of the unqueued index unless an accept touched it after `upTo`. */
+  const clearIndex = async (bookingId: string, upTo: string): Promise<boolean> =>
+    (await CLEAR_INDEX_SCRIPT.run(redis, [unqueuedKey], [bookingId, upTo])) === 1;
   const kept = retentionArgs(retention);
   /** Writes a JSON field of the booking's hash (following its retention), or deletes it for null. */
   const setOrDeleteField = async (bookingId: string, field: string, value: object | null): Promise<void> => {
     if (!value) await redis.hdel(keyOf(bookingId), field);
-    else await redis.eval(SET_FIELD_SCRIPT, 1, keyOf(bookingId), field, JSON.stringify(value), kept[1]);
+    else await SET_FIELD_SCRIPT.run(redis, [keyOf(bookingId)], [field, JSON.stringify(value), kept[1]]);
   };
 
   const getSnapshot = async (bookingId: string): Promise<BookingSnapshot | null> => {
@@ -209,59 +227,69 @@ export const createRedisBookingStore = ({
         },
         ['outcome'],
       );
-      const outcome = await redis.eval(
-        ACCEPT_SCRIPT,
-        5,
-        keyOf(snapshot.bookingId),
-        unqueuedKey,
-        timelineKey(prefix, snapshot.bookingId),
-        emailLogKey(prefix, snapshot.bookingId),
-        meetingEventsKey(prefix, snapshot.bookingId),
-        String(snapshot.version),
-        webhookId,
-        JSON.stringify(snapshot),
-        JSON.stringify(pendingStep(snapshot.version, at.toISOString())),
-        String(at.getTime()),
-        snapshot.bookingId,
-        event,
-        ...kept,
-        String(timelineExpiresAt(snapshot.booking.endsAt, at.getTime(), retention)),
-        String(at.getTime() - retention.keepAfterEndMs),
-      );
-      return outcome as AcceptOutcome;
+      const score = (await TOUCH_INDEX_SCRIPT.run(
+        redis,
+        [unqueuedKey],
+        [snapshot.bookingId, String(at.getTime()), String(at.getTime() - retention.keepAfterEndMs)],
+      )) as number;
+      const [outcome, clearUpTo] = (await ACCEPT_SCRIPT.run(
+        redis,
+        [
+          keyOf(snapshot.bookingId),
+          timelineKey(prefix, snapshot.bookingId),
+          emailLogKey(prefix, snapshot.bookingId),
+          meetingEventsKey(prefix, snapshot.bookingId),
+        ],
+        [
+          String(snapshot.version),
+          webhookId,
+          JSON.stringify(snapshot),
+          JSON.stringify(pendingStep(snapshot.version, at.toISOString())),
+          String(score),
+          snapshot.bookingId,
+          event,
+          ...kept,
+          String(timelineExpiresAt(snapshot.booking.endsAt, at.getTime(), retention)),
+        ],
+      )) as [AcceptOutcome, string | null];
+      if (clearUpTo !== null) await clearIndex(snapshot.bookingId, clearUpTo);
+      return outcome;
     },
 
     markEnqueued: async (bookingId, version) => {
-      await redis.eval(
-        MARK_ENQUEUED_SCRIPT,
-        2,
-        keyOf(bookingId),
-        unqueuedKey,
-        String(version),
-        now().toISOString(),
-        bookingId,
-      );
+      const clearUpTo = (await MARK_ENQUEUED_SCRIPT.run(
+        redis,
+        [keyOf(bookingId)],
+        [String(version), now().toISOString()],
+      )) as string | null;
+      if (clearUpTo !== null) await clearIndex(bookingId, clearUpTo);
     },
 
     listUnqueued: async (olderThanMs, limit) => {
       const cutoff = now().getTime() - olderThanMs;
       const flat = await redis.zrangebyscore(unqueuedKey, '-inf', cutoff, 'WITHSCORES', 'LIMIT', 0, limit);
-      const entries: { bookingId: string; acceptedAtMs: number }[] = [];
+      const listed: { bookingId: string; acceptedAtMs: number }[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2)
-        entries.push({ bookingId: flat[i]!, acceptedAtMs: Number(flat[i + 1]) });
-      if (entries.length === 0) return [];
-      const pipeline = redis.pipeline();
-      for (const { bookingId } of entries) pipeline.hget(keyOf(bookingId), 'version');
-      const replies = (await pipeline.exec()) ?? [];
-      return entries.map((entry, i) => {
-        const [error, raw] = replies[i] ?? [null, null];
-        if (error) throw error;
-        return { ...entry, version: typeof raw === 'string' ? Number(raw) : null };
+        listed.push({ bookingId: flat[i]!, acceptedAtMs: Number(flat[i + 1]) });
+      // One read per booking: on a cluster each booking's hash lives on the node of its own slot.
+      const states = await Promise.all(
+        listed.map(({ bookingId }) => redis.hmget(keyOf(bookingId), 'version', 'enqueuedAt')),
+      );
+      return listed.map((entry, i) => {
+        const [version, enqueuedAt] = states[i] ?? [null, null];
+        return {
+          ...entry,
+          version: typeof version === 'string' ? Number(version) : null,
+          isQueued: typeof enqueuedAt === 'string',
+        };
       });
     },
 
-    dropUnqueued: async (bookingId) =>
-      (await redis.eval(DROP_UNQUEUED_SCRIPT, 2, keyOf(bookingId), unqueuedKey, bookingId)) === 1,
+    dropUnqueued: async (bookingId, acceptedAtMs) => {
+      const [version, enqueuedAt] = await redis.hmget(keyOf(bookingId), 'version', 'enqueuedAt');
+      if (version !== null && enqueuedAt === null) return false;
+      return clearIndex(bookingId, String(acceptedAtMs));
+    },
 
     getSnapshot,
 
@@ -303,14 +331,10 @@ export const createRedisBookingStore = ({
               ['meetingId', 'hostMemberId'],
             )
           : '';
-        await redis.eval(
-          SET_MEETING_SCRIPT,
-          2,
-          keyOf(bookingId),
-          timelineKey(prefix, bookingId),
-          '',
-          entry,
-          ...kept,
+        await SET_MEETING_SCRIPT.run(
+          redis,
+          [keyOf(bookingId), timelineKey(prefix, bookingId)],
+          ['', entry, ...kept],
         );
         return;
       }
@@ -342,14 +366,10 @@ export const createRedisBookingStore = ({
           }
         : null;
       // The intent is fulfilled in the same write: a record and a stale intent never coexist.
-      await redis.eval(
-        SET_MEETING_SCRIPT,
-        2,
-        keyOf(bookingId),
-        timelineKey(prefix, bookingId),
-        JSON.stringify(parsed),
-        entry ? encodeEntry(entry) : '',
-        ...kept,
+      await SET_MEETING_SCRIPT.run(
+        redis,
+        [keyOf(bookingId), timelineKey(prefix, bookingId)],
+        [JSON.stringify(parsed), entry ? encodeEntry(entry) : '', ...kept],
       );
     },
 
@@ -366,23 +386,23 @@ export const createRedisBookingStore = ({
 
     updateStep: async (bookingId, version, step, patch, options = {}) => {
       const ended = options.attemptEnded;
-      const applied = await redis.eval(
-        UPDATE_STEP_SCRIPT,
-        2,
-        keyOf(bookingId),
-        timelineKey(prefix, bookingId),
-        String(version),
-        step,
-        JSON.stringify(patch),
-        options.countAttempt ? '1' : '0',
-        now().toISOString(),
-        ended
-          ? openEntry({ ...ended, kind: 'attempt', at: ended.finishedAt, step, version, attempt: 0 }, [
-              'attempt',
-            ])
-          : '',
-        ...kept,
-        ...(options.timeline ?? []).map(encodeEntry),
+      const applied = await UPDATE_STEP_SCRIPT.run(
+        redis,
+        [keyOf(bookingId), timelineKey(prefix, bookingId)],
+        [
+          String(version),
+          step,
+          JSON.stringify(patch),
+          options.countAttempt ? '1' : '0',
+          now().toISOString(),
+          ended
+            ? openEntry({ ...ended, kind: 'attempt', at: ended.finishedAt, step, version, attempt: 0 }, [
+                'attempt',
+              ])
+            : '',
+          ...kept,
+          ...(options.timeline ?? []).map(encodeEntry),
+        ],
       );
       return applied === 1;
     },
@@ -392,12 +412,10 @@ export const createRedisBookingStore = ({
 
     appendTimeline: async (bookingId, entries) => {
       if (entries.length === 0) return;
-      await redis.eval(
-        APPEND_TIMELINE_SCRIPT,
-        1,
-        timelineKey(prefix, bookingId),
-        ...kept,
-        ...entries.map(encodeEntry),
+      await APPEND_TIMELINE_SCRIPT.run(
+        redis,
+        [timelineKey(prefix, bookingId)],
+        [...kept, ...entries.map(encodeEntry)],
       );
     },
   };

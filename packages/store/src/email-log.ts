@@ -1,5 +1,6 @@
 // Which emails a booking has been sent, so a retried or replayed job never sends one twice. Each record
 // also goes into the booking's timeline, in the same script.
+import { luaScript } from '@meetlink/redis';
 import { z } from 'zod';
 import {
   DEFAULT_TIMELINE_RETENTION,
@@ -36,12 +37,12 @@ export const emailLogKey = (prefix: string, bookingId: string): string =>
   `${prefix}:booking:{${bookingId}}:emails`;
 
 // KEYS[3], the booking hash: the log expires with it (accept moves both on a reschedule).
-const RECORD_SCRIPT = `${PUSH_TIMELINE_LUA}${FOLLOW_BOOKING_LUA}
+const RECORD_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}${FOLLOW_BOOKING_LUA}
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 followBooking(KEYS[1], KEYS[3], ARGV[5])
 pushTimeline(KEYS[2], { ARGV[3] }, ARGV[4], ARGV[5])
 return 1
-`;
+`);
 
 export const createRedisEmailLog = ({
   redis,
@@ -69,16 +70,10 @@ export const createRedisEmailLog = ({
         meetingId: sent.meetingId,
         reason: null,
       });
-      await redis.eval(
-        RECORD_SCRIPT,
-        3,
-        keyOf(bookingId),
-        timelineKey(prefix, bookingId),
-        `${prefix}:booking:{${bookingId}}`,
-        key,
-        JSON.stringify(sent),
-        entry,
-        ...retentionArgs(timeline),
+      await RECORD_SCRIPT.run(
+        redis,
+        [keyOf(bookingId), timelineKey(prefix, bookingId), `${prefix}:booking:{${bookingId}}`],
+        [key, JSON.stringify(sent), entry, ...retentionArgs(timeline)],
       );
     },
   };

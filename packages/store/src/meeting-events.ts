@@ -1,6 +1,7 @@
 // Provider reports about a booking's meetings (Zoom's meeting.deleted / meeting.updated), kept with
 // the booking (same hash tag) so its status can show them, newest first, the last 50. The same report
 // delivered twice (Zoom retries with a fresh signature) is recorded once.
+import { luaScript } from '@meetlink/redis';
 import { MeetingEvent } from '@meetlink/events';
 import { DEFAULT_TIMELINE_RETENTION, FOLLOW_BOOKING_LUA } from './timeline';
 import type { BookingLogOptions } from './timeline';
@@ -17,13 +18,13 @@ export const meetingIndexKey = (prefix: string, provider: string, meetingId: str
   `${prefix}:meeting-booking:${provider}:${meetingId}`;
 
 // KEYS[3], the booking hash: the reports expire with it (accept moves both on a reschedule).
-const RECORD_SCRIPT = `${FOLLOW_BOOKING_LUA}
+const RECORD_SCRIPT = luaScript(`${FOLLOW_BOOKING_LUA}
 if redis.call('SET', KEYS[2], '1', 'EX', ARGV[2], 'NX') == false then return 0 end
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
 followBooking(KEYS[1], KEYS[3], ARGV[4])
 return 1
-`;
+`);
 
 export interface MeetingEventLog {
   /** The booking that owns (or once owned) the meeting, if the pipeline recorded it. */
@@ -47,16 +48,19 @@ export const createRedisMeetingEventLog = ({
   findBookingByMeeting: (provider, meetingId) => redis.get(meetingIndexKey(prefix, provider, meetingId)),
 
   record: async (bookingId, event, dedupeKey) => {
-    const applied = await redis.eval(
-      RECORD_SCRIPT,
-      3,
-      meetingEventsKey(prefix, bookingId),
-      `${prefix}:booking:{${bookingId}}:meeting-event-seen:${dedupeKey}`,
-      `${prefix}:booking:{${bookingId}}`,
-      JSON.stringify(MeetingEvent.parse(event)),
-      String(DEDUPE_TTL_SECONDS),
-      String(MEETING_EVENTS_KEPT),
-      String(timeline.keepAfterEndMs),
+    const applied = await RECORD_SCRIPT.run(
+      redis,
+      [
+        meetingEventsKey(prefix, bookingId),
+        `${prefix}:booking:{${bookingId}}:meeting-event-seen:${dedupeKey}`,
+        `${prefix}:booking:{${bookingId}}`,
+      ],
+      [
+        JSON.stringify(MeetingEvent.parse(event)),
+        String(DEDUPE_TTL_SECONDS),
+        String(MEETING_EVENTS_KEPT),
+        String(timeline.keepAfterEndMs),
+      ],
     );
     return applied === 1 ? 'recorded' : 'duplicate';
   },

@@ -2,12 +2,13 @@
 // at its newest entries and expiring a while after the booking ends. Entries are appended inside the
 // store's own scripts (accept, updateStep, setMeeting, the email log), so a fact costs no extra round
 // trip; only what no other write carries is appended on its own (appendTimeline).
-import type { Redis } from 'ioredis';
+import { luaScript } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 import { TimelineEntry } from '@meetlink/events';
 
 /** What a log kept beside a booking (emails, meeting events) is built from. */
 export interface BookingLogOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** The booking store's retention: the log expires with the booking. */
   timeline?: TimelineRetention;
@@ -76,10 +77,10 @@ local function pushTimeline(key, entries, maxEntries, ttlMs)
 end
 `;
 
-export const APPEND_TIMELINE_SCRIPT = `${PUSH_TIMELINE_LUA}
+export const APPEND_TIMELINE_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}
 pushTimeline(KEYS[1], { unpack(ARGV, 3) }, ARGV[1], ARGV[2])
 return 1
-`;
+`);
 
 /** The arguments every append passes after its own: the cap and the fallback TTL. */
 export const retentionArgs = (retention: TimelineRetention): [string, string] => [

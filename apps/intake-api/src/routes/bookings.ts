@@ -1,7 +1,7 @@
 // GET /v1/bookings/:bookingId: the booking's newest snapshot, each step's checkpoint and the booking's
 // timeline, oldest first (admin only).
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { BookingId } from '@meetlink/events';
 import type { BookingStatusWithTimeline } from '@meetlink/events';
 import type { BookingStore } from '@meetlink/ports';
@@ -12,7 +12,7 @@ import { noStore } from '../security-headers';
 import { withRedis } from '../with-redis';
 
 export interface BookingsRouteDeps {
-  redis: Redis;
+  redis: RedisClient;
   store: BookingStore;
   admin: AdminCheck;
 }

@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { Logger } from '@meetlink/observability';
 import {
@@ -35,7 +35,7 @@ import { noStore } from '../security-headers';
 import { withRedis } from '../with-redis';
 
 export interface ConnectDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   admin: AdminCheck;
   /** Null: CONNECT_LINK_SECRET or TOKEN_ENCRYPTION_KEY is missing, and the flows answer 501. */

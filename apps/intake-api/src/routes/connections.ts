@@ -7,7 +7,7 @@
 // No answer carries a token.
 import express, { Router } from 'express';
 import type { Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { summarizeError } from '@meetlink/errors';
 import type { Logger } from '@meetlink/observability';
 import {
@@ -33,7 +33,7 @@ import { withRedis } from '../with-redis';
 export const MAX_LINK_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface ConnectionsDeps {
-  redis: Redis;
+  redis: RedisClient;
   admin: AdminCheck;
   /** Null: TOKEN_ENCRYPTION_KEY is not set, so there are no member connections (501). */
   connections: MemberConnectionStore | null;

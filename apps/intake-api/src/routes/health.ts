@@ -1,9 +1,9 @@
 // /healthz: the process is up. /readyz: it can reach Redis, so it can accept events.
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { withRedis } from '../with-redis';
 
-export const healthRouter = (redis: Redis): Router => {
+export const healthRouter = (redis: RedisClient): Router => {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

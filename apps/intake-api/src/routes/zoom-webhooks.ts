@@ -7,7 +7,7 @@
 // a few Redis calls, no provider call.
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { z } from 'zod';
 import type { Logger } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
@@ -27,7 +27,7 @@ import {
 export const ZOOM_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 
 export interface ZoomWebhookDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** ZOOM_WEBHOOK_SECRET_TOKEN; empty: the endpoint answers 501. */
   secretTokens: readonly string[];
