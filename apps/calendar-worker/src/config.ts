@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   optionalString as optional,
   parseEnv,
+  requireRedisTarget,
   reconnectNoticeEnv,
   tokenKeyring,
   workerEnv,
@@ -27,16 +28,18 @@ const serviceAccount = optional.transform((value, ctx) => {
   }
 });
 
-export const Config = z.object({
-  ...workerEnv,
-  ...reconnectNoticeEnv,
-  ...googleEnv,
-  ...microsoftEnv,
-  GOOGLE_SERVICE_ACCOUNT_JSON: serviceAccount,
-  GOOGLE_SEND_UPDATES: z.enum(['all', 'externalOnly', 'none']).default('all'),
-  /** Encrypts members' own calendar tokens at rest (same format as the conference worker's). */
-  TOKEN_ENCRYPTION_KEY: tokenKeyring,
-});
+export const Config = z
+  .object({
+    ...workerEnv,
+    ...reconnectNoticeEnv,
+    ...googleEnv,
+    ...microsoftEnv,
+    GOOGLE_SERVICE_ACCOUNT_JSON: serviceAccount,
+    GOOGLE_SEND_UPDATES: z.enum(['all', 'externalOnly', 'none']).default('all'),
+    /** Encrypts members' own calendar tokens at rest (same format as the conference worker's). */
+    TOKEN_ENCRYPTION_KEY: tokenKeyring,
+  })
+  .superRefine(requireRedisTarget);
 export type Config = z.infer<typeof Config>;
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>

@@ -1,4 +1,4 @@
-// The calendar step as it runs in production (real queue worker, googleapis and Graph clients, Redis)
+// The calendar step as it runs in production (real queue worker, the Google and Outlook adapters, Redis)
 // against the fake Google Calendar and Microsoft Graph: what ends up in the organizer's event.
 import { sampleBooking } from '@meetlink/fakes';
 import type { Worker } from 'bullmq';

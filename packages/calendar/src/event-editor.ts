@@ -3,8 +3,9 @@
 // The vendor says how to read, what to change and how to write; the loop and its answers are here.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
-import type { CalendarProvider, HostRef, JoinDetails } from '@meetlink/ports';
+import type { CalendarProvider, JoinDetails } from '@meetlink/ports';
 import { eventGoneWhileWriting } from './transient-errors';
+import type { HostTokens, WithToken } from './with-host-token';
 
 /** The event reference of one vendor's events. */
 export type CalendarRefOf<Provider extends CalendarRef['provider']> = Extract<
@@ -20,8 +21,10 @@ export interface EventEditing<Provider extends CalendarRef['provider'], Event, C
   provider: Provider;
   /** Re-reads after a 412 before giving up with a retryable `calendar_edit_conflict`. */
   maxConflictRetries: number;
+  /** The host's token for each operation: its reads and writes share one. */
+  tokens: HostTokens;
   /** The event as the host sees it; null when it does not exist (or not for this host). */
-  read: (ref: CalendarRefOf<Provider>, host: HostRef) => Promise<Event | null>;
+  read: (ref: CalendarRefOf<Provider>, withToken: WithToken) => Promise<Event | null>;
   isCancelled: (event: Event) => boolean;
   /** The message of the permanent failure to apply a block to an event that is missing or cancelled. */
   describeAbsent: (ref: CalendarRefOf<Provider>, cancelled: boolean) => string;
@@ -29,7 +32,12 @@ export interface EventEditing<Provider extends CalendarRef['provider'], Event, C
   planApply: (event: Event, details: JoinDetails) => Change | null;
   /** The change that takes our join details out of the event; null when there is nothing of ours. */
   planRemove: (event: Event, joinUrl: string | null) => Change | null;
-  write: (ref: CalendarRefOf<Provider>, host: HostRef, event: Event, change: Change) => Promise<WriteOutcome>;
+  write: (
+    ref: CalendarRefOf<Provider>,
+    withToken: WithToken,
+    event: Event,
+    change: Change,
+  ) => Promise<WriteOutcome>;
 }
 
 export const createEventEditor = <Provider extends CalendarRef['provider'], Event, Change>(
@@ -67,8 +75,9 @@ export const createEventEditor = <Provider extends CalendarRef['provider'], Even
   return {
     applyJoinBlock: (anyRef, host, details) => {
       const ref = narrow(anyRef);
+      const withToken = editing.tokens(host);
       return untilSettled(ref, async () => {
-        const event = await editing.read(ref, host);
+        const event = await editing.read(ref, withToken);
         if (!event || editing.isCancelled(event)) {
           throw new PermanentError(
             event ? 'calendar_event_gone' : 'calendar_event_not_found',
@@ -77,7 +86,7 @@ export const createEventEditor = <Provider extends CalendarRef['provider'], Even
         }
         const change = editing.planApply(event, details);
         if (change === null) return 'unchanged';
-        const outcome = await editing.write(ref, host, event, change);
+        const outcome = await editing.write(ref, withToken, event, change);
         if (outcome === 'gone') throw eventGoneWhileWriting(vendor, ref.eventId);
         return outcome;
       });
@@ -85,12 +94,13 @@ export const createEventEditor = <Provider extends CalendarRef['provider'], Even
 
     removeJoinBlock: (anyRef, host, joinUrl) => {
       const ref = narrow(anyRef);
+      const withToken = editing.tokens(host);
       return untilSettled(ref, async () => {
-        const event = await editing.read(ref, host);
+        const event = await editing.read(ref, withToken);
         if (!event || editing.isCancelled(event)) return 'event_gone';
         const change = editing.planRemove(event, joinUrl);
         if (change === null) return 'unchanged';
-        const outcome = await editing.write(ref, host, event, change);
+        const outcome = await editing.write(ref, withToken, event, change);
         if (outcome === 'gone') return 'event_gone';
         return outcome === 'patched' ? 'removed' : 'conflict';
       });

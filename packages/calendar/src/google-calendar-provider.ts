@@ -1,13 +1,12 @@
-// CalendarProvider for Google Calendar through the googleapis calendar_v3 client: events.get, then
-// events.patch with If-Match, writing location = join URL, the join block in the description and,
-// where Google takes it, conferenceData for the Zoom meeting.
-import { calendar } from '@googleapis/calendar';
-import type { calendar_v3 } from '@googleapis/calendar';
-import { OAuth2Client } from 'google-auth-library';
+// CalendarProvider for Google Calendar through Calendar API v3: events.get, then events.patch with
+// If-Match, writing location = join URL, the join block in the description and, where Google takes
+// it, conferenceData for the Zoom meeting.
 import { PermanentError } from '@meetlink/errors';
-import type { AccessTokenSource, CalendarProvider, HostRef, JoinDetails } from '@meetlink/ports';
+import type { AccessTokenSource, CalendarProvider, JoinDetails } from '@meetlink/ports';
 import { createEventEditor } from './event-editor';
 import type { CalendarRefOf, WriteOutcome } from './event-editor';
+import { createGoogleCalendarClient } from './google-calendar-client';
+import type { GoogleConferenceData as ConferenceData, GoogleEvent } from './google-calendar-client';
 import { isConferenceDataRefusal, mapGoogleError, readGoogleFailure } from './google-errors';
 import {
   findJoinUrlInBlock,
@@ -17,12 +16,13 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
-import { createWithHostToken } from './with-host-token';
+import { createHostTokens } from './with-host-token';
+import type { WithToken } from './with-host-token';
 
 export const DEFAULT_GOOGLE_API_ROOT_URL = 'https://www.googleapis.com/';
 
 export interface GoogleCalendarProviderOptions {
-  /** GOOGLE_API_ROOT_URL; googleapis keeps only its origin and adds /calendar/v3/…. */
+  /** GOOGLE_API_ROOT_URL; only its origin counts, the API is under /calendar/v3/…. */
   rootUrl?: string;
   /** Who Google emails about the change. Default 'all'. */
   sendUpdates?: 'all' | 'externalOnly' | 'none';
@@ -40,10 +40,10 @@ export interface GoogleCalendarProviderOptions {
   tokens: AccessTokenSource;
 }
 
-type GoogleEvent = calendar_v3.Schema$Event;
-type ConferenceData = calendar_v3.Schema$ConferenceData;
-
 const ZOOM_ICON_URI = 'https://st1.zoom.us/zoom.ico';
+
+/** After Google refused our conferenceData (and never took it), changes skip it for this long. */
+export const CONFERENCE_REFUSAL_MEMORY_MS = 60 * 60_000;
 
 /** conferenceData for the Zoom meeting: a third-party (`addOn`) solution with video and phone entry points. */
 export const buildConferenceData = (details: JoinDetails): ConferenceData => ({
@@ -112,29 +112,29 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  // Our own retries (412, BullMQ for the rest): gaxios must not retry behind our back. Node's own
-  // fetch, because gaxios would otherwise `import('node-fetch')`, which CommonJS under jest cannot.
-  const api = calendar({
-    version: 'v3',
+  const api = createGoogleCalendarClient({
     rootUrl,
-    retry: false,
-    timeout: timeoutMs,
-    fetchImplementation: options.fetch ?? ((input, init) => fetch(input, init)),
+    timeoutMs,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   });
 
-  const authFor = (token: string): OAuth2Client => {
-    const client = new OAuth2Client();
-    client.setCredentials({ access_token: token, token_type: 'Bearer' });
-    return client;
-  };
-  const withHostAuth = createWithHostToken(options.tokens, authFor, readGoogleFailure);
+  // Whether Google takes a third-party conference is the calling project's matter (a Workspace
+  // add-on or not), not the event's or the host's: a project it refused is not asked again for a
+  // while, since each try costs a whole refused request per booking. Once Google took ours, a later
+  // refusal is about that event's data, so every change keeps trying.
+  let conferenceAccepted = false;
+  let conferenceRefusedAt: number | undefined;
+  const skipsConference = (): boolean =>
+    !conferenceAccepted &&
+    conferenceRefusedAt !== undefined &&
+    now().getTime() - conferenceRefusedAt < CONFERENCE_REFUSAL_MEMORY_MS;
 
-  const getEvent = async (ref: CalendarRefOf<'google'>, host: HostRef): Promise<GoogleEvent | null> => {
+  const getEvent = async (
+    ref: CalendarRefOf<'google'>,
+    withToken: WithToken,
+  ): Promise<GoogleEvent | null> => {
     try {
-      const answer = await withHostAuth(host, (auth) =>
-        api.events.get({ calendarId: ref.calendarId, eventId: ref.eventId, auth }),
-      );
-      return answer.data;
+      return await withToken((token) => api.getEvent(token, ref.calendarId, ref.eventId));
     } catch (error) {
       const status = readGoogleFailure(error).status;
       if (status === 404 || status === 410) return null;
@@ -144,25 +144,19 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
 
   const patchEvent = async (
     ref: CalendarRefOf<'google'>,
-    host: HostRef,
+    withToken: WithToken,
     etag: string | null | undefined,
     requestBody: GoogleEvent,
   ): Promise<WriteOutcome | 'conference_refused'> => {
     const withConference = requestBody.conferenceData !== undefined;
     try {
-      await withHostAuth(host, (auth) =>
-        api.events.patch(
-          {
-            calendarId: ref.calendarId,
-            eventId: ref.eventId,
-            sendUpdates,
-            ...(withConference ? { conferenceDataVersion: 1 } : {}),
-            requestBody,
-            auth,
-          },
+      await withToken((token) =>
+        api.patchEvent(token, ref.calendarId, ref.eventId, requestBody, {
+          sendUpdates,
+          ...(withConference ? { conferenceDataVersion: 1 } : {}),
           // Concurrent edits (the host, the booking system): write only over the version we read.
-          etag ? { headers: { 'If-Match': etag } } : {},
-        ),
+          ifMatch: etag ?? undefined,
+        }),
       );
       return 'patched';
     } catch (error) {
@@ -176,15 +170,20 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
 
   const writeChange = async (
     ref: CalendarRefOf<'google'>,
-    host: HostRef,
+    withToken: WithToken,
     event: GoogleEvent,
     { body, withoutConference }: GoogleChange,
   ): Promise<WriteOutcome> => {
-    const outcome = await patchEvent(ref, host, event.etag, body);
+    if (withoutConference && skipsConference()) {
+      return writeChange(ref, withToken, event, { body: withoutConference });
+    }
+    const outcome = await patchEvent(ref, withToken, event.etag, body);
+    if (outcome === 'patched' && body.conferenceData) conferenceAccepted = true;
     if (outcome !== 'conference_refused') return outcome;
     // Google refuses a third-party conference from anything but a Workspace add-on: location and
     // description carry the join details alone.
-    if (withoutConference) return writeChange(ref, host, event, { body: withoutConference });
+    conferenceRefusedAt = now().getTime();
+    if (withoutConference) return writeChange(ref, withToken, event, { body: withoutConference });
     throw new PermanentError(
       'calendar_request_invalid',
       `Google refused to clear the conference of event ${ref.eventId}`,
@@ -229,8 +228,8 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
       body: {
         ...(description !== current ? { description } : {}),
         ...(locationIsOurs ? { location: '' } : {}),
-        // Patch semantics: a field sent as null is cleared (the schema types do not admit null).
-        ...(conferenceIsOurs ? { conferenceData: null as unknown as ConferenceData } : {}),
+        // Patch semantics: a field sent as null is cleared.
+        ...(conferenceIsOurs ? { conferenceData: null } : {}),
       },
     };
   };
@@ -239,6 +238,7 @@ export const createGoogleCalendarProvider = (options: GoogleCalendarProviderOpti
     vendor: 'Google',
     provider: 'google',
     maxConflictRetries,
+    tokens: createHostTokens(options.tokens, readGoogleFailure),
     read: getEvent,
     isCancelled: (event) => event.status === 'cancelled',
     describeAbsent: (ref, cancelled) =>

@@ -2,13 +2,13 @@
 // The mapping both vendors share is tested in transient-errors.test.ts.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { isConferenceDataRefusal, mapGoogleError, readGoogleFailure } from './google-errors';
-import { gaxiosError } from '../test/vendor-errors';
+import { googleError } from '../test/vendor-errors';
 
 describe('mapGoogleError', () => {
   it('maps a 403 rateLimitExceeded to a provider-wide retryable error with Retry-After', () => {
     const error = mapGoogleError(
       'events.patch',
-      gaxiosError(403, 'rateLimitExceeded', 'Rate Limit Exceeded', { 'retry-after': '4' }),
+      googleError(403, 'rateLimitExceeded', 'Rate Limit Exceeded', { 'retry-after': '4' }),
     );
     expect(error).toBeInstanceOf(RetryableError);
     expect(error.code).toBe('calendar_rate_limited');
@@ -18,7 +18,7 @@ describe('mapGoogleError', () => {
   it('keeps Retry-After 0 or a past date on a 403 limit as a wait, the usage limit for the host alone', () => {
     const now = new Date('2030-01-01T00:00:00Z');
     const wait = (reason: string, retryAfter: string) =>
-      mapGoogleError('x', gaxiosError(403, reason, 'limit', { 'retry-after': retryAfter }), now).details;
+      mapGoogleError('x', googleError(403, reason, 'limit', { 'retry-after': retryAfter }), now).details;
     expect(wait('userRateLimitExceeded', 'Mon, 31 Dec 2029 23:00:00 GMT')).toMatchObject({
       retryAfterMs: 0,
       rateLimitScope: 'provider',
@@ -29,7 +29,7 @@ describe('mapGoogleError', () => {
   it('keeps a 403 that is not a limit permanent, naming its reason', () => {
     const error = mapGoogleError(
       'x',
-      gaxiosError(
+      googleError(
         403,
         'forbiddenForNonOrganizer',
         'Shared properties can only be changed by the organizer of the event.',
@@ -44,10 +44,10 @@ describe('mapGoogleError', () => {
 describe('isConferenceDataRefusal', () => {
   it('recognises the 400 Google gives a third-party conference', () => {
     expect(
-      isConferenceDataRefusal(readGoogleFailure(gaxiosError(400, 'invalid', 'Invalid conference data.'))),
+      isConferenceDataRefusal(readGoogleFailure(googleError(400, 'invalid', 'Invalid conference data.'))),
     ).toBe(true);
     expect(
-      isConferenceDataRefusal(readGoogleFailure(gaxiosError(400, 'invalid', 'Invalid value for: location'))),
+      isConferenceDataRefusal(readGoogleFailure(googleError(400, 'invalid', 'Invalid value for: location'))),
     ).toBe(false);
   });
 });

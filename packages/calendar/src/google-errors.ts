@@ -3,6 +3,7 @@
 // `rateLimitExceeded`/`userRateLimitExceeded` or 429, and a user's Calendar usage limit as 403
 // `quotaExceeded` (https://developers.google.com/workspace/calendar/api/guides/errors).
 import { retryAfterFrom } from '@meetlink/errors';
+import { CalendarHttpError } from './calendar-http';
 import { calendarRateLimited, mapCalendarFailure } from './transient-errors';
 import type { CalendarErrorMapper } from './transient-errors';
 
@@ -25,7 +26,7 @@ export interface GoogleFailure {
   /** Undefined when no answer came (network, timeout). */
   status: number | undefined;
   body: GoogleErrorBody;
-  headers: unknown;
+  headers: Headers | undefined;
 }
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
@@ -59,14 +60,11 @@ const parseBody = (data: unknown): GoogleErrorBody => {
   };
 };
 
-/** What googleapis (gaxios) threw: its status, Google's error body and the response headers. */
-export const readGoogleFailure = (error: unknown): GoogleFailure => {
-  const e = asRecord(error) ?? {};
-  const response = asRecord(e['response']);
-  const statusValue = e['status'] ?? response?.['status'];
-  const status = typeof statusValue === 'number' && statusValue > 0 ? statusValue : undefined;
-  return { status, body: parseBody(response?.['data']), headers: response?.['headers'] };
-};
+/** What the Calendar client threw: Google's status, error body and headers; no status when no answer came. */
+export const readGoogleFailure = (error: unknown): GoogleFailure =>
+  error instanceof CalendarHttpError
+    ? { status: error.status, body: parseBody(error.body), headers: error.headers }
+    : { status: undefined, body: {}, headers: undefined };
 
 export const googleReasons = (failure: GoogleFailure): string[] =>
   (failure.body.errors ?? []).map((item) => item.reason ?? '').filter(Boolean);
@@ -93,7 +91,7 @@ export const mapGoogleError: CalendarErrorMapper = (operation, error, now = new 
         status: failure.status,
         message: describe(operation, failure),
         providerResponse: { status: failure.status, error: failure.body },
-        retryAfterMs: retryAfterFrom(failure.headers as Headers | undefined, now),
+        retryAfterMs: retryAfterFrom(failure.headers, now),
         reasons: googleReasons(failure),
       };
     },

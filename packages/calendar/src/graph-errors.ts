@@ -2,6 +2,7 @@
 // `{error: {code, message, innerError}}`; throttling is 429 (or 503) with Retry-After
 // (https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling).
 import { PermanentError, retryAfterFrom } from '@meetlink/errors';
+import { CalendarHttpError } from './calendar-http';
 import { calendarEditConflict, mapCalendarFailure } from './transient-errors';
 import type { CalendarErrorMapper } from './transient-errors';
 
@@ -13,15 +14,20 @@ export interface GraphFailure {
   headers: Headers | undefined;
 }
 
-/** What @microsoft/microsoft-graph-client threw (a GraphError), read without trusting its shape. */
+/** What the Graph client threw: Graph's status, error code, message and headers; no status when no answer came. */
 export const readGraphFailure = (error: unknown): GraphFailure => {
-  const e = (error && typeof error === 'object' ? error : {}) as Record<string, unknown>;
-  const statusCode = e['statusCode'];
-  const status = typeof statusCode === 'number' && statusCode > 0 ? statusCode : undefined;
-  const headers = e['headers'] instanceof Headers ? e['headers'] : undefined;
-  const code = typeof e['code'] === 'string' && e['code'] ? e['code'] : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return { status, code, message, headers };
+  if (!(error instanceof CalendarHttpError)) {
+    return {
+      status: undefined,
+      code: undefined,
+      message: error instanceof Error ? error.message : String(error),
+      headers: undefined,
+    };
+  }
+  const body = error.body && typeof error.body === 'object' ? (error.body as { error?: unknown }) : {};
+  const graphError = body.error && typeof body.error === 'object' ? (body.error as { code?: unknown }) : {};
+  const code = typeof graphError.code === 'string' && graphError.code ? graphError.code : undefined;
+  return { status: error.status, code, message: error.message, headers: error.headers };
 };
 
 /** 404s that name the mailbox, not the event: the user id is wrong, or has no Exchange Online mailbox. */

@@ -28,31 +28,59 @@ const multiLine = (value: string): string[] =>
     .split('\n')
     .map((line) => line.trimEnd());
 
-const dateFormat = (timeZone: string): Intl.DateTimeFormat =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone,
+// An Intl.DateTimeFormat costs tens of microseconds to build and a block needs two in the host's
+// zone, so they are kept per zone (a zone ICU does not know gets UTC's). Hosts' zones are few: the
+// cache is bounded only so that junk cannot grow it.
+const MAX_CACHED_ZONES = 500;
+interface ZoneFormats {
+  /** The zone the block names: the host's, or UTC for one ICU does not know. */
+  zone: string;
+  day: Intl.DateTimeFormat;
+  time: Intl.DateTimeFormat;
+}
+const zoneFormats = new Map<string, ZoneFormats>();
+
+/** Throws a RangeError for a zone ICU does not know. */
+const buildZoneFormats = (zone: string): ZoneFormats => ({
+  zone,
+  day: new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-  });
-const timeFormat = (timeZone: string): Intl.DateTimeFormat =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }),
+  time: new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }),
+});
+
+const formatsOf = (timeZone: string): ZoneFormats => {
+  let formats = zoneFormats.get(timeZone);
+  if (formats === undefined) {
+    try {
+      formats = buildZoneFormats(timeZone);
+    } catch {
+      formats = buildZoneFormats('UTC');
+    }
+    if (zoneFormats.size >= MAX_CACHED_ZONES) zoneFormats.clear();
+    zoneFormats.set(timeZone, formats);
+  }
+  return formats;
+};
 
 /** "Tuesday 4 June 2024, 10:00–10:30 (Europe/Berlin)", in the host's zone. */
 export const formatWhen = (startsAt: string, endsAt: string, timeZone: string): string => {
   const start = new Date(startsAt);
   const end = new Date(endsAt);
-  let zone = timeZone;
-  try {
-    dateFormat(zone);
-  } catch {
-    zone = 'UTC';
-  }
-  const startDay = dateFormat(zone).format(start).replace(',', '');
-  const endDay = dateFormat(zone).format(end).replace(',', '');
-  const startTime = timeFormat(zone).format(start);
-  const endTime = timeFormat(zone).format(end);
+  const { zone, day, time } = formatsOf(timeZone);
+  const startDay = day.format(start).replace(',', '');
+  const endDay = day.format(end).replace(',', '');
+  const startTime = time.format(start);
+  const endTime = time.format(end);
   const range =
     startDay === endDay
       ? `${startDay}, ${startTime}–${endTime}`

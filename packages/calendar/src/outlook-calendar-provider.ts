@@ -1,11 +1,10 @@
 // CalendarProvider for Outlook through Microsoft Graph: GET then PATCH /users/{id}/events/{id} with
 // If-Match, writing location (displayName, locationUri) and the join block in the HTML body. Never
 // isOnlineMeeting/onlineMeetingProvider: they create a Teams meeting that cannot be undone.
-import type { AccessTokenSource, CalendarProvider, HostRef } from '@meetlink/ports';
+import type { AccessTokenSource, CalendarProvider } from '@meetlink/ports';
 import { createEventEditor } from './event-editor';
 import type { CalendarRefOf, WriteOutcome } from './event-editor';
-import { createGraphClientFactory, DEFAULT_GRAPH_BASE_URL } from './graph-client';
-import type { GraphClientFactory } from './graph-client';
+import { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 import { isEventNotFound, mapGraphError, readGraphFailure } from './graph-errors';
 import {
   findJoinUrlInBlock,
@@ -14,14 +13,15 @@ import {
   renderJoinBlock,
   upsertJoinBlock,
 } from './join-block';
-import { createWithHostToken } from './with-host-token';
+import { createHostTokens } from './with-host-token';
+import type { WithToken } from './with-host-token';
 
 export interface OutlookCalendarProviderOptions {
   /** GRAPH_BASE_URL, version included. */
   graphBaseUrl?: string;
   /** A 429/503 whose Retry-After is at most this long is waited out in place; longer goes back to the queue. Default 10 s. */
   maxRetryDelayMs?: number;
-  /** In-place retries of throttled calls. Default 2 (Graph's client allows at most 10). */
+  /** In-place retries of throttled calls. Default 2. */
   maxRetries?: number;
   /** Re-reads after a 412 before giving up with a retryable `calendar_edit_conflict`. Default 3. */
   maxConflictRetries?: number;
@@ -46,38 +46,38 @@ interface GraphEvent {
   location?: GraphLocation | null;
 }
 
-const EVENT_FIELDS = ['id', 'subject', 'body', 'location', 'isCancelled'];
+const EVENT_FIELDS = ['id', 'subject', 'body', 'location', 'isCancelled'].join(',');
 
 export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOptions): CalendarProvider => {
   const now = options.now ?? (() => new Date());
   const maxConflictRetries = options.maxConflictRetries ?? 3;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
   const maxRetries = options.maxRetries ?? 2;
-  const clientFor: GraphClientFactory = createGraphClientFactory({
+  const graph = createGraphClient({
     graphBaseUrl: options.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL,
     maxRetryDelayMs,
     maxRetries,
+    // Covers the in-place waits for Retry-After too.
+    timeoutMs: (options.timeoutMs ?? 15_000) + maxRetries * maxRetryDelayMs,
     now,
-    fetch: options.fetch,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   });
-  // Covers the in-place waits for Retry-After too.
-  const timeoutMs = (options.timeoutMs ?? 15_000) + maxRetries * maxRetryDelayMs;
 
   const eventPath = (ref: CalendarRefOf<'outlook'>): string =>
     `/users/${encodeURIComponent(ref.userId)}/events/${encodeURIComponent(ref.eventId)}`;
 
-  const withHostAuth = createWithHostToken(options.tokens, clientFor, readGraphFailure);
-
-  const getEvent = async (ref: CalendarRefOf<'outlook'>, host: HostRef): Promise<GraphEvent | null> => {
+  const getEvent = async (
+    ref: CalendarRefOf<'outlook'>,
+    withToken: WithToken,
+  ): Promise<GraphEvent | null> => {
     try {
-      return (await withHostAuth(host, (client) =>
-        client
-          .api(eventPath(ref))
+      return (await withToken((token) =>
+        graph.request(token, {
+          method: 'GET',
+          path: `${eventPath(ref)}?$select=${EVENT_FIELDS}`,
           // The body as HTML whatever it was saved as: the block is written in HTML.
-          .header('Prefer', 'outlook.body-content-type="html"')
-          .select(EVENT_FIELDS)
-          .option('signal', AbortSignal.timeout(timeoutMs))
-          .get(),
+          headers: { prefer: 'outlook.body-content-type="html"' },
+        }),
       )) as GraphEvent;
     } catch (error) {
       if (isEventNotFound(readGraphFailure(error))) return null;
@@ -87,17 +87,20 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
 
   const patchEvent = async (
     ref: CalendarRefOf<'outlook'>,
-    host: HostRef,
+    withToken: WithToken,
     event: GraphEvent,
     body: Record<string, unknown>,
   ): Promise<WriteOutcome> => {
     const etag = event['@odata.etag'];
     try {
-      await withHostAuth(host, (client) => {
-        let request = client.api(eventPath(ref)).option('signal', AbortSignal.timeout(timeoutMs));
-        if (etag) request = request.header('If-Match', etag);
-        return request.patch(body) as Promise<unknown>;
-      });
+      await withToken((token) =>
+        graph.request(token, {
+          method: 'PATCH',
+          path: eventPath(ref),
+          ...(etag ? { headers: { 'if-match': etag } } : {}),
+          body,
+        }),
+      );
       return 'patched';
     } catch (error) {
       const failure = readGraphFailure(error);
@@ -114,6 +117,7 @@ export const createOutlookCalendarProvider = (options: OutlookCalendarProviderOp
     vendor: 'Outlook',
     provider: 'outlook',
     maxConflictRetries,
+    tokens: createHostTokens(options.tokens, readGraphFailure),
     read: getEvent,
     isCancelled: (event) => event.isCancelled === true,
     describeAbsent: (ref, cancelled) =>

@@ -1,18 +1,17 @@
 // The mapping both calendar vendors share (mapCalendarFailure), through each vendor's own mapper: the
 // same answer must give the same code, Google or Graph.
-import { GraphError } from '@microsoft/microsoft-graph-client';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { mapGoogleError } from './google-errors';
 import { mapGraphError } from './graph-errors';
 import type { CalendarErrorMapper } from './transient-errors';
-import { gaxiosError, graphError } from '../test/vendor-errors';
+import { googleError, graphError } from '../test/vendor-errors';
 
 interface Vendor {
   name: string;
   map: CalendarErrorMapper;
   /** The vendor's answer with this status (its own error code or reason) and headers. */
   answer: (status: number, headers?: Record<string, string>) => unknown;
-  /** What its client throws when no answer came. */
+  /** What its client throws when no answer came: fetch's own failure. */
   noAnswer: () => unknown;
 }
 
@@ -21,14 +20,17 @@ const vendors: Vendor[] = [
     name: 'Google',
     map: mapGoogleError,
     answer: (status, headers) =>
-      gaxiosError(status, status === 429 ? 'rateLimitExceeded' : 'x', 'no', headers),
-    noAnswer: () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      googleError(status, status === 429 ? 'rateLimitExceeded' : 'x', 'no', headers),
+    noAnswer: () =>
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+      }),
   },
   {
     name: 'Graph',
     map: mapGraphError,
     answer: (status, headers) => graphError(status, status === 429 ? 'TooManyRequests' : 'x', 'no', headers),
-    noAnswer: () => new GraphError(-1, 'fetch failed'),
+    noAnswer: () => new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
   },
 ];
 

@@ -2,15 +2,18 @@
 // adapter's test file runs against its own fake. What only one vendor does stays in that file.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
-import type { CalendarProvider, HostRef } from '@meetlink/ports';
+import type { AccessTokenSource, CalendarProvider, HostRef } from '@meetlink/ports';
 import { JOIN_BLOCK_START } from '../src';
-import { count, joinDetails, rejectionOf } from './helpers';
+import { count, countingTokens, joinDetails, rejectionOf } from './helpers';
 
 /** One vendor's adapter on its fake, as the suite drives it (called inside the tests, after set-up). */
 export interface ContractVendor {
   host: HostRef;
-  /** The adapter with the file's credentials; `maxConflictRetries` as given. */
-  provider(options?: { maxConflictRetries?: number }): CalendarProvider;
+  /** The adapter with the file's credentials; `maxConflictRetries` and `watchTokens` as given. */
+  provider(options?: {
+    maxConflictRetries?: number;
+    watchTokens?: (source: AccessTokenSource) => AccessTokenSource;
+  }): CalendarProvider;
   /** The adapter with no credentials at all and no member connection. */
   providerWithoutCredentials(): CalendarProvider;
   ref(eventId: string): CalendarRef;
@@ -73,6 +76,17 @@ export const describeCalendarProviderContract = (vendor: ContractVendor): void =
       expect(patchStatuses()).toEqual([412, 200]);
       expect(vendor.keepsConcurrentEdit(id)).toBe(true);
       expect(count(vendor.text(id), JOIN_BLOCK_START)).toBe(1);
+    });
+
+    it("asks for the host's token once an operation, its re-read after a 412 included", async () => {
+      const tokens = countingTokens();
+      const watched = vendor.provider({ watchTokens: tokens.watch });
+      const id = vendor.seed('Agenda');
+      vendor.fake.inject({ kind: 'concurrent_edit', times: 1 });
+      await expect(apply(id, watched)).resolves.toBe('patched');
+      expect(tokens.asks()).toBe(1);
+      await expect(watched.removeJoinBlock(vendor.ref(id), host, null)).resolves.toBe('removed');
+      expect(tokens.asks()).toBe(2);
     });
 
     it('gives up with a retryable conflict when the event keeps changing', async () => {

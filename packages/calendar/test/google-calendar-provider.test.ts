@@ -1,9 +1,11 @@
-// The Google adapter through the real googleapis calendar_v3 client, over HTTP, against the fake.
+// The Google adapter over HTTP, against the fake Google Calendar.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
 import { startFakeGoogleCalendar } from '@meetlink/fakes';
 import type { FakeGoogleCalendar } from '@meetlink/fakes';
-import { JOIN_BLOCK_START } from '../src';
+import { createGoogleCalendarProvider, JOIN_BLOCK_START } from '../src';
+import { CONFERENCE_REFUSAL_MEMORY_MS } from '../src/google-calendar-provider';
+import { createGoogleTokenSource } from '@meetlink/connections';
 import type { GoogleServiceAccount } from '@meetlink/connections';
 import type { CalendarProvider, HostRef } from '@meetlink/ports';
 import { describeCalendarProviderContract } from './calendar-provider-contract';
@@ -11,6 +13,8 @@ import { count, googleProvider, joinDetails, openConnections, rejectionOf } from
 import type { TestConnections } from './helpers';
 
 const HOST: HostRef = { memberId: 'mem_ada', email: 'ada@example.com' };
+const hasConference = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && 'conferenceData' in body;
 
 describe('Google Calendar provider', () => {
   let google: FakeGoogleCalendar;
@@ -146,6 +150,23 @@ describe('Google Calendar provider', () => {
       expect(stored(id).location).toBe(joinDetails().joinUrl);
     });
 
+    it('stops offering conferenceData for an hour after Google refused it, then offers it again', async () => {
+      let clock = Date.now();
+      const refused = createGoogleCalendarProvider({
+        rootUrl: google.rootUrl,
+        now: () => new Date(clock),
+        tokens: createGoogleTokenSource({ tokenUrl: google.tokenUrl, serviceAccount }),
+      });
+      const withConference = () => patches().filter((patch) => hasConference(patch.body));
+      await refused.applyJoinBlock(ref(seed()), HOST, joinDetails());
+      await expect(refused.applyJoinBlock(ref(seed()), HOST, joinDetails())).resolves.toBe('patched');
+      expect(patches().map((patch) => patch.status)).toEqual([400, 200, 200]);
+      expect(withConference()).toHaveLength(1);
+      clock += CONFERENCE_REFUSAL_MEMORY_MS + 1;
+      await refused.applyJoinBlock(ref(seed()), HOST, joinDetails());
+      expect(withConference()).toHaveLength(2);
+    });
+
     it('never writes conferenceData when told not to', async () => {
       const plain = providerWith({ conferenceData: 'never' });
       await plain.applyJoinBlock(ref(seed()), HOST, joinDetails());
@@ -223,6 +244,30 @@ describe('Google Calendar provider', () => {
       expect(event?.conferenceData?.conferenceId).toBe('89999999999');
       expect(event?.location).toBe(next.joinUrl);
       expect(count(event?.description ?? '', JOIN_BLOCK_START)).toBe(1);
+    });
+
+    it("keeps offering conferenceData after Google took it once, when it refuses one event's", async () => {
+      // This fake serves the whole block: only the requests from here on count.
+      const earlier = addOnGoogle.requests().length;
+      const patchesWithConference = () =>
+        addOnGoogle
+          .requests()
+          .slice(earlier)
+          .filter((r) => r.method === 'PATCH' && hasConference(r.body));
+      await addOnProvider.applyJoinBlock(
+        ref(addOnGoogle.seedEvent('ada@example.com').id),
+        HOST,
+        joinDetails(),
+      );
+      // A video entry point must be a web URL: this one is refused, the event gets the text alone.
+      const appLink = joinDetails({ joinUrl: 'zoommtg://zoom.us/join?confno=81234567890' });
+      const odd = addOnGoogle.seedEvent('ada@example.com').id;
+      await expect(addOnProvider.applyJoinBlock(ref(odd), HOST, appLink)).resolves.toBe('patched');
+      expect(addOnGoogle.getEvent('ada@example.com', odd)?.conferenceData).toBeUndefined();
+      const next = addOnGoogle.seedEvent('ada@example.com').id;
+      await addOnProvider.applyJoinBlock(ref(next), HOST, joinDetails());
+      expect(addOnGoogle.getEvent('ada@example.com', next)?.conferenceData?.conferenceId).toBe('81234567890');
+      expect(patchesWithConference().map((r) => r.status)).toEqual([200, 400, 200]);
     });
 
     it('leaves a conference someone else added (a Google Meet) alone', async () => {

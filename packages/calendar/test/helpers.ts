@@ -10,7 +10,7 @@ import type {
   MemberConnectionStore,
   MicrosoftTokenSourceOptions,
 } from '@meetlink/connections';
-import type { CalendarProvider, JoinDetails } from '@meetlink/ports';
+import type { AccessTokenSource, CalendarProvider, JoinDetails } from '@meetlink/ports';
 import { createGoogleCalendarProvider, createOutlookCalendarProvider } from '../src';
 import type { GoogleCalendarProviderOptions, OutlookCalendarProviderOptions } from '../src';
 
@@ -82,7 +82,11 @@ export const openConnections = (): TestConnections => {
   };
 };
 
-type WithLock = { lock?: TestConnections['lock'] };
+type WithLock = {
+  lock?: TestConnections['lock'];
+  /** Stands between the adapter and its token source, to watch what the adapter asks. */
+  watchTokens?: (source: AccessTokenSource) => AccessTokenSource;
+};
 type GoogleOptions = Omit<GoogleCalendarProviderOptions, 'tokens'> &
   Omit<GoogleTokenSourceOptions, 'redis' | 'lockPrefix'> &
   WithLock;
@@ -93,8 +97,40 @@ type OutlookOptions = Omit<OutlookCalendarProviderOptions, 'tokens'> &
 // The adapters with the token sources main.ts builds for them from @meetlink/connections; one set of
 // options feeds both, as main.ts's config does (each takes the fields it knows).
 
-export const googleProvider = ({ lock, ...options }: GoogleOptions): CalendarProvider =>
-  createGoogleCalendarProvider({ ...options, tokens: createGoogleTokenSource({ ...options, ...lock }) });
+export const googleProvider = ({
+  lock,
+  watchTokens = (s) => s,
+  ...options
+}: GoogleOptions): CalendarProvider =>
+  createGoogleCalendarProvider({
+    ...options,
+    tokens: watchTokens(createGoogleTokenSource({ ...options, ...lock })),
+  });
 
-export const outlookProvider = ({ lock, ...options }: OutlookOptions = {}): CalendarProvider =>
-  createOutlookCalendarProvider({ ...options, tokens: createMicrosoftTokenSource({ ...options, ...lock }) });
+export const outlookProvider = ({
+  lock,
+  watchTokens = (s) => s,
+  ...options
+}: OutlookOptions = {}): CalendarProvider =>
+  createOutlookCalendarProvider({
+    ...options,
+    tokens: watchTokens(createMicrosoftTokenSource({ ...options, ...lock })),
+  });
+
+/** A token source that counts the tokens asked of it. */
+export const countingTokens = (): {
+  asks: () => number;
+  watch: (source: AccessTokenSource) => AccessTokenSource;
+} => {
+  let asks = 0;
+  return {
+    asks: () => asks,
+    watch: (source) => ({
+      getAccessToken: (host) => {
+        asks += 1;
+        return source.getAccessToken(host);
+      },
+      invalidate: (host, token) => source.invalidate(host, token),
+    }),
+  };
+};

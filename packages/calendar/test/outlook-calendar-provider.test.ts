@@ -1,4 +1,4 @@
-// The Outlook adapter through the real @microsoft/microsoft-graph-client, over HTTP, against the fake.
+// The Outlook adapter over HTTP, against the fake Microsoft Graph.
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import type { CalendarRef } from '@meetlink/events';
 import { startFakeGraph } from '@meetlink/fakes';

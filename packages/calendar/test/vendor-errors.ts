@@ -1,27 +1,31 @@
-// What each calendar vendor's client throws, reduced to the parts our mappings read: for the unit
-// tests of google-errors.ts, graph-errors.ts and the mapping they share (transient-errors.ts).
-import { GraphError } from '@microsoft/microsoft-graph-client';
+// What each calendar client throws for a vendor's answer, as the vendor sends it: for the unit tests
+// of google-errors.ts, graph-errors.ts and the mapping they share (transient-errors.ts).
+import { CalendarHttpError } from '../src/calendar-http';
 
-/** What gaxios throws for a Google answer: its status, Google's error body and the headers. */
-export const gaxiosError = (
+/** Google's answer: its status, its error body (`{error: {code, message, errors: [...]}}`) and headers. */
+export const googleError = (
   status: number,
   reason: string,
   message: string,
   headers: Record<string, string> = {},
-) =>
-  Object.assign(new Error(message), {
+): CalendarHttpError =>
+  new CalendarHttpError(
     status,
-    response: {
-      status,
-      headers: new Headers(headers),
-      data: { error: { code: status, message, errors: [{ domain: 'global', reason, message }] } },
-    },
-  });
+    { error: { code: status, message, errors: [{ domain: 'global', reason, message }] } },
+    new Headers(headers),
+    message,
+  );
 
-/** What @microsoft/microsoft-graph-client throws for a Graph answer. */
+/** Graph's answer: its status, its error body (`{error: {code, message, innerError}}`) and headers. */
 export const graphError = (
   statusCode: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
-): GraphError => Object.assign(new GraphError(statusCode, message), { code, headers: new Headers(headers) });
+): CalendarHttpError =>
+  new CalendarHttpError(
+    statusCode,
+    { error: { code, message, innerError: { 'request-id': 'r-1', date: '2030-01-01T00:00:00' } } },
+    new Headers(headers),
+    message,
+  );
