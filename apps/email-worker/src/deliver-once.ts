@@ -16,9 +16,17 @@ export const deliverOnce = async (
   key: string,
   input: EmailInput,
   deps: Pick<EmailDeps, 'renderer' | 'mailer' | 'emailLog' | 'now' | 'mailDomain'>,
+  /**
+   * The booking's email log as the email step read it in this run. Only that step, under the
+   * booking's lease, writes the keys it sends under, so the read still answers for them; a
+   * reminder, which holds no lease, reads its key afresh.
+   */
+  sentBefore?: Readonly<Record<string, SentEmail>>,
 ): Promise<DeliveryResult> => {
   const { bookingId } = input.booking;
-  const previous = await deps.emailLog.get(bookingId, key);
+  const previous = sentBefore
+    ? ((Object.hasOwn(sentBefore, key) ? sentBefore[key] : undefined) ?? null)
+    : await deps.emailLog.get(bookingId, key);
   if (previous) return { sent: false, previous };
   const email = deps.renderer.render(input);
   const messageId = `<${bookingId}.${key.replace(/[^A-Za-z0-9._-]/g, '')}@${deps.mailDomain}>`;

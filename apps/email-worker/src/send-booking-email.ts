@@ -77,10 +77,11 @@ export const sendBookingEmail = async (
   const isVideo = booking.service.location.kind === 'video_conference';
   const record = kind === 'canceled' ? null : await deps.store.getMeeting(booking.bookingId);
   const meeting = record?.meeting ?? null;
-  const sentBefore = Object.values(await deps.emailLog.list(booking.bookingId));
+  const log = await deps.emailLog.list(booking.bookingId);
+  const sentBefore = Object.values(log);
 
   const sequence = nextSequence(sentBefore);
-  const result = await deliverOnce(key, { kind, booking, meeting, sequence }, deps);
+  const result = await deliverOnce(key, { kind, booking, meeting, sequence }, deps, log);
   noteIfSkipped(note, result, kind, key);
   const notes: string[] = [result.sent ? `${kind} email sent` : `${kind} email already sent`];
 
@@ -99,6 +100,7 @@ export const sendBookingEmail = async (
         linkKey,
         { kind: 'meeting_link', booking, meeting, isLinkChange, sequence },
         deps,
+        log,
       );
       noteIfSkipped(note, link, 'meeting_link', linkKey);
       const what = isLinkChange ? 'meeting link changed email' : 'meeting link email';

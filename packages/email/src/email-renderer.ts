@@ -1,5 +1,6 @@
-// Renders booking emails. MJML runs once per template when the renderer is created; each email then
-// costs one compiled Handlebars call per part, plus the ICS.
+// Renders booking emails. MJML runs once per template when the renderer is created, and each
+// template becomes a plain function (compile-template.ts); each email then costs one call per part,
+// plus the ICS.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -70,6 +71,7 @@ const assemble = (
           content: buildIcs({
             booking: input.booking,
             meeting: method === 'CANCEL' ? null : input.meeting,
+            join: method === 'CANCEL' ? null : view.join,
             method,
             sequence,
             now: (options.now ?? (() => new Date()))(),
@@ -89,7 +91,8 @@ export const createEmailRenderer = async (options: EmailRendererOptions = {}): P
     const template = templates[input.kind];
     return assemble(input, view, template.html(view), template.text(view), options);
   };
-  // Handlebars compiles on first use: do it now, and fail at start-up rather than on a customer's email.
+  // A field a template names that the view lacks fails only when rendered: render every kind now, and
+  // fail at start-up rather than on a customer's email.
   const booking = selfCheckBooking();
   for (const kind of EMAIL_KINDS) {
     render({ kind, booking, meeting: sampleMeeting(), reminderOffsetMinutes: 60, reason: 'self-check' });

@@ -22,6 +22,20 @@ describe('formatTimeSpan', () => {
     expect(plain(formatTimeSpan(span, 'en-US', 'Asia/Kolkata'))).toContain('8:30 – 9:00 PM GMT+5:30');
   });
 
+  it('answers a repeated question from its cache with what each zone, locale and span asked for', () => {
+    const later = { startsAt: '2025-03-06T16:00:00Z', endsAt: '2025-03-06T16:30:00Z' };
+    const asks: [typeof span, string, string][] = [
+      [span, 'en-US', 'America/New_York'],
+      [span, 'de-DE', 'America/New_York'],
+      [span, 'en-US', 'Europe/Berlin'],
+      [later, 'en-US', 'America/New_York'],
+    ];
+    const first = asks.map((ask) => formatTimeSpan(...ask));
+    expect(new Set(first).size).toBe(asks.length);
+    expect(asks.map((ask) => formatTimeSpan(...ask))).toEqual(first);
+    expect(plain(first[3]!)).toBe('Thursday, March 6, 2025, 11:00 – 11:30 AM EST');
+  });
+
   it('names both days when the booking crosses midnight', () => {
     const late = { startsAt: '2025-03-07T04:30:00Z', endsAt: '2025-03-07T05:30:00Z' };
     const text = plain(formatTimeSpan(late, 'en-US', 'America/New_York'));

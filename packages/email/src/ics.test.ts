@@ -135,6 +135,22 @@ describe('foldIcsLine', () => {
     }
     expect(folded.replace(/\r\n /g, '')).toBe(`SUMMARY:${'ä'.repeat(80)}`);
   });
+
+  it('folds a long ASCII line into a 75-octet line and 74-octet continuations', () => {
+    const line = `DESCRIPTION:${'0123456789'.repeat(30)}`;
+    const folded = foldIcsLine(line).split('\r\n');
+    expect(folded.map((part) => part.length)).toEqual([75, 75, 75, 75, 16]);
+    expect(folded.slice(1).every((part) => part.startsWith(' '))).toBe(true);
+    expect(folded.map((part, i) => (i ? part.slice(1) : part)).join('')).toBe(line);
+  });
+
+  it('counts four-octet characters and lone surrogates as UTF-8 encodes them', () => {
+    const line = `SUMMARY:${'🚀'.repeat(20)}\ud800${'x'.repeat(20)}`;
+    const folded = foldIcsLine(line);
+    for (const part of folded.split('\r\n')) expect(octets(part)).toBeLessThanOrEqual(75);
+    expect(octets(folded.split('\r\n')[0]!)).toBe(72); // SUMMARY: and 16 rockets; a 17th would not fit
+    expect(folded.replace(/\r\n /g, '')).toBe(line);
+  });
 });
 
 describe('icsSequence', () => {

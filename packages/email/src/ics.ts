@@ -3,10 +3,13 @@
 import type { Booking, CanceledBooking, MeetingDetails } from '@meetlink/events';
 import type { IcsMethod } from './email-input';
 import { buildJoinDetails, formatJoinDetailsText } from './join-details';
+import type { JoinDetails } from './join-details';
 
 export interface BuildIcsInput {
   booking: Booking | CanceledBooking;
   meeting: MeetingDetails | null;
+  /** `buildJoinDetails(meeting)` when the caller has it already (the renderer's view does). */
+  join?: JoinDetails | null;
   method: IcsMethod;
   /** Must grow with every change of the event; see `icsSequence`. */
   sequence: number;
@@ -35,15 +38,20 @@ export const icsSequence = (version: number, hasMeeting: boolean): number =>
 export const icsUid = (bookingId: string, uidDomain = DEFAULT_UID_DOMAIN): string =>
   `${bookingId}@${uidDomain}`;
 
+const TEXT_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  ';': '\\;',
+  ',': '\\,',
+  '\r\n': '\\n',
+  '\r': '\\n',
+  '\n': '\\n',
+};
+
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newlines are escaped; other control characters go. */
 export const escapeIcsText = (value: string): string =>
-  value
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
+  // One pass: an escape's own backslash is never looked at again.
+  // eslint-disable-next-line no-control-regex
+  value.replace(/\r\n|[\\;,\r\n\u0000-\u0008\u000b-\u001f\u007f]/g, (match) => TEXT_ESCAPES[match] ?? '');
 
 /** A quoted parameter value (RFC 5545 3.1): no DQUOTE and no control characters inside. */
 const quoteParam = (value: string): string =>
@@ -59,13 +67,22 @@ const cleanUri = (value: string): string => value.replace(/[\u0000-\u001f\u007f\
  * points, never inside a UTF-8 sequence.
  */
 export const foldIcsLine = (line: string): string => {
-  if (Buffer.byteLength(line) <= MAX_LINE_OCTETS) return line;
+  const octetCount = Buffer.byteLength(line);
+  if (octetCount <= MAX_LINE_OCTETS) return line;
+  // As many octets as UTF-16 units: all ASCII, so the lines fold at fixed offsets.
+  if (octetCount === line.length) {
+    const parts = [line.slice(0, MAX_LINE_OCTETS)];
+    for (let at = MAX_LINE_OCTETS; at < line.length; at += MAX_LINE_OCTETS - 1) {
+      parts.push(line.slice(at, at + MAX_LINE_OCTETS - 1));
+    }
+    return parts.join(`${CRLF} `);
+  }
   const parts: string[] = [];
   let current = '';
   let currentOctets = 0;
   let limit = MAX_LINE_OCTETS;
   for (const char of line) {
-    const octets = Buffer.byteLength(char);
+    const octets = utf8Octets(char.codePointAt(0) ?? 0);
     if (currentOctets + octets > limit) {
       parts.push(current);
       current = '';
@@ -79,15 +96,24 @@ export const foldIcsLine = (line: string): string => {
   return parts.join(`${CRLF} `);
 };
 
-/** `2025-03-06T15:00:00.000Z` → `20250306T150000Z` (UTC date-time, RFC 5545 3.3.5 form 2). */
-const icsDateTime = (value: string | Date): string =>
-  new Date(value)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+/** A code point's UTF-8 length; a lone surrogate goes out as U+FFFD, three octets, as Buffer writes it. */
+const utf8Octets = (codePoint: number): number => {
+  if (codePoint < 0x80) return 1;
+  if (codePoint < 0x800) return 2;
+  return codePoint < 0x10000 ? 3 : 4;
+};
 
-const describe = (input: BuildIcsInput): string => {
-  const { booking, meeting, method } = input;
+/** `2025-03-06T15:00:00.000Z` → `20250306T150000Z` (UTC date-time, RFC 5545 3.3.5 form 2). */
+const icsDateTime = (value: string | Date): string => {
+  const iso = new Date(value).toISOString();
+  // Cut at fixed offsets (cheaper than two regular expressions) unless the year has more than four
+  // digits (`+010000-01-01T…`).
+  if (iso.length !== 24) return iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+};
+
+const describe = (input: BuildIcsInput, join: JoinDetails | null): string => {
+  const { booking, method } = input;
   const instructions = booking.service.location.instructions?.trim();
   const parts: string[] = [];
   if (method === 'CANCEL') {
@@ -96,7 +122,7 @@ const describe = (input: BuildIcsInput): string => {
     if (reason) parts.push(`Reason: ${reason}`);
     return parts.join('\n\n');
   }
-  if (meeting) parts.push(formatJoinDetailsText(buildJoinDetails(meeting)));
+  if (join) parts.push(formatJoinDetailsText(join));
   else if (booking.service.location.kind === 'video_conference')
     parts.push('The meeting link will follow in a separate email.');
   if (instructions) parts.push(instructions);
@@ -107,8 +133,9 @@ const describe = (input: BuildIcsInput): string => {
 export const buildIcs = (input: BuildIcsInput): string => {
   const { booking, meeting, method, sequence } = input;
   const isCancel = method === 'CANCEL';
-  const joinUrl = !isCancel && meeting ? buildJoinDetails(meeting).joinUrl : null;
-  const description = describe(input);
+  const join = !isCancel && meeting ? (input.join ?? buildJoinDetails(meeting)) : null;
+  const joinUrl = join?.joinUrl ?? null;
+  const description = describe(input, join);
   const lines = [
     'BEGIN:VCALENDAR',
     `PRODID:${PRODID}`,

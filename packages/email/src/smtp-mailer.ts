@@ -60,6 +60,9 @@ export const createSmtpMailer = ({
         subject: message.subject,
         html: message.html,
         text: message.text,
+        // Left to choose, nodemailer scans each text part several times over to pick between
+        // quoted-printable and base64, and our mostly-ASCII markup always comes out quoted-printable.
+        textEncoding: 'quoted-printable',
         ...(message.ics
           ? {
               icalEvent: { method: message.ics.method, content: message.ics.content, filename: 'invite.ics' },
