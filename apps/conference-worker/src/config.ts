@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { parseEnv, reconnectNoticeEnv, tokenKeyring, workerEnv, zoomEnv } from '@meetlink/config';
+import {
+  parseEnv,
+  requireRedisTarget,
+  reconnectNoticeEnv,
+  tokenKeyring,
+  workerEnv,
+  zoomEnv,
+} from '@meetlink/config';
 
 export const Config = z
   .object({
@@ -17,7 +24,8 @@ export const Config = z
   .refine((c) => [c.ZOOM_ACCOUNT_ID, c.ZOOM_CLIENT_ID, c.ZOOM_CLIENT_SECRET].filter(Boolean).length !== 2, {
     message: 'ZOOM_ACCOUNT_ID needs ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (set all three or none)',
     path: ['ZOOM_ACCOUNT_ID'],
-  });
+  })
+  .superRefine(requireRedisTarget);
 export type Config = z.infer<typeof Config>;
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env): Config =>

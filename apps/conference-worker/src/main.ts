@@ -8,7 +8,7 @@ import { createZoomAdapter, zoomOperationOf } from '@meetlink/zoom';
 import { cleanUpMeeting, queueMeetingCleanup } from './clean-up-meeting';
 import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import { loadConfig } from './config';
-import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from './reconcile-meeting';
+import { createConferenceStep, handOnWithoutMeeting } from './reconcile-meeting';
 
 const config = loadOrExit(() => loadConfig());
 const runtime = createWorkerRuntime(
@@ -56,19 +56,19 @@ const { store } = runtime;
 const calendarQueue = runtime.queue('calendar');
 const emailQueue = runtime.queue('email');
 const cleanupQueue = runtime.queue('meetingCleanup');
-const handOnDeps = { store, calendarQueue, emailQueue };
+const conference = createConferenceStep({ store, calendarQueue, emailQueue });
 
 runtime.run(
   'conference',
   (snapshot, { lease }) =>
-    reconcileMeeting(snapshot, {
+    conference.process(snapshot, {
       // Every write to Zoom or the store checks the lease first: a run that lost it stops there.
       provider: fenced(zoom.provider, lease, ['createMeeting', 'updateMeeting', 'deleteMeeting']),
       store: fenced(store, lease, ['setMeeting', 'setMeetingIntent']),
       cleanUpLater: (job) => queueMeetingCleanup(job, { queue: cleanupQueue, store }),
     }),
   {
-    next: (snapshot) => handOnBooking(snapshot, handOnDeps),
+    next: conference.next,
     onPending: (snapshot) =>
       handOnWithoutMeeting(snapshot, { calendarQueue, emailQueue, waitMs: config.MEETING_WAIT_MS }),
     onFailed: (snapshot, error) => notifyHost(snapshot.booking, error.code, 'zoom'),

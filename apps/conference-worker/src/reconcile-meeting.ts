@@ -34,11 +34,16 @@ export interface HandOnDeps {
  * so a run that ends with the same meeting adds nothing, and one that ends with different join details
  * (a retried failure, a host who deleted it, a new passcode) reaches calendar and email again.
  */
-export const handOnBooking = async (snapshot: BookingSnapshot, deps: HandOnDeps): Promise<void> => {
-  const record = await deps.store.getMeeting(snapshot.bookingId);
+export const handOnBooking = async (
+  snapshot: BookingSnapshot,
+  deps: HandOnDeps,
+  /** The meeting the booking's record holds, when the caller knows it; read from the store if not given. */
+  recorded?: MeetingDetails | null,
+): Promise<void> => {
+  const meeting =
+    recorded === undefined ? ((await deps.store.getMeeting(snapshot.bookingId))?.meeting ?? null) : recorded;
   const job = { bookingId: snapshot.bookingId, version: snapshot.version };
-  const meeting = record ? `${record.meeting.id}-${meetingFingerprint(record.meeting)}` : 'none';
-  const jobId = `${bookingJobId(job)}-m${meeting}`;
+  const jobId = `${bookingJobId(job)}-m${meeting ? `${meeting.id}-${meetingFingerprint(meeting)}` : 'none'}`;
   await Promise.all([deps.calendarQueue.add(job, { jobId }), deps.emailQueue.add(job, { jobId })]);
 };
 
@@ -89,10 +94,13 @@ type Action = 'created' | 'updated' | 'unchanged' | 'deleted' | 'none' | 'adopte
 
 const sameHost = (a: HostRef, b: HostRef): boolean => a.memberId === b.memberId;
 
-export const reconcileMeeting = async (
-  snapshot: BookingSnapshot,
-  deps: ReconcileMeetingDeps,
-): Promise<StepOutcome> => {
+/** A run's outcome, and the meeting the booking's record holds after it (null: none). */
+interface Reconciled {
+  outcome: StepOutcome;
+  meeting: MeetingDetails | null;
+}
+
+const reconcile = async (snapshot: BookingSnapshot, deps: ReconcileMeetingDeps): Promise<Reconciled> => {
   const { provider, store, cleanUpLater, now = () => new Date() } = deps;
   const { booking } = snapshot;
   const { bookingId } = booking;
@@ -108,8 +116,10 @@ export const reconcileMeeting = async (
   const notes: string[] = [];
 
   const converge = async (): Promise<{ action: Action; meeting: MeetingDetails | null }> => {
-    let current = await store.getMeeting(bookingId);
-    let intent: MeetingIntent | null = await store.getMeetingIntent(bookingId);
+    let [current, intent]: [MeetingRecord | null, MeetingIntent | null] = await Promise.all([
+      store.getMeeting(bookingId),
+      store.getMeetingIntent(bookingId),
+    ]);
 
     // A create under another host may have reached Zoom before its run crashed: that host's orphan is
     // looked for and deleted on its own.
@@ -182,10 +192,35 @@ export const reconcileMeeting = async (
   const extra = notes.length ? `; ${notes.join('; ')}` : '';
   if (!meeting) {
     const why = snapshot.isCanceled ? 'booking is canceled' : `location is ${booking.service.location.kind}`;
-    return {
-      state: 'skipped',
-      detail: `${action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed`}${extra}`,
-    };
+    const detail = `${action === 'deleted' ? `${why}: meeting deleted` : `${why}: no meeting needed`}${extra}`;
+    return { outcome: { state: 'skipped', detail }, meeting: null };
   }
-  return { state: 'done', detail: `meeting ${meeting.id} ${action}${extra}` };
+  return { outcome: { state: 'done', detail: `meeting ${meeting.id} ${action}${extra}` }, meeting };
+};
+
+export const reconcileMeeting = async (
+  snapshot: BookingSnapshot,
+  deps: ReconcileMeetingDeps,
+): Promise<StepOutcome> => (await reconcile(snapshot, deps)).outcome;
+
+/**
+ * The conference step's processor and hand-on, built as a pair. The step worker hands on right after
+ * a run that converged, with the same snapshot and under the same lease, so the hand-on names the
+ * meeting that run recorded instead of reading the record back; one that follows no such run (the
+ * step failed for good) reads the store.
+ */
+export const createConferenceStep = (handOnDeps: HandOnDeps) => {
+  const recorded = new WeakMap<BookingSnapshot, MeetingDetails | null>();
+  return {
+    process: async (snapshot: BookingSnapshot, deps: ReconcileMeetingDeps): Promise<StepOutcome> => {
+      const { outcome, meeting } = await reconcile(snapshot, deps);
+      recorded.set(snapshot, meeting);
+      return outcome;
+    },
+    next: (snapshot: BookingSnapshot): Promise<void> => {
+      const meeting = recorded.get(snapshot);
+      recorded.delete(snapshot);
+      return handOnBooking(snapshot, handOnDeps, meeting);
+    },
+  };
 };

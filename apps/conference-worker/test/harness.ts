@@ -13,7 +13,7 @@ import { pollUntil } from '@meetlink/sandbox';
 import { openStepRedis } from '../../../test-support/step-harness';
 import { zoomAdapterFor } from '../../../test-support/zoom-adapter-for';
 import { cleanUpMeeting, queueMeetingCleanup } from '../src/clean-up-meeting';
-import { handOnBooking, handOnWithoutMeeting, reconcileMeeting } from '../src/reconcile-meeting';
+import { createConferenceStep, handOnWithoutMeeting } from '../src/reconcile-meeting';
 
 export const ACCOUNT = { accountId: 'acc_1', clientId: 'cid_1', clientSecret: 'secret_1' };
 
@@ -49,17 +49,18 @@ export const startConferenceStep = async (options: ConferenceStepOptions = {}) =
   );
   const workers: Worker[] = [];
   const startWorker = () => {
+    const conference = createConferenceStep({ store, calendarQueue, emailQueue });
     const worker = createStepWorker({
       step: 'conference',
       store,
       logger,
       process: (snapshot, { lease }) =>
-        reconcileMeeting(snapshot, {
+        conference.process(snapshot, {
           provider: fenced(adapter.provider, lease, ['createMeeting', 'updateMeeting', 'deleteMeeting']),
           store: fenced(store, lease, ['setMeeting', 'setMeetingIntent']),
           cleanUpLater: (job) => queueMeetingCleanup(job, { queue: cleanupQueue, store }),
         }),
-      next: (snapshot) => handOnBooking(snapshot, { store, calendarQueue, emailQueue }),
+      next: conference.next,
       onPending: (snapshot) =>
         handOnWithoutMeeting(snapshot, {
           calendarQueue,

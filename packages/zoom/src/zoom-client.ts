@@ -9,6 +9,7 @@ import type { UsersGetUserSettingsQueryParams } from '@zoom/rivet/users';
 import { PermanentError, RetryableError } from '@meetlink/errors';
 import { z } from 'zod';
 import type { MeetingPasswordRequirement } from './passcode-policy';
+import { createPasscodeRulesCache } from './passcode-rules-cache';
 import { mapNetworkError, mapZoomError, parseZoomErrorBody } from './zoom-errors';
 
 export const DEFAULT_API_BASE_URL = 'https://api.zoom.us/v2';
@@ -132,10 +133,17 @@ export interface ZoomClient {
   getMeeting(auth: ZoomCredentials, meetingId: string): Promise<ZoomMeeting | null>;
   /** DELETE /meetings/{id}; a meeting that is already gone is fine. */
   deleteMeeting(auth: ZoomCredentials, meetingId: string): Promise<void>;
-  /** The host's passcode rules from GET /users/{userId}/settings, cached per user for a while. */
-  getPasswordRequirement(auth: ZoomCredentials, userId: string): Promise<MeetingPasswordRequirement>;
-  /** Drops the cached passcode rules of `userId`: the next getPasswordRequirement reads them again. */
-  forgetPasswordRequirement(userId: string): void;
+  /**
+   * The passcode rules to make `userId`'s passcode with, from GET /users/{userId}/settings, cached
+   * for a while: the rules read through this token (one read for all of an account's hosts), or the
+   * host's own once Zoom refused a passcode for them. `afresh`: Zoom just refused a passcode made for
+   * the cached rules, so read `userId`'s own now.
+   */
+  getPasswordRequirement(
+    auth: ZoomCredentials,
+    userId: string,
+    options?: { afresh?: boolean },
+  ): Promise<MeetingPasswordRequirement>;
   /**
    * Every page of GET /users/{userId}/meetings?type=scheduled: upcoming, live and past but
    * unexpired meetings, so a meeting whose start time has passed is still there. Past
@@ -149,7 +157,7 @@ export interface ZoomClientOptions {
   apiBaseUrl?: string;
   /** Per request. Default 15 s. */
   timeoutMs?: number;
-  /** How long a user's passcode rules are reused. Default 10 min. */
+  /** How long passcode rules are reused before they are read again. Default 10 min. */
   settingsCacheMs?: number;
   /** Default 300, Zoom's maximum. */
   listPageSize?: number;
@@ -218,7 +226,7 @@ export const createZoomClient = ({
 }: ZoomClientOptions = {}): ZoomClient => {
   const base = apiBaseUrl.replace(/\/+$/, '');
   const pageSize = Math.min(Math.max(1, Math.trunc(listPageSize)), ZOOM_MAX_PAGE_SIZE);
-  const settingsCache = new Map<string, { requirement: MeetingPasswordRequirement; until: number }>();
+  const passcodeRules = createPasscodeRulesCache({ ttlMs: settingsCacheMs, now: () => now().getTime() });
 
   /** One call; answers the body text, or null for a "not there" code. */
   const call = async (
@@ -230,11 +238,18 @@ export const createZoomClient = ({
     for (const [name, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
     }
+    const json = body === undefined ? undefined : JSON.stringify(body);
     let token = await auth.getAccessToken();
     for (let attempt = 1; ; attempt += 1) {
       let status: number;
       let headers: Headers;
       let text: string;
+      // One timer a request, cleared once the answer is read: AbortSignal.timeout costs about twice
+      // as much CPU a call (a transferable signal, and a timer left to run out).
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError'));
+      }, timeoutMs);
       try {
         const response = await fetchImpl(url, {
           method,
@@ -243,14 +258,16 @@ export const createZoomClient = ({
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          body: json,
+          signal: controller.signal,
         });
         status = response.status;
         headers = response.headers;
         text = await response.text();
       } catch (cause) {
         throw mapNetworkError(operation, cause);
+      } finally {
+        clearTimeout(timer);
       }
       if (status >= 200 && status < 300) return { status, text };
       // Zoom rejected the token (124 invalid/expired, or revoked): get a fresh one and try once more.
@@ -330,24 +347,16 @@ export const createZoomClient = ({
       });
     },
 
-    getPasswordRequirement: async (auth, userId) => {
-      // 'me' names a different user for every member's token: never cache under it.
-      const key = userId.toLowerCase();
-      const cached = userId === 'me' ? undefined : settingsCache.get(key);
-      if (cached && cached.until > now().getTime()) return cached.requirement;
-      // The rules live under schedule_meeting; accounts on newer settings keep them under
-      // meeting_security, which Zoom only returns with ?option=meeting_security.
-      const requirement =
-        (await readRequirement(auth, userId)) ??
-        (await readRequirement(auth, userId, 'meeting_security')) ??
-        {};
-      if (userId !== 'me') settingsCache.set(key, { requirement, until: now().getTime() + settingsCacheMs });
-      return requirement;
-    },
-
-    forgetPasswordRequirement: (userId) => {
-      settingsCache.delete(userId.toLowerCase());
-    },
+    getPasswordRequirement: async (auth, userId, { afresh } = {}) =>
+      passcodeRules.rulesFor(
+        { grant: await auth.getAccessToken(), userId, afresh },
+        // The rules live under schedule_meeting; accounts on newer settings keep them under
+        // meeting_security, which Zoom only returns with ?option=meeting_security.
+        async () =>
+          (await readRequirement(auth, userId)) ??
+          (await readRequirement(auth, userId, 'meeting_security')) ??
+          {},
+      ),
 
     listScheduledMeetings: async (auth, userId) => {
       const meetings: ZoomListedMeeting[] = [];

@@ -205,8 +205,8 @@ export const createZoomConferenceProvider = ({
     createMeeting: async (host, spec) => {
       const fields = toZoomMeetingFields(spec);
       const { auth, userId } = await session(host);
-      const create = async (): Promise<MeetingDetails> => {
-        const requirement = await client.getPasswordRequirement(auth, userId);
+      const create = async (afresh: boolean): Promise<MeetingDetails> => {
+        const requirement = await client.getPasswordRequirement(auth, userId, { afresh });
         const body: MeetingsCreateMeetingRequestBody = {
           ...fields,
           type: 2,
@@ -217,15 +217,15 @@ export const createZoomConferenceProvider = ({
         return toMeetingDetails(host, userId, await client.createMeeting(auth, userId, body));
       };
       try {
-        return await create();
+        return await create(false);
       } catch (error) {
         if (!isPasscodeRejection(error)) throw error;
       }
-      // The rules are cached: an admin who tightened them since makes Zoom refuse a passcode made
-      // for the old ones. A refused create makes no meeting, so read them afresh and try once more.
-      client.forgetPasswordRequirement(userId);
+      // The rules are cached, and shared by the account's hosts: a host in a group with stricter
+      // rules, or an admin who tightened them since, makes Zoom refuse a passcode made for them. A
+      // refused create makes no meeting, so read the host's own rules and try once more.
       try {
-        return await create();
+        return await create(true);
       } catch (error) {
         if (!isPasscodeRejection(error)) throw error;
         throw new PermanentError(

@@ -211,6 +211,86 @@ describe('passcode policies', () => {
     expect(apiRequests(fake).filter((r) => r.path.endsWith('/settings'))).toHaveLength(1);
   });
 
+  describe('shared by the hosts of one account', () => {
+    const TEAM = ['ann', 'bob', 'cem', 'dua', 'eli'].map((name) => ({
+      memberId: `mem_${name}`,
+      email: `${name}@example.com`,
+    }));
+    const STRICT = hostFor('have_special_character');
+    const calls = () =>
+      apiRequests(fake).map((r) => `${r.method} ${r.path.replace(/^.*\//, '')} ${r.status}`);
+
+    beforeEach(() => {
+      for (const [i, host] of TEAM.entries()) {
+        fake.addUser({ id: `zu_team${i}`, email: host.email, accountId: S2S.accountId });
+      }
+    });
+
+    it('are read once for every host, even when the first creates run at once', async () => {
+      const { provider } = build();
+      await Promise.all(TEAM.map((host) => provider.createMeeting(host, specFor())));
+      await provider.createMeeting(ADA, specFor());
+
+      expect(calls().filter((call) => call.startsWith('GET'))).toEqual(['GET settings 200']);
+      expect(calls().filter((call) => call.startsWith('POST'))).toEqual(
+        Array.from({ length: TEAM.length + 1 }, () => 'POST meetings 201'),
+      );
+    });
+
+    it('give way to a host’s own stricter rules after one refusal, and those stay the host’s', async () => {
+      let clock = Date.parse('2031-01-01T09:00:00Z');
+      const { provider } = build({ settingsCacheMs: 60_000, now: () => new Date(clock) });
+      await provider.createMeeting(ADA, specFor());
+      const first = await provider.createMeeting(STRICT, specFor());
+      const again = await provider.createMeeting(STRICT, specFor());
+      expect(calls()).toEqual([
+        'GET settings 200',
+        'POST meetings 201',
+        'POST meetings 400',
+        'GET settings 200',
+        'POST meetings 201',
+        'POST meetings 201',
+      ]);
+      for (const { passcode } of [first, again]) {
+        expect(validatePasscode(passcode!, POLICIES['have_special_character']!)).toEqual([]);
+      }
+
+      // Past the cache's lifetime the host's own rules are read again, not the account's guessed.
+      clock += 61_000;
+      const before = calls().length;
+      await provider.createMeeting(STRICT, specFor());
+      expect(calls().slice(before)).toEqual(['GET settings 200', 'POST meetings 201']);
+    });
+
+    it('are never rules no passcode meets: such a host fails alone, the others still create', async () => {
+      const { provider } = build();
+      const impossible = { memberId: 'mem_impossible', email: 'impossible@example.com' };
+      expect((await rejectionOf(provider.createMeeting(impossible, specFor()))).code).toBe(
+        'passcode_policy_unsatisfiable',
+      );
+      await provider.createMeeting(ADA, specFor());
+      expect((await rejectionOf(provider.createMeeting(impossible, specFor()))).code).toBe(
+        'passcode_policy_unsatisfiable',
+      );
+      expect(calls()).toEqual(['GET settings 200', 'GET settings 200', 'POST meetings 201']);
+    });
+
+    it('are not handed to a host waiting on the read of another host’s rules that no passcode meets', async () => {
+      const { provider } = build();
+      const impossible = { memberId: 'mem_impossible', email: 'impossible@example.com' };
+      const [failed, created] = await Promise.allSettled([
+        provider.createMeeting(impossible, specFor()),
+        provider.createMeeting(ADA, specFor()),
+      ]);
+      expect(failed).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'passcode_policy_unsatisfiable' },
+      });
+      expect(created).toMatchObject({ status: 'fulfilled' });
+      expect(calls()).toEqual(['GET settings 200', 'GET settings 200', 'POST meetings 201']);
+    });
+  });
+
   describe('when the account’s rules change while they are cached', () => {
     const CHANGING = { memberId: 'mem_changing', email: 'changing@example.com' };
     const addChanging = (passwordRequirement: Partial<FakeRequirement>) =>
