@@ -1,7 +1,7 @@
 // The intake API's Express app, built from its ports so tests can run it against a real Redis.
 import express from 'express';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import type { Logger, Metrics } from '@meetlink/observability';
 import type { TypedQueue } from '@meetlink/queue';
 import type { MeetingEventLog } from '@meetlink/store';
@@ -17,6 +17,7 @@ import type {
 import { createAdminCheck } from './admin-auth';
 import { errorHandler, notFound } from './api-error';
 import { createRateBudget, DEFAULT_RATE_LIMITS, rateLimit } from './rate-limit';
+import { requestLog } from './request-log';
 import { adminQueuesRouter } from './routes/admin-queues';
 import type { PipelineQueues } from './routes/admin-queues';
 import { bookingsRouter } from './routes/bookings';
@@ -30,7 +31,7 @@ import { securityHeaders } from './security-headers';
 import { traceRequests } from './trace-requests';
 
 export interface AppDeps {
-  redis: Redis;
+  redis: RedisClient;
   store: BookingStore;
   conferenceQueue: TypedQueue<'conference'>;
   webhookSecrets: readonly string[];
@@ -100,24 +101,10 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(traceRequests());
   app.use(securityHeaders({ isHttps: new URL(publicBaseUrl).protocol === 'https:' }));
-  app.use((req, res, next) => {
-    const startedAt = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - startedAt) / 1e6;
-      // The path only: query strings carry OAuth codes, states and link signatures.
-      deps.logger.info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) },
-        'request',
-      );
-    });
-    next();
-  });
-  app.use(healthRouter(deps.redis));
-  if (deps.metrics) app.use(metricsRouter({ registry: deps.metrics.registry, admin }));
-  app.use('/webhooks', limiter('webhooks'));
-  app.use('/connect', limiter('connect'));
-  // /v1/events checks the signature first and then spends the signer's budget, or the address's
-  // budget for unverified requests (see routes/events.ts).
+  app.use(requestLog(deps.logger));
+  // /v1/events first: it carries nearly all the traffic, and every router in front of it is walked
+  // for each event. It checks the signature first and then spends the signer's budget, or the
+  // address's budget for unverified requests (see routes/events.ts).
   app.use(
     eventsRouter({
       ...deps,
@@ -128,6 +115,10 @@ export const createApp = ({ now = () => new Date(), ...deps }: AppDeps): Express
       },
     }),
   );
+  app.use(healthRouter(deps.redis));
+  if (deps.metrics) app.use(metricsRouter({ registry: deps.metrics.registry, admin }));
+  app.use('/webhooks', limiter('webhooks'));
+  app.use('/connect', limiter('connect'));
   app.use(bookingsRouter({ redis: deps.redis, store: deps.store, admin }));
   app.use(
     connectRouter({

@@ -20,11 +20,12 @@ const HEADERS: Record<string, string> = {
 
 /** HSTS only where the public URL is https: browsers ignore it over http, and it must not pin localhost. */
 export const securityHeaders = ({ isHttps }: { isHttps: boolean }): RequestHandler => {
-  const headers = isHttps
-    ? { ...HEADERS, 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' }
-    : HEADERS;
+  const headers = Object.entries(
+    isHttps ? { ...HEADERS, 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : HEADERS,
+  );
+  // Straight to Node: Express's res.set would coerce and re-check each value on every request.
   return (_req, res, next) => {
-    res.set(headers);
+    for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
 };

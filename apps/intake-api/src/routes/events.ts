@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import express, { Router } from 'express';
 import type { ErrorRequestHandler, Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@meetlink/redis';
 import { BookingEvent, EventType, verifyWebhookSigner, WebhookVerificationError } from '@meetlink/events';
 import type { BookingSnapshot, VerifiedWebhook } from '@meetlink/events';
 import type { IntakeEventOutcome, Logger, Metrics } from '@meetlink/observability';
@@ -14,10 +14,11 @@ import type { BookingStore } from '@meetlink/ports';
 import { ApiError, toApiError } from '../api-error';
 import { applyRateCount, clientAddress } from '../rate-limit';
 import type { RateBudget } from '../rate-limit';
+import { markOutcomeLogged } from '../request-log';
 import { withRedis } from '../with-redis';
 
 export interface EventsRouteDeps {
-  redis: Redis;
+  redis: RedisClient;
   store: BookingStore;
   conferenceQueue: TypedQueue<'conference'>;
   webhookSecrets: readonly string[];
@@ -149,13 +150,16 @@ export const eventsRouter = ({
         booking: event.data,
         receivedAt: receivedAt.toISOString(),
       };
-      const log = logger.child({ bookingId, version, eventId: event.id, webhookId });
+      // One object per line, not a child logger per event: a child serialises and redacts its
+      // bindings when it is made, which cost as much again as the line itself.
+      const about = { bookingId, version, eventId: event.id, webhookId };
 
       // store.accept also files the version as not yet queued, in the same script: should the enqueue
-      // below never happen (Redis lost in between, a crash), the stranded-version sweeper queues it.
+      // below never happen (RedisClient lost in between, a crash), the stranded-version sweeper queues it.
       const outcome = await withRedis(redis, () => store.accept(snapshot, webhookId));
       if (outcome === 'stale') {
-        log.info('stale version ignored');
+        logger.info(about, 'stale version ignored');
+        markOutcomeLogged(res);
         count('stale');
         res.status(200).json({ status: 'ignored', reason: 'stale_version', eventId: event.id, bookingId });
         return;
@@ -168,7 +172,8 @@ export const eventsRouter = ({
           await store.markEnqueued(bookingId, version);
         });
       }
-      log.info({ outcome }, 'event accepted');
+      logger.info({ ...about, outcome }, 'event accepted');
+      markOutcomeLogged(res);
       count(outcome === 'accepted' ? 'accepted' : 'duplicate');
       res
         .status(202)
