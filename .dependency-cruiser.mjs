@@ -113,7 +113,8 @@ export default {
     {
       name: 'base-not-upward',
       severity: 'error',
-      comment: 'errors, config, observability, redis (tests included) import no adapter, ports, store or queue.',
+      comment:
+        'errors, config, observability, redis (tests included) import no adapter, ports, store or queue.',
       from: { path: anyOf(BASE) },
       to: { path: anyOf([...ADAPTERS, 'ports', ...CORE]) },
     },

@@ -77,7 +77,7 @@ const runScenario = async (redisUrl: string, scenario: Scenario): Promise<Scenar
   const env: Record<string, string | undefined> = {
     ...localPipelineEnv({
       vendorEnv: vendors.env,
-      redisUrl,
+      redis: { url: redisUrl },
       prefix,
       port,
       webhookSecret: secret,

@@ -20,7 +20,7 @@ import {
   stopProcess,
   WORKER_APP_NAMES,
 } from '@meetlink/sandbox';
-import type { AppName, SandboxFakes, WorkerAppName } from '@meetlink/sandbox';
+import type { AppName, RunningRedisCluster, SandboxFakes, WorkerAppName } from '@meetlink/sandbox';
 import { createRedisConnection } from '@meetlink/redis';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
@@ -73,7 +73,13 @@ const READY_TIMEOUT_MS = 30_000;
 const keepTail = (text: string, max: number): string =>
   text.length <= max ? text : text.slice(text.indexOf('\n', text.length - max) + 1);
 
-export const startPipeline = async (redisUrl: string, options: PipelineOptions = {}): Promise<Pipeline> => {
+/** The test run's Redis by URL, or a Redis Cluster (startRedisCluster) the apps and the harness use instead. */
+export type PipelineRedis = string | RunningRedisCluster;
+
+export const startPipeline = async (
+  redisTarget: PipelineRedis,
+  options: PipelineOptions = {},
+): Promise<Pipeline> => {
   const port = await findFreePort();
   const prefix = `e2e${randomUUID().slice(0, 8)}`;
   const secret = generateSecret();
@@ -81,7 +87,7 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
   const env: Record<string, string | undefined> = {
     ...localPipelineEnv({
       vendorEnv: fakes.env,
-      redisUrl,
+      redis: typeof redisTarget === 'string' ? { url: redisTarget } : { clusterNodes: redisTarget.nodesEnv },
       prefix,
       port,
       webhookSecret: secret,
@@ -175,7 +181,11 @@ export const startPipeline = async (redisUrl: string, options: PipelineOptions =
   };
 
   // The test process's own view of the queues (a producer connection: fails fast while Redis is away).
-  const redis = createRedisConnection(redisUrl, 'producer', 'e2e-harness');
+  const redis = createRedisConnection(
+    typeof redisTarget === 'string' ? redisTarget : { clusterNodes: redisTarget.nodes },
+    'producer',
+    'e2e-harness',
+  );
   redis.on('error', () => undefined);
   const queues: TypedQueue<StepName>[] = (['conference', 'calendar', 'email'] as const).map((key) =>
     createQueue(key, { connection: redis, prefix }),

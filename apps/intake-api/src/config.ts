@@ -3,6 +3,7 @@ import {
   commonEnv,
   optionalString as optional,
   parseEnv,
+  requireRedisTarget,
   positiveInt,
   secretList,
   tokenKeyring,
@@ -89,6 +90,7 @@ export const IntakeConfig = z
     ...microsoftEnv,
     GOOGLE_OAUTH_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
   })
+  .superRefine(requireRedisTarget)
   .superRefine(
     (c, ctx) => {
       const pairs: [string, string | undefined, string, string | undefined][] = [

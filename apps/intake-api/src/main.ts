@@ -4,7 +4,6 @@ import { createMemberAccess, memberConnectionsFromKey } from '@meetlink/connecti
 import { createLogger, createMetrics, startTracing } from '@meetlink/observability';
 import {
   createQueue,
-  createRedisConnection,
   installShutdown,
   queueJobCountsSource,
   startStrandedVersionSweeper,
@@ -13,14 +12,19 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { oauthProvidersFromConfig } from './oauth/oauth-providers-from-config';
 import { createIntakeRedisPorts } from './redis-ports';
+import { createRedisConnection } from '@meetlink/redis';
 
 const config = loadOrExit(() => loadConfig());
 const logger = createLogger({ name: 'intake-api', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 const tracing = startTracing({ serviceName: 'intake-api', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
 if (tracing.isEnabled)
   logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on (OTLP/HTTP)');
-const redis = createRedisConnection(config.REDIS_URL, 'producer', 'intake-api');
-redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+const redis = createRedisConnection(
+  { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES },
+  'producer',
+  'intake-api',
+);
+redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 const ports = createIntakeRedisPorts({
   redis,
   prefix: config.REDIS_PREFIX,

@@ -7,7 +7,8 @@ import type { TypedQueue } from '@meetlink/queue';
 import { bookingRetentionOf, createRedisBookingStore } from '@meetlink/store';
 import type { BookingStore } from '@meetlink/ports';
 import type { Config } from './config';
-import { createRedisConnection } from '@meetlink/redis';
+import { createRedisConnection, describeRedisTarget, isCluster } from '@meetlink/redis';
+import type { RedisTarget } from '@meetlink/redis';
 
 export interface OpsDeps {
   store: BookingStore;
@@ -23,25 +24,15 @@ export interface OpsConnection extends OpsDeps {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 
 export class RedisUnreachableError extends Error {
-  constructor(url: string, timeoutMs: number, cause: Error | undefined) {
+  constructor(target: RedisTarget, timeoutMs: number, cause: Error | undefined) {
     super(
-      `cannot reach Redis at ${redactRedisUrl(url)} within ${timeoutMs / 1000}s` +
-        `${cause ? ` (${cause.message || cause.name})` : ''}; check REDIS_URL`,
+      `cannot reach Redis at ${describeRedisTarget(target)} within ${timeoutMs / 1000}s` +
+        `${cause ? ` (${cause.message || cause.name})` : ''}; check ` +
+        (isCluster(target) ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL'),
     );
     this.name = 'RedisUnreachableError';
   }
 }
-
-/** The URL without its password, for messages. */
-export const redactRedisUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
-};
 
 const waitUntilReady = (redis: RedisClient, timeoutMs: number): Promise<Error | undefined> =>
   new Promise((resolve, reject) => {
@@ -73,14 +64,15 @@ export const connectOps = async (
   config: Config,
   { connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, now = Date.now }: ConnectOptions = {},
 ): Promise<OpsConnection> => {
-  const redis = createRedisConnection(config.REDIS_URL, 'producer', 'ops-cli');
+  const target: RedisTarget = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
+  const redis = createRedisConnection(target, 'producer', 'ops-cli');
   // Errors are reported by the command that meets them; ioredis would print each reconnect otherwise.
   redis.on('error', () => undefined);
   try {
     await waitUntilReady(redis, connectTimeoutMs);
   } catch (error) {
     redis.disconnect();
-    throw new RedisUnreachableError(config.REDIS_URL, connectTimeoutMs, error as Error);
+    throw new RedisUnreachableError(target, connectTimeoutMs, error as Error);
   }
   const context = { connection: redis, prefix: config.REDIS_PREFIX };
   const queues = new Map<QueueKey, TypedQueue<QueueKey>>();

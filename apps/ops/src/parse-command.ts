@@ -50,7 +50,7 @@ commands:
 
 queues: ${OPS_QUEUES.map(queueNameOf).join(', ')}
 options: --json (JSON instead of tables), --help
-env: REDIS_URL (required), REDIS_PREFIX (default meetlink)`;
+env: REDIS_URL (or REDIS_CLUSTER_NODES=host:port,… for a Redis Cluster), REDIS_PREFIX (default meetlink)`;
 
 /** Which options each command takes, besides --json and --help. */
 const OPTIONS_OF: Record<Exclude<OpsCommand['name'], 'help'>, readonly string[]> = {

@@ -83,7 +83,7 @@ export const runOps = async (argv: readonly string[], io: OpsIo): Promise<number
     if (error instanceof ConfigError) {
       return fail(
         EXIT.usage,
-        `${error.message}\nSet REDIS_URL to the pipeline's Redis (and REDIS_PREFIX if its apps use another prefix).`,
+        `${error.message}\nSet REDIS_URL to the pipeline's Redis, or REDIS_CLUSTER_NODES to its cluster's nodes (and REDIS_PREFIX if its apps use another prefix).`,
       );
     }
     throw error;

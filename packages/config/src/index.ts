@@ -32,11 +32,55 @@ export const loadOrExit = <T>(load: () => T): T => {
   }
 };
 
+/** An optional variable: unset, empty and blank all read as undefined; a value is trimmed. */
+export const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
 /** Shared fragments; apps compose their own schema from these. */
 export const redisUrl = z
   .string()
   .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
   .describe('Redis connection URL');
+
+/**
+ * `host:port,host:port,…`: some nodes of a Redis Cluster (the client finds the rest). Set instead of
+ * REDIS_URL to run on a cluster.
+ */
+export const redisClusterNodes = optionalString.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const nodes: { host: string; port: number }[] = [];
+  for (const item of value.split(',').map((part) => part.trim())) {
+    const match = /^(.+):(\d{1,5})$/.exec(item);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not host:port` });
+      return z.NEVER;
+    }
+    nodes.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  return nodes;
+});
+
+/** Every app needs one of REDIS_URL and REDIS_CLUSTER_NODES: add to an app's schema with superRefine. */
+export const requireRedisTarget = (
+  config: { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: readonly unknown[] | undefined },
+  ctx: z.RefinementCtx,
+): void => {
+  if (config.REDIS_URL !== undefined && config.REDIS_CLUSTER_NODES !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_CLUSTER_NODES'],
+      message: 'set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both',
+    });
+  if (config.REDIS_URL === undefined && config.REDIS_CLUSTER_NODES === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_URL'],
+      message: 'required (a redis:// URL), unless REDIS_CLUSTER_NODES names a Redis Cluster',
+    });
+};
 
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -55,7 +99,9 @@ export const positiveInt = (fallback: number) => z.coerce.number().int().positiv
 export const bookingRetentionDays = z.coerce.number().positive().default(30);
 
 export const commonEnv = {
-  REDIS_URL: redisUrl,
+  /** One Redis; or REDIS_CLUSTER_NODES for a cluster (each app's schema requires one: requireRedisTarget). */
+  REDIS_URL: redisUrl.optional(),
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   REDIS_PREFIX: keyPrefix,
   LOG_LEVEL: logLevel,
   LOG_FORMAT: logFormat,
@@ -112,12 +158,6 @@ export const reconnectNoticeEnv = {
   /** Comma-separated HMAC secrets of connect links; the first signs. */
   CONNECT_LINK_SECRET: z.string().min(32).optional(),
 };
-
-/** An optional variable: unset, empty and blank all read as undefined; a value is trimmed. */
-export const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 /** Splits a comma-separated secret list; the first one signs. */
 export const parseSecretList = (value: string): string[] =>

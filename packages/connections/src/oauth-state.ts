@@ -97,5 +97,8 @@ export const markConnectLinkUsed = async (
   return (await redis.set(`${prefix}:connect-link-used:${nonce}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
 };
 
-export const isConnectLinkUsed = async (redis: RedisClient, prefix: string, nonce: string): Promise<boolean> =>
-  (await redis.exists(`${prefix}:connect-link-used:${nonce}`)) === 1;
+export const isConnectLinkUsed = async (
+  redis: RedisClient,
+  prefix: string,
+  nonce: string,
+): Promise<boolean> => (await redis.exists(`${prefix}:connect-link-used:${nonce}`)) === 1;

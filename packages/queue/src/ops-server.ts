@@ -1,4 +1,4 @@
-// A worker's ops port (OPS_PORT): /healthz (the process is up), /readyz (RedisClient answers and the
+// A worker's ops port (OPS_PORT): /healthz (the process is up), /readyz (Redis answers and the
 // workers run; 503 with the reason otherwise) and /metrics (Prometheus text), for an orchestrator's
 // probes and a Prometheus scrape. Plain node:http: a worker has no web framework and needs none.
 import { createServer } from 'node:http';

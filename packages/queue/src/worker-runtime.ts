@@ -2,7 +2,7 @@
 // on, step workers that settle every failure visibly, its metrics and traces (and the ops port that
 // serves them with its health), and a graceful shutdown that closes them in order.
 import type { Queue, Worker } from 'bullmq';
-import type { RedisClient } from '@meetlink/redis';
+import type { RedisClient, RedisNode } from '@meetlink/redis';
 import type { BookingSnapshot, QueueKey, StepName } from '@meetlink/events';
 import { createLogger, createMetrics, startTracing } from '@meetlink/observability';
 import type { Logger, Metrics } from '@meetlink/observability';
@@ -21,7 +21,9 @@ import type { StepHooks, StepProcessor } from './step-worker';
 
 export interface WorkerRuntimeConfig {
   name: string;
-  REDIS_URL: string;
+  REDIS_URL?: string | undefined;
+  /** A Redis Cluster's nodes, instead of REDIS_URL. */
+  REDIS_CLUSTER_NODES?: readonly RedisNode[] | undefined;
   REDIS_PREFIX: string;
   LOG_LEVEL: string;
   LOG_FORMAT?: 'json' | 'pretty' | undefined;
@@ -85,8 +87,12 @@ export const createWorkerRuntime = (
   const tracing = startTracing({ serviceName: config.name, endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   if (tracing.isEnabled)
     logger.info({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }, 'tracing on (OTLP/HTTP)');
-  const connection = createRedisConnection(config.REDIS_URL, 'worker', config.name);
-  connection.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const connection = createRedisConnection(
+    { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES },
+    'worker',
+    config.name,
+  );
+  connection.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   const store = createStore(connection, config.REDIS_PREFIX);
   const retryTiming: RetryTiming = {
     horizonMs: config.RETRY_HORIZON_MS,

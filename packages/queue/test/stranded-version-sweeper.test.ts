@@ -58,9 +58,7 @@ describe('the unqueued index', () => {
     await accept(bookingId);
     expect(await store.dropUnqueued(bookingId, clockMs)).toBe(false);
     await redis.del(`${prefix}:booking:{${bookingId}}`);
-    expect(await listAll()).toContainEqual(
-      expect.objectContaining({ bookingId, version: null }),
-    );
+    expect(await listAll()).toContainEqual(expect.objectContaining({ bookingId, version: null }));
     expect(await store.dropUnqueued(bookingId, clockMs)).toBe(true);
     expect(await unqueuedIds()).not.toContain(bookingId);
   });

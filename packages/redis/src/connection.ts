@@ -75,12 +75,15 @@ export const createRedisConnection = (
   });
 };
 
-/** Where a connection points, for logs and error messages (no password). */
+/** Where a connection points, for logs and error messages: a password shows as ***. */
 export const describeRedisTarget = (target: RedisTarget): string => {
   const nodes = clusterNodesOf(target);
   if (nodes) return `cluster ${nodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
-  const url = new URL(urlOf(target));
-  url.password = '';
-  url.username = '';
-  return url.toString();
+  try {
+    const url = new URL(urlOf(target));
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
 };

@@ -42,7 +42,8 @@ export const spawnApp = (app: AppName, { env, stdio = 'inherit' }: SpawnAppOptio
 export interface LocalPipelineEnvOptions {
   /** Where the apps find the vendors (the fakes' env, or a proxy's in front of them). */
   vendorEnv: Record<string, string>;
-  redisUrl: string;
+  /** The one Redis, or (`host:port,…`) the nodes of a Redis Cluster. */
+  redis: { url: string } | { clusterNodes: string };
   prefix: string;
   /** The intake API's port, on 127.0.0.1. */
   port: number;
@@ -54,7 +55,9 @@ export interface LocalPipelineEnvOptions {
 export const localPipelineEnv = (options: LocalPipelineEnvOptions): Record<string, string | undefined> => ({
   ...options.vendorEnv,
   PATH: process.env['PATH'],
-  REDIS_URL: options.redisUrl,
+  ...('url' in options.redis
+    ? { REDIS_URL: options.redis.url }
+    : { REDIS_CLUSTER_NODES: options.redis.clusterNodes }),
   REDIS_PREFIX: options.prefix,
   PORT: String(options.port),
   HOST: '127.0.0.1',

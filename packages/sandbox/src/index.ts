@@ -1,6 +1,7 @@
 export * from './app-process';
 export * from './defaults';
 export * from './redis-server';
+export * from './redis-cluster';
 export * from './demo';
 export * from './run-sandbox';
 export * from './fakes';

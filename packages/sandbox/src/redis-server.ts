@@ -56,6 +56,8 @@ export interface RedisServerOptions {
   dataDir?: string;
   binary?: string;
   startTimeoutMs?: number;
+  /** More redis-server arguments (a cluster node's, say). */
+  extraArgs?: readonly string[];
 }
 
 export interface RunningRedis {
@@ -116,6 +118,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   } else {
     args.push('--save', '', '--appendonly', 'no');
   }
+  args.push(...(options.extraArgs ?? []));
   let child: ChildProcess | undefined;
   let stderr = '';
 

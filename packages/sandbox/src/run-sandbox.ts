@@ -42,8 +42,10 @@ const connectHints = (env: Record<string, string | undefined>, isZoomFake: boole
 
 export const runSandbox = async ({ env, print = console.log }: SandboxOptions): Promise<number> => {
   let redis: RunningRedis | undefined;
+  const clusterNodes = env['REDIS_CLUSTER_NODES']?.trim() || undefined;
   let redisUrl = env['REDIS_URL'];
-  if (!redisUrl) {
+  // On a Redis Cluster (REDIS_CLUSTER_NODES) the apps connect to it, and no Redis of ours starts.
+  if (!redisUrl && !clusterNodes) {
     try {
       redis = await startRedisServer({ dataDir: join(REPO_ROOT, '.data', 'redis') });
     } catch (error) {
@@ -60,7 +62,7 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
   const childEnv = {
     ...env,
     ...fakes.env,
-    REDIS_URL: redisUrl,
+    ...(clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes } : { REDIS_URL: redisUrl }),
     PORT: port,
     HOST: env['HOST'] ?? '127.0.0.1',
     WEBHOOK_SECRETS: env['WEBHOOK_SECRETS'] ?? SANDBOX_WEBHOOK_SECRET,
@@ -79,12 +81,14 @@ export const runSandbox = async ({ env, print = console.log }: SandboxOptions): 
     [
       '',
       'meetlink sandbox',
-      `  Redis:          ${redisUrl}${redis ? ' (started here, data in .data/redis)' : ''}`,
+      clusterNodes
+        ? `  Redis Cluster:  ${clusterNodes} (REDIS_CLUSTER_NODES)`
+        : `  Redis:          ${redisUrl}${redis ? ' (started here, data in .data/redis)' : ''}`,
       `  Intake API:     ${url}  (POST /v1/events, GET /v1/bookings/:id, /healthz, /readyz)`,
       `  Webhook secret: ${env['WEBHOOK_SECRETS'] ? '(from WEBHOOK_SECRETS)' : `${SANDBOX_WEBHOOK_SECRET} (sandbox default)`}`,
       `  Admin token:    ${env['ADMIN_TOKEN'] ? '(from ADMIN_TOKEN)' : `${SANDBOX_ADMIN_TOKEN} (sandbox default)`}`,
       `  Dashboard:      ${url}/admin/queues  (${env['ADMIN_USER'] || env['ADMIN_PASSWORD'] ? 'ADMIN_USER / ADMIN_PASSWORD' : `user ${SANDBOX_ADMIN_BASIC.user}, password ${SANDBOX_ADMIN_BASIC.password} (sandbox default)`})`,
-      `  Ops CLI:        REDIS_URL=${redisUrl} npm run ops -- queues`,
+      `  Ops CLI:        ${clusterNodes ? `REDIS_CLUSTER_NODES=${clusterNodes}` : `REDIS_URL=${redisUrl}`} npm run ops -- queues`,
       `  Metrics:        ${url}/metrics  (intake API and every queue's counts; admin token)`,
       ...WORKER_APP_NAMES.map(
         (app) => `                  http://127.0.0.1:${opsPorts[app]}/metrics  (${app}; /healthz, /readyz)`,
