@@ -24,7 +24,9 @@ import { runEmptyChain } from './kit/bullmq-chain';
 import { delayVendors } from './kit/latency-proxy';
 import { describeMachine, formatCeiling, measureRedisCeiling, percentile, round, table } from './kit/machine';
 import { processCpuMs } from './kit/process-cpu';
+import { Cluster } from 'ioredis';
 import { createRedisConnection } from '@meetlink/redis';
+import type { RedisClient } from '@meetlink/redis';
 
 const [bookingsArg, concurrencyArg, latencyArg] = process.argv.slice(2);
 const BOOKINGS = Number(bookingsArg ?? 300);
@@ -54,7 +56,23 @@ interface ScenarioResult {
   cpuMsPerBooking: Record<AppName, number>;
   zoomCallsPerBooking: number;
   failed: number;
+  /** Redis bytes (MEMORY USAGE) per booking: its own keys, and every key of the run (jobs kept, reminders, indexes). */
+  bookingBytes: number;
+  runBytesPerBooking: number;
 }
+
+/** MEMORY USAGE summed over the keys matching `pattern` (a benchmark's own standalone Redis: SCAN is fine). */
+const bytesOf = async (redis: RedisClient, pattern: string): Promise<number> => {
+  if (redis instanceof Cluster) throw new Error('the benchmark runs on one Redis');
+  let cursor = '0';
+  let bytes = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    cursor = next;
+    for (const key of keys) bytes += (await redis.memory('USAGE', key)) ?? 0;
+  } while (cursor !== '0');
+  return bytes;
+};
 
 const bookingFor = (i: number, hosts: number, runId: string): Booking => {
   const h = i % hosts;
@@ -177,7 +195,11 @@ const runScenario = async (redisUrl: string, scenario: Scenario): Promise<Scenar
     const zoomCalls = (fakes.zoom?.requests() ?? [])
       .slice(zoomBefore)
       .filter((r) => r.path.startsWith('/v2')).length;
+    const bookingBytes = await bytesOf(redis, `${prefix}:booking:*`);
+    const runBytes = await bytesOf(redis, `${prefix}:*`);
     return {
+      bookingBytes: bookingBytes / bookings,
+      runBytesPerBooking: runBytes / bookings,
       bookings,
       bookingsPerSecond: bookings / elapsedS,
       p50Ms: percentile(latencies, 50),
@@ -233,6 +255,8 @@ const main = async (): Promise<void> => {
           round(totalCpu),
           APP_NAMES.map((app) => round(cpu[app])).join(' / '),
           round(result.zoomCallsPerBooking, 2),
+          Math.round(result.bookingBytes),
+          Math.round(result.runBytesPerBooking),
           result.failed,
         ]);
         console.error(`done: ${latencyMs} ms, concurrency ${concurrency}, ${hosts} hosts`);
@@ -254,6 +278,8 @@ const main = async (): Promise<void> => {
         'CPU ms/booking',
         'CPU ms: intake / conference / calendar / email',
         'Zoom calls/booking',
+        'Redis bytes/booking: own keys',
+        'all keys',
         'failed',
       ],
       rows,
