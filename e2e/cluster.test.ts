@@ -2,16 +2,15 @@
 // app as its own process through ioredis' Cluster client. Bookings are created, rescheduled and
 // canceled; each ends with its one meeting, its join block and its emails, the keys spread over all
 // three masters, and the ops CLI and the connections list read the cluster without a single-node SCAN.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { parseTokenKeyring } from '@meetlink/config';
 import { createRedisMemberConnectionStore } from '@meetlink/connections';
 import { EventType } from '@meetlink/events';
 import { sampleBooking, sampleEvent } from '@meetlink/fakes';
 import { createRedisConnection } from '@meetlink/redis';
 import type { RedisClient } from '@meetlink/redis';
-import { REPO_ROOT, SANDBOX_CALENDAR_EVENTS, startRedisCluster } from '@meetlink/sandbox';
+import { SANDBOX_CALENDAR_EVENTS, startRedisCluster } from '@meetlink/sandbox';
 import type { RunningRedisCluster } from '@meetlink/sandbox';
+import { runOpsCli } from '../test-support/ops-cli';
 import { allStepsSettled, startPipeline } from './pipeline-harness';
 import type { Pipeline } from './pipeline-harness';
 
@@ -132,36 +131,10 @@ describe('the pipeline on a Redis Cluster', () => {
   });
 
   it('answers the ops CLI on the cluster', async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-      (resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--conditions=@meetlink/source',
-            '--import',
-            'tsx',
-            join('apps', 'ops', 'src', 'main.ts'),
-            'queues',
-            '--json',
-          ],
-          {
-            cwd: REPO_ROOT,
-            env: {
-              PATH: process.env['PATH'],
-              REDIS_CLUSTER_NODES: cluster.nodesEnv,
-              REDIS_PREFIX: pipeline.prefix,
-            },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      },
-    );
+    const run = await runOpsCli(['queues', '--json'], {
+      REDIS_CLUSTER_NODES: cluster.nodesEnv,
+      REDIS_PREFIX: pipeline.prefix,
+    });
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     const counts = JSON.parse(run.stdout) as { queue: string; completed?: number; failed: number }[];
     expect(counts.map((c) => c.queue)).toEqual([

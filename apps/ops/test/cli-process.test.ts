@@ -1,34 +1,9 @@
 // The CLI as an operator runs it: its own Node process from source, its exit code and its output.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { freshRedisPrefix } from '@meetlink/fakes';
-import { findFreePort, REPO_ROOT } from '@meetlink/sandbox';
+import { findFreePort } from '@meetlink/sandbox';
+import { runOpsCli as runCli } from '../../../test-support/ops-cli';
 import type { QueueCounts } from '../src/count-jobs';
 import { pipelineState, REDIS_URL } from './harness';
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  elapsedMs: number;
-}
-
-/** `node --conditions=@meetlink/source --import tsx apps/ops/src/main.ts …args`, as `npm run ops` runs it. */
-const runCli = (args: string[], env: Record<string, string>): Promise<CliRun> =>
-  new Promise((resolve, reject) => {
-    const startedAt = Date.now();
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@meetlink/source', '--import', 'tsx', join('apps', 'ops', 'src', 'main.ts'), ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env['PATH'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr, elapsedMs: Date.now() - startedAt }));
-  });
 
 const prefix = freshRedisPrefix('topsc');
 const state = pipelineState(prefix);

@@ -52,14 +52,14 @@ if cur and tonumber(cur) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEY
 return 0
 `);
 
-// KEYS[2], the timeline, gets the event with its outcome whatever it is (ARGV[7] the entry without its
+// KEYS[2], the timeline, gets the event with its outcome whatever it is (ARGV[6] the entry without its
 // closing brace); a newer version also moves the expiry of every key of the booking (the hash, the
-// timeline, KEYS[3] the email log, KEYS[4] the meeting reports) to its own end (ARGV[10]). ARGV[5] is
+// timeline, KEYS[3] the email log, KEYS[4] the meeting reports) to its own end (ARGV[9]). ARGV[5] is
 // the index score this accept touched. The reply is the outcome and, when the newest version is
 // queued already, the index score up to which the booking's entry may be cleared.
 const ACCEPT_SCRIPT = luaScript(`${PUSH_TIMELINE_LUA}
 local function answer(outcome, clearUpTo)
-  pushTimeline(KEYS[2], { ARGV[7] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[8], ARGV[9])
+  pushTimeline(KEYS[2], { ARGV[6] .. ',"outcome":"' .. outcome .. '"}' }, ARGV[7], ARGV[8])
   return { outcome, clearUpTo }
 end
 local cur = redis.call('HMGET', KEYS[1], 'version', 'webhookId', 'enqueuedAt', 'indexScore')
@@ -81,7 +81,7 @@ redis.call('HSET', KEYS[1], 'version', ARGV[1], 'webhookId', ARGV[2], 'snapshot'
   'indexScore', string.format('%d', score))
 redis.call('HDEL', KEYS[1], 'enqueuedAt')
 answer('accepted', false)
-for i = 1, 4 do redis.call('PEXPIREAT', KEYS[i], ARGV[10]) end
+for i = 1, 4 do redis.call('PEXPIREAT', KEYS[i], ARGV[9]) end
 return { 'accepted', false }
 `);
 
@@ -246,7 +246,6 @@ export const createRedisBookingStore = ({
           JSON.stringify(snapshot),
           JSON.stringify(pendingStep(snapshot.version, at.toISOString())),
           String(score),
-          snapshot.bookingId,
           event,
           ...kept,
           String(timelineExpiresAt(snapshot.booking.endsAt, at.getTime(), retention)),
